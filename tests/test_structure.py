@@ -1,0 +1,161 @@
+"""Structure: the bundled measure, the Jiangbei rule, edge cases and the lawrefbook corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policygraph.normalize import normalize_text
+from policygraph.pipeline import parse_file
+from policygraph.structure import Document, iso_date, parse, to_int
+
+from .conftest import LAWREFBOOK
+
+SEED_CHAPTERS = ["总则", "中央统筹", "省负总责", "市县落实", "合力攻坚", "奖惩", "附则"]
+# Articles per chapter of the measure: 1-3, 4-8, 9-12, 13-19, 20-24, 25-26, 27-29.
+SEED_CHAPTER_OF = {n: c for c, (a, b) in enumerate(
+    [(1, 3), (4, 8), (9, 12), (13, 19), (20, 24), (25, 26), (27, 29)], start=1)
+    for n in range(a, b + 1)}
+FURNITURE = ["字体调节", "责任编辑", "用户中心", "手机版", "本站支持", "发布时间", "新华社"]
+
+
+def _doc(text: str, fmt: str = "text") -> Document:
+    return parse(normalize_text(text, fmt=fmt))
+
+
+@pytest.fixture(scope="module")
+def seed(seed_path: Path) -> Document:
+    return parse_file(seed_path)
+
+
+def test_seed_title_dates_basis(seed: Document) -> None:
+    assert seed.title == "脱贫攻坚责任制实施办法"
+    assert seed.issuers == ["中共中央办公厅", "国务院办公厅"]
+    assert seed.effective == "2016-10-11"
+    assert seed.basis == ["中共中央、国务院关于打赢脱贫攻坚战的决定"]
+
+
+def test_seed_chapters_and_articles(seed: Document) -> None:
+    assert [c.heading for c in seed.chapters] == SEED_CHAPTERS
+    assert [a.number for a in seed.articles] == list(range(1, 30))
+    assert {a.number: a.chapter for a in seed.articles} == SEED_CHAPTER_OF
+    assert seed.article(22).text.startswith("军队和武警部队应当发挥")
+
+
+def test_seed_has_no_pinyin_or_furniture_in_articles(seed: Document) -> None:
+    for art in seed.articles:
+        assert not re.search(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔù]{2,}", art.text), art.label
+        for word in FURNITURE:
+            assert word not in art.text, (art.label, word)
+    assert len(seed.warnings) == 1 and seed.warnings[0]["code"] == "lost-character"
+
+
+def test_seed_offsets_point_at_the_source(seed: Document) -> None:
+    art = seed.article(22)
+    original = seed.norm.original(art.start, art.end)
+    assert original.startswith("軍隊(duì)和武警部隊(duì)")
+    assert original.endswith("任務(wù)。")
+
+
+def test_jiangbei(jiangbei_path: Path) -> None:
+    doc = parse_file(jiangbei_path)
+    assert doc.title == "江北省脱贫攻坚责任制实施细则"
+    assert doc.published == "2017-02-20"
+    assert doc.issuers == ["中共江北省委办公厅", "江北省人民政府办公厅"]
+    assert doc.effective == "2017-02-20"  # 自印发之日起施行
+    assert len(doc.chapters) == 7 and doc.chapters[5].heading == "奖惩"
+    assert len(doc.articles) == 20
+    art10 = doc.article(10)
+    assert [i.label for i in art10.items] == ["（一）", "（二）", "（三）", "（四）"]
+    assert art10.items[1].text.startswith("指导乡（镇）、村组织实施")
+    assert len(doc.article(11).paragraphs) == 2
+    assert "脱贫攻坚责任制实施办法" in doc.cites
+    assert doc.basis[0] == "中共中央办公厅、国务院办公厅关于印发〈脱贫攻坚责任制实施办法〉的通知"
+
+
+@pytest.mark.parametrize(
+    ("text", "effective"),
+    [
+        ("第一条　本办法自2016年10月11日起施行。", "2016-10-11"),
+        ("第一条　本规定自二〇一六年十月十一日起施行。", "2016-10-11"),
+        ("第一条　本条例自2020年1月1日起实施。", "2020-01-01"),
+        ("（2017年2月20日中共江北省委办公厅印发）\n第一条　本细则自印发之日起施行。", "2017-02-20"),
+        ("第一条　本细则自印发之日起施行。", None),
+    ],
+)
+def test_effective_dates(text: str, effective: str | None) -> None:
+    assert _doc(text).effective == effective
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("一", 1), ("十", 10), ("十九", 19), ("二十九", 29), ("一百零五", 105), ("两百", 200), ("7", 7)],
+)
+def test_numerals(numeral: str, value: int) -> None:
+    assert to_int(numeral) == value
+
+
+def test_iso_date_from_chinese_numerals() -> None:
+    assert iso_date("二〇一七", "二", "二十") == "2017-02-20"
+
+
+def test_items_paragraphs_and_sections() -> None:
+    doc = _doc(
+        "某省测试规定\n第一章　总　则\n第一节　一般规定\n"
+        "第一条　县政府应当履行下列职责：\n（一）制定规划；\n（二）组织实施。\n"
+        "县政府可以委托乡镇政府实施。\n第二节　附　则\n第二条之一　本规定自印发之日起施行。\n"
+    )
+    assert doc.title == "某省测试规定"
+    assert [(s.number, s.heading, s.chapter) for s in doc.sections] == [
+        (1, "一般规定", 1), (2, "附则", 1)]
+    art = doc.articles[0]
+    assert [p.number for p in art.paragraphs] == [1, 2]
+    assert [i.text for i in art.paragraphs[0].items] == ["制定规划；", "组织实施。"]
+    assert doc.articles[1].key == "2_1" and doc.articles[1].section == 2
+
+
+def test_cited_titles_with_nested_titles() -> None:
+    doc = _doc("第一条　根据《中共中央办公厅、国务院办公厅关于印发〈脱贫攻坚责任制实施办法〉的通知》"
+               "和《中华人民共和国预算法》，制定本细则。")
+    assert doc.cites == [
+        "中共中央办公厅、国务院办公厅关于印发〈脱贫攻坚责任制实施办法〉的通知",
+        "脱贫攻坚责任制实施办法",
+        "中华人民共和国预算法",
+    ]
+    assert doc.basis == [
+        "中共中央办公厅、国务院办公厅关于印发〈脱贫攻坚责任制实施办法〉的通知",
+        "中华人民共和国预算法",
+    ]
+
+
+def test_markdown_law() -> None:
+    md = (
+        "# 中华人民共和国测试法\n\n2009年2月28日 第十一届全国人民代表大会常务委员会第七次会议通过\n\n"
+        "第三十一条的决定》第一次修正\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n"
+        "第一条 为了测试，制定本法。\n\n第二条 本法自2010年1月1日起施行。\n"
+    )
+    doc = _doc(md, fmt="markdown")
+    assert doc.title == "中华人民共和国测试法"
+    assert doc.published == "2009-02-28"
+    assert [a.number for a in doc.articles] == [1, 2]
+    assert doc.chapters[0].heading == "总则"
+
+
+_ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇0-9]+条")
+LAW_FILES = sorted(p for p in LAWREFBOOK.rglob("*.md") if p.name != "_index.md") if LAWREFBOOK.exists() else []
+
+
+@pytest.mark.skipif(not LAW_FILES, reason="../shared/corpus/lawrefbook is absent")
+def test_every_lawrefbook_file_parses_with_the_right_article_count() -> None:
+    wrong = []
+    for path in LAW_FILES:
+        raw = path.read_text(encoding="utf-8")
+        body = raw.split("<!-- INFO END -->", 1)[-1]
+        expected = sum(1 for line in body.splitlines() if _ARTICLE_LINE.match(line))
+        got = len(parse_file(path).articles)
+        if got != expected:
+            wrong.append((path.name, got, expected))
+    assert len(LAW_FILES) > 1500
+    assert wrong == []
