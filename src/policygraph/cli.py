@@ -61,6 +61,34 @@ def parse(
     _print_text(doc)
 
 
+@app.command()
+@_friendly
+def extract(
+    file: FileArg,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl or table")] = "jsonl",
+) -> None:
+    """Extract duties: one record per bearer per action, with the source span."""
+    from .extract import Extractor
+    from .pipeline import parse_file
+
+    duties = Extractor().extract(parse_file(file))
+    if format == "jsonl":
+        for duty in duties:
+            sys.stdout.write(json.dumps(duty.to_json(), ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("条", "责任主体", "模态", "行为", "类型", "条件", "对象", show_lines=False)
+    for d in duties:
+        table.add_row(d.article if d.item is None else f"{d.article}({d.item})", d.actor or "—",
+                      _MODALITY_ZH[d.modality], d.action, d.kind or "", d.condition or "", d.recipient or "")
+    Console().print(table)
+
+
+_MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}
+
+
 def _print_text(doc: Any) -> None:
     from rich.console import Console
 

@@ -1,0 +1,171 @@
+"""Extraction: gold files, the conventions' hard cases, and source spans."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policygraph.extract import Duty, Extractor
+from policygraph.normalize import normalize_text
+from policygraph.pipeline import parse_file
+from policygraph.read import read_path
+from policygraph.structure import parse
+
+from .scoring import load_gold, score_actions, score_bearers
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _duties(extractor: Extractor, text: str) -> list[Duty]:
+    return extractor.extract(parse(normalize_text(text)))
+
+
+@pytest.mark.parametrize("name", ["seed", "jiangbei"])
+def test_gold_f1(name: str, extractor: Extractor, seed_path: Path, request: pytest.FixtureRequest) -> None:
+    path = seed_path if name == "seed" else request.getfixturevalue("jiangbei_path")
+    gold = load_gold(f"{name}.tsv")
+    predicted = [d for d in extractor.extract(parse_file(path))]
+    bearers = score_bearers([(d.article, d.actor, d.modality) for d in predicted], gold)
+    actions = score_actions([(d.article, d.actor, d.action) for d in predicted], gold)
+    print(f"\n{name}: bearers {bearers}\n{name}: actions {actions}")
+    assert bearers.f1 >= 0.95, str(bearers)
+    assert actions.f1 >= 0.90, str(actions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # three coordinated bearers
+        ("第一条　民营企业、社会组织和公民个人应当积极履行社会责任。",
+         [("民营企业", "obligation"), ("社会组织", "obligation"), ("公民个人", "obligation")]),
+        # two bearers joined by 和
+        ("第一条　军队和武警部队应当积极参与地方脱贫攻坚。", [("军队", "obligation"), ("武警部队", "obligation")]),
+        # joint bodies stay one bearer
+        ("第一条　省级党委和政府对本地区脱贫攻坚工作负总责。", [("省级党委和政府", "obligation")]),
+        ("第一条　党中央、国务院主要负责统筹制定脱贫攻坚大政方针。", [("党中央、国务院", "obligation")]),
+        ("第一条　省委、省政府对全省脱贫攻坚工作负总责。", [("省委、省政府", "obligation")]),
+        ("第一条　自治区党委、政府对全区脱贫攻坚工作负总责。", [("自治区党委、政府", "obligation")]),
+        ("第一条　市（州）党委和政府负责协调域内跨县扶贫项目。", [("市（州）党委和政府", "obligation")]),
+        # a shared head stays one bearer
+        ("第一条　有关中央和国家机关按照工作职责，运用行业资源落实脱贫攻坚责任。",
+         [("有关中央和国家机关", "obligation")]),
+        # a leading 各 is dropped, 各级 is kept
+        ("第一条　各民主党派应当做好脱贫攻坚民主监督工作。", [("民主党派", "obligation")]),
+        ("第一条　各级党委和政府可以按照有关规定予以表彰。", [("各级党委和政府", "permission")]),
+        # a post of a body is a bearer of its own
+        ("第一条　县级党委和政府主要负责人是第一责任人。", [("县级党委和政府主要负责人", "obligation")]),
+        # 由…负责
+        ("第一条　本办法由国务院扶贫开发领导小组办公室负责解释。", [("国务院扶贫开发领导小组办公室", "obligation")]),
+        # prohibitions with and without a bearer
+        ("第一条　县（市、区）政府不得挤占挪用扶贫资金。", [("县（市、区）政府", "prohibition")]),
+        ("第一条　严禁在贫困退出中弄虚作假。", [(None, "prohibition")]),
+        ("第一条　禁止任何单位截留扶贫资金。", [(None, "prohibition")]),
+        # permission
+        ("第一条　其他省（自治区、直辖市）可以参照本办法实施。", [("其他省（自治区、直辖市）", "permission")]),
+        # a body the lexicon does not list, found by its head noun
+        ("第一条　国务院有关部门应当按照职责分工做好相关工作。", [("国务院有关部门", "obligation")]),
+        # purpose, scope, mechanism and entry into force give no duties
+        ("第一条　为了全面落实脱贫攻坚责任制，制定本办法。", []),
+        ("第一条　本办法适用于中西部22个省（自治区、直辖市）党委和政府。", []),
+        ("第一条　脱贫攻坚按照中央统筹、省负总责、市县抓落实的工作机制。", []),
+        ("第一条　本办法自2016年10月11日起施行。", []),
+    ],
+)
+def test_bearers_and_modality(extractor: Extractor, text: str, expected: list[tuple[str | None, str]]) -> None:
+    duties = _duties(extractor, text)
+    assert [(d.actor, d.modality) for d in duties] == expected
+
+
+def test_joint_bearer_lists_its_members(extractor: Extractor) -> None:
+    (duty,) = _duties(extractor, "第一条　省委、省政府对全省脱贫攻坚工作负总责。")
+    assert duty.members == ["省委", "省政府"]
+    assert duty.kind == "overall"
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("第一条　军队有条件的应当承担定点帮扶任务。", "condition", "有条件的"),
+        ("第一条　省级党委和政府主要负责人每年向中央报告扶贫脱贫进展情况。", "recipient", "中央"),
+        ("第一条　国务院扶贫开发领导小组有关情况向党中央、国务院报告。", "recipient", "党中央、国务院"),
+        ("第一条　县级政府对扶贫资金管理监督负首要责任。", "kind", "foremost"),
+        ("第一条　县级党委和政府承担脱贫攻坚主体责任。", "kind", "primary"),
+        ("第一条　县级党委和政府主要负责人是第一责任人。", "kind", "first_responsible"),
+        ("第一条　中央纪委机关对脱贫攻坚进行监督执纪问责。", "kind", "supervisory"),
+        ("第一条　党中央、国务院主要负责统筹制定脱贫攻坚大政方针。", "action", "统筹制定脱贫攻坚大政方针"),
+        ("第一条　本办法由国务院扶贫开发领导小组办公室负责解释。", "action", "负责解释"),
+        ("第一条　县（市、区）政府不得挤占挪用扶贫资金。", "action", "挤占挪用扶贫资金"),
+    ],
+)
+def test_fields(extractor: Extractor, text: str, field: str, value: str) -> None:
+    duties = _duties(extractor, text)
+    assert getattr(duties[0], field) == value
+
+
+def test_clause_inherits_the_cue_before_it(extractor: Extractor) -> None:
+    duties = _duties(extractor, "第一条　各级党委和政府可以予以表彰，并作为干部选拔使用的重要依据；"
+                                "对不负责任的，追究相关人员责任。县级政府加强管理。")
+    assert [(d.modality, d.action) for d in duties] == [
+        ("permission", "予以表彰"),
+        ("permission", "作为干部选拔使用的重要依据"),
+        ("permission", "追究相关人员责任"),
+        ("obligation", "加强管理"),  # a new sentence: a declarative is an obligation
+    ]
+    assert duties[2].condition == "对不负责任的"
+
+
+def test_lead_in_with_items_gives_one_record_per_item(extractor: Extractor) -> None:
+    duties = _duties(extractor, "第十条　县（市、区）党委和政府应当履行下列职责：\n（一）制定脱贫攻坚实施规划；\n"
+                                "（二）整合财政涉农资金，建立扶贫项目库。\n")
+    assert [(d.item, d.actor, d.action) for d in duties] == [
+        (1, "县（市、区）党委和政府", "制定脱贫攻坚实施规划"),
+        (2, "县（市、区）党委和政府", "整合财政涉农资金"),
+        (2, "县（市、区）党委和政府", "建立扶贫项目库"),
+    ]
+
+
+def test_traditional_input_gives_the_same_duties(extractor: Extractor) -> None:
+    simple = _duties(extractor, "第十九条　县级政府应当建立扶贫项目库，对扶贫资金管理监督负首要责任。")
+    trad = _duties(extractor, "第十九條縣(xiàn)級(jí)政府應(yīng)當(dāng)建立扶貧項(xiàng)目庫(kù),"
+                              "對(duì)扶貧資金管理監(jiān)督負(fù)首要責(zé)任。")
+    assert [(d.actor, d.modality, d.action) for d in trad] == [(d.actor, d.modality, d.action) for d in simple]
+    assert trad[0].original.startswith("縣(xiàn)級(jí)政府")
+
+
+@pytest.mark.parametrize("which", ["seed", "jiangbei"])
+def test_every_original_is_the_exact_source_span(
+    which: str, extractor: Extractor, seed_path: Path, request: pytest.FixtureRequest
+) -> None:
+    path = seed_path if which == "seed" else request.getfixturevalue("jiangbei_path")
+    source = read_path(path).text
+    document = parse_file(path)
+    duties = extractor.extract(document)
+    assert duties
+    for d in duties:
+        assert source[d.start : d.end] == d.original
+        assert document.norm.text[d.norm_start : d.norm_end] == d.text
+        assert d.action in d.text
+
+
+def test_cli_extract_jsonl(seed_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "policygraph", "extract", str(seed_path)],
+                          capture_output=True, text=True, check=True)
+    records = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(records) == len(load_gold("seed.tsv"))
+    first = records[0]
+    assert set(first) == {"document", "article", "paragraph", "item", "actor", "members", "modality", "action",
+                          "kind", "condition", "recipient", "text", "original", "start", "end"}
+    assert first["actor"] == "党中央、国务院" and first["members"] == ["党中央", "国务院"]
+
+
+def test_cli_extract_table(seed_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "policygraph", "extract", str(seed_path), "--format", "table"],
+                          capture_output=True, text=True, check=True, env={"COLUMNS": "200", "PATH": ""})
+    assert "县级政府" in proc.stdout and "对扶贫资金管理监督负首要责任" in proc.stdout
