@@ -44,6 +44,16 @@ def _friendly(func: F) -> F:
 FileArg = Annotated[str, typer.Argument(help="A regulation: text, HTML or markdown; - for stdin.")]
 
 
+def _setting_option(name: str) -> Any:
+    from .settings import SETTINGS
+
+    setting = next(s for s in SETTINGS if s.name == name)
+    return typer.Option(f"--{name.replace('_', '-')}", envvar=setting.env, help=setting.help)
+
+
+StoreOpt = Annotated[str, _setting_option("store")]
+
+
 @app.command()
 @_friendly
 def parse(
@@ -84,6 +94,149 @@ def extract(
         table.add_row(d.article if d.item is None else f"{d.article}({d.item})", d.actor or "—",
                       _MODALITY_ZH[d.modality], d.action, d.kind or "", d.condition or "", d.recipient or "")
     Console().print(table)
+
+
+@app.command()
+@_friendly
+def load(
+    files: Annotated[list[str], typer.Argument(help="Regulations (text, HTML, markdown) or RDF files.")],
+    store: StoreOpt = "data/store",
+    graph: Annotated[str | None, typer.Option(help="Named graph for RDF files.")] = None,
+    force: Annotated[bool, typer.Option(help="Reload even when a file is unchanged.")] = False,
+) -> None:
+    """Load files into the store, each document whole or not at all."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .loader import Loader
+    from .store import open_store
+
+    err = Console(stderr=True)
+    target = open_store(store)
+    try:
+        with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True,
+                      disable=len(files) < 3) as progress:
+            task = progress.add_task("", total=len(files))
+            report = Loader(target).load(
+                files, graph=graph, force=force,
+                progress=lambda name: progress.update(task, advance=1, description=name[-40:]),
+            )
+    finally:
+        target.close()
+    for failed in report.failed:
+        err.print(f"[red]failed[/red] {failed.error}", highlight=False)
+    summary = report.summary()
+    err.print(
+        f"{summary['documents']} documents ({summary['loaded']} loaded, {summary['unchanged']} unchanged), "
+        f"{summary['articles']} articles, {summary['duties']} duties, {summary['actors']} actors, "
+        f"{summary['warnings']} warnings, {summary['failed']} failed, {summary['inferred_quads']} inferred quads, "
+        f"{summary['seconds']} s", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_friendly
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or the name of a stored query.")],
+    store: StoreOpt = "data/store",
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value for a stored query.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv or json")] = "table",
+) -> None:
+    """Run a SPARQL query or a stored query (queries/*.rq) with bound parameters."""
+    from pathlib import Path
+
+    from .queries import NamedQuery, QueryError, load_queries
+    from .store import open_store
+
+    values = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+    stored = load_queries()
+    if sparql in stored:
+        named = stored[sparql]
+    elif sparql.endswith(".rq") and Path(sparql).is_file():
+        named = NamedQuery.from_file(Path(sparql))
+    else:
+        if values:
+            raise QueryError("--param works with stored queries (queries/*.rq) only")
+        named = NamedQuery("inline", "inline", "", sparql)
+    target = open_store(store, read_only=not sparql.startswith("http"))
+    try:
+        columns, rows = named.run(target, values)
+    except (SyntaxError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+    finally:
+        target.close()
+    _print_rows(columns, rows, format)
+
+
+def _print_rows(columns: list[str], rows: list[dict[str, Any]], format: str) -> None:
+    import csv
+
+    def text(term: Any) -> str:
+        return "" if term is None else str(term.value)
+
+    if format == "json":
+        json.dump([{c: text(r[c]) if r[c] is not None else None for c in columns} for r in rows],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif format in ("csv", "tsv"):
+        writer = csv.writer(sys.stdout, delimiter="," if format == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[text(r[c]) for c in columns] for r in rows])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns)
+        for r in rows:
+            table.add_row(*[text(r[c]) for c in columns])
+        Console().print(table)
+        Console(stderr=True).print(f"{len(rows)} rows", highlight=False)
+
+
+@app.command()
+@_friendly
+def export(
+    store: StoreOpt = "data/store",
+    format: Annotated[str, typer.Option("--format", "-f", help="trig, nq, ttl, nt or jsonld")] = "trig",
+    graph: Annotated[str | None, typer.Option(help="Only this named graph (needed for ttl and nt).")] = None,
+) -> None:
+    """Write the store (or one graph) to stdout."""
+    from pyoxigraph import NamedNode
+
+    from .errors import StoreError
+    from .store import RDF_FORMATS, open_store
+
+    fmt = RDF_FORMATS.get(format)
+    if fmt is None:
+        raise StoreError(f"unknown format {format!r} (trig, nq, ttl, nt, jsonld)")
+    target = open_store(store, read_only=not store.startswith("http"))
+    try:
+        sys.stdout.buffer.write(target.dump(fmt, NamedNode(graph) if graph else None))
+    finally:
+        target.close()
+
+
+@app.command()
+@_friendly
+def stats(store: StoreOpt = "data/store") -> None:
+    """Documents, articles, duties, actors and quads in the store."""
+    from .store import open_store
+
+    target = open_store(store, read_only=not store.startswith("http"))
+    try:
+        counts = {}
+        for name, pattern in [("documents", "?x a pg:Regulation"), ("articles", "?x a pg:Article"),
+                              ("duties", "?x a pg:Duty"), ("actors", "?x a pg:Actor"),
+                              ("attributions", "?x a pg:Attribution")]:
+            rows = target.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
+            counts[name] = int(rows[0]["n"].value) if rows[0]["n"] is not None else 0
+        counts["quads"] = target.quad_count()
+    finally:
+        target.close()
+    for name, n in counts.items():
+        typer.echo(f"{name:>13} {n}")
 
 
 _MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}

@@ -41,6 +41,8 @@ class Actor:
     post_of: str | None = None
     aliases: tuple[str, ...] = ()
     known: bool = True  # False for a body found only by its head noun
+    generic: bool = False  # stands for every body of a kind (县级政府), not one body
+    composed: bool = False  # made of a level prefix and a head, not listed in full
 
     @property
     def is_joint(self) -> bool:
@@ -76,7 +78,10 @@ class Lexicon:
                     continue
                 name = prefix + head["form"].replace("{p}", prefix)
                 members = tuple(m.replace("{p}", prefix) for m in head.get("members", ()))
-                actors.setdefault(name, Actor(name=name, level=level, kind=head["kind"], members=members))
+                actors.setdefault(
+                    name, Actor(name=name, level=level, kind=head["kind"], members=members, generic=True,
+                                composed=True)
+                )
         for body in raw["bodies"]:
             actor = Actor(
                 name=body["name"],
@@ -85,6 +90,7 @@ class Lexicon:
                 en=body.get("en", ""),
                 members=tuple(body.get("members", ())),
                 aliases=tuple(body.get("aliases", ())),
+                generic=body.get("generic", False),
             )
             actors[actor.name] = actor
             for alias in actor.aliases:
@@ -130,7 +136,7 @@ class Lexicon:
         name = body.name + suffix
         if name in self.actors:
             return self.actors[name]
-        return Actor(name=name, level=body.level, kind="post", post_of=body.name)
+        return Actor(name=name, level=body.level, kind="post", post_of=body.name, generic=body.generic)
 
     def guess(self, phrase: str) -> Actor | None:
         """An actor for a noun phrase the lexicon does not list, from its head and prefix.
@@ -144,7 +150,8 @@ class Lexicon:
         level = next((lvl for p, lvl in self.level_prefixes.items() if phrase.startswith(p)), None)
         if phrase.startswith(("国务院", "国家", "中央")):
             level = "central"
-        return Actor(name=phrase, level=level, kind=_FALLBACK_KIND.get(head, "department"), known=False)
+        return Actor(name=phrase, level=level, kind=_FALLBACK_KIND.get(head, "department"), known=False,
+                     generic=True)
 
     def resolve(self, name: str) -> Actor | None:
         """The actor a whole name denotes, with posts (…主要负责人) composed."""

@@ -1,0 +1,188 @@
+"""Load regulations (and RDF files) into a store, each document whole or not at all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pyoxigraph import NamedNode, Quad
+
+from .errors import PolicygraphError, ShapeError
+from .extract import Extractor
+from .graph import DocumentGraph, GraphBuilder, actor_graph
+from .lexicon import Lexicon, default_lexicon
+from .normalize import normalize
+from .ontology import ACTORS_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, SHAPES_FILE, ActorResolver
+from .read import read_path
+from .store import RDF_FORMATS, Store
+from .structure import parse
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # "loaded", "unchanged", "failed", "rdf"
+    graph: str | None = None
+    title: str = ""
+    articles: int = 0
+    duties: int = 0
+    actors: int = 0
+    quads: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class LoadReport:
+    files: list[FileResult] = field(default_factory=list)
+    inferred: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def summary(self) -> dict[str, Any]:
+        done = [f for f in self.files if f.status in ("loaded", "unchanged")]
+        return {
+            "documents": len(done),
+            "loaded": sum(f.status == "loaded" for f in self.files),
+            "unchanged": sum(f.status == "unchanged" for f in self.files),
+            "rdf_files": sum(f.status == "rdf" for f in self.files),
+            "failed": len(self.failed),
+            "articles": sum(f.articles for f in done),
+            "duties": sum(f.duties for f in done),
+            "actors": sum(f.actors for f in done),
+            "warnings": sum(len(f.warnings) for f in self.files),
+            "inferred_quads": self.inferred,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@cache
+def _shapes() -> Any:
+    import rdflib
+
+    return rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+
+
+def validate(quads: Iterable[Quad], *, name: str) -> None:
+    """Check a document graph against ``ontology/shapes.ttl``; ShapeError names the first violations."""
+    import rdflib
+    from pyshacl import validate as shacl
+
+    data = rdflib.Graph()
+    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    data.parse(data=(nt or b"").decode("utf-8"), format="nt")
+    conforms, report, _ = shacl(data, shacl_graph=_shapes(), inference="none", advanced=False)
+    if not conforms:
+        messages = sorted({str(m) for m in report.objects(None, rdflib.SH.resultMessage)})
+        raise ShapeError(f"{name}: the document graph violates the shapes: {'; '.join(messages[:3])}")
+
+
+class Loader:
+    """Reads, parses, extracts, builds, validates and writes documents.
+
+    >>> import tempfile
+    >>> from policygraph.store import open_store
+    >>> report = Loader(open_store(tempfile.mkdtemp())).load(["data/脱贫攻坚责任制实施办法.txt"])
+    >>> report.summary()["duties"]
+    105
+    """
+
+    def __init__(self, store: Store, *, lexicon: Lexicon | None = None, extractor: Extractor | None = None,
+                 validate_shapes: bool = True) -> None:
+        self.store = store
+        self.lexicon = lexicon or default_lexicon()
+        self.extractor = extractor or Extractor(lexicon=self.lexicon)
+        self.builder = GraphBuilder(self.lexicon)
+        self.validate_shapes = validate_shapes
+
+    def load(self, paths: Iterable[str | Path], *, graph: str | None = None, force: bool = False,
+             reason: bool = True, progress: Callable[[str], None] | None = None) -> LoadReport:
+        """Load every file; a bad file is reported and the others still load."""
+        started = time.perf_counter()
+        report = LoadReport()
+        self.ensure_ontology()
+        for path in paths:
+            result = self.load_one(path, graph=graph, force=force)
+            report.files.append(result)
+            if progress:
+                progress(str(path))
+        if reason and any(f.status in ("loaded", "rdf") for f in report.files):
+            from .reason import materialize
+
+            report.inferred = materialize(self.store)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False) -> FileResult:
+        p = Path(path)
+        fmt = RDF_FORMATS.get(p.suffix.lower().lstrip("."))
+        try:
+            if fmt is not None:
+                return self._load_rdf(p, fmt, graph)
+            built = self.build(p)
+            if not force and self._unchanged(built):
+                return FileResult(str(p), "unchanged", built.iri.value, built.title, built.articles,
+                                  built.duties, built.actors, len(built.quads), built.warnings)
+            if self.validate_shapes:
+                validate(built.quads, name=str(p))
+            self.store.replace_graphs(built.iri, built.quads, built.actor_quads)
+            return FileResult(str(p), "loaded", built.iri.value, built.title, built.articles, built.duties,
+                              built.actors, len(built.quads), built.warnings)
+        except PolicygraphError as exc:
+            return FileResult(str(p), "failed", error=str(exc))
+        except (SyntaxError, ValueError, OSError) as exc:
+            return FileResult(str(p), "failed", error=f"{p}: {exc}")
+
+    def build(self, path: Path) -> DocumentGraph:
+        """The graph of a regulation file, not yet written."""
+        source = read_path(path)
+        document = parse(normalize(source))
+        if not document.articles:
+            from .errors import InputError
+
+            raise InputError(str(path), "no articles (第…条) found; is this a regulation?")
+        duties = self.extractor.extract(document)
+        return self.builder.build(document, duties, source)
+
+    def _unchanged(self, built: DocumentGraph) -> bool:
+        sha = next((str(q.object.value) for q in built.quads  # type: ignore[union-attr]
+                    if q.predicate.value.endswith("#sha256")), None)
+        return sha is not None and self.store.ask(
+            "ASK WHERE { GRAPH ?doc { ?doc prov:wasGeneratedBy/prov:used/pg:sha256 ?sha } }",
+            doc=built.iri, sha=ox.Literal(sha),
+        )
+
+    def _load_rdf(self, path: Path, fmt: ox.RdfFormat, graph: str | None) -> FileResult:
+        target = NamedNode(graph or f"{ID}graph/file/{path.name}")
+        count = self.store.load_rdf(path, fmt, target)  # type: ignore[attr-defined]
+        return FileResult(str(path), "rdf", target.value, quads=count)
+
+    def ensure_ontology(self) -> None:
+        """Keep the ontology and the lexicon's actors in the store, in their own graphs."""
+        quads = [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
+                 for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
+        resolver = ActorResolver(self.lexicon)
+        # The bodies the lexicon lists in full, and the kinds of body per level; composed
+        # surface forms (县（市）政府) enter the graph when a document names them.
+        named = [resolver.resolve(a) for a in self.lexicon.actors.values() if not a.composed]
+        kinds = [k for level in self.lexicon.level_labels for kind in ("joint_leadership", "party_committee",
+                 "government") if (k := resolver.canonical(level, kind))]
+        lexicon_actors = list(actor_graph([*named, *kinds]))
+        if self.store.ask("ASK WHERE { GRAPH ?g { ?o owl:versionInfo ?v } }", g=ONTOLOGY_GRAPH) and \
+                self._same_ontology(len(quads)):
+            return
+        self.store.replace_graphs(ONTOLOGY_GRAPH, quads, [Quad(q.subject, q.predicate, q.object, ACTORS_GRAPH)
+                                                          for q in lexicon_actors])
+
+    def _same_ontology(self, size: int) -> bool:
+        rows = self.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ONTOLOGY_GRAPH} {{ ?s ?p ?o }} }}")
+        n = rows[0]["n"]
+        return n is not None and int(n.value) == size

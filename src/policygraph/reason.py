@@ -1,0 +1,101 @@
+"""Reasoning: HermiT for the ontology's consistency, SPARQL rules for inferences at scale.
+
+HermiT (through owlready2, on the machine's Java) checks the ontology and
+classifies it, and can compute duties on a small graph. It does not scale to a
+corpus, so the loader materialises the same entailments with the SPARQL update
+rules in ``ontology/rules/`` run inside the store, into the inferences graph;
+a test checks the two agree on the seed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .ontology import INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_FILE, PG
+from .store import Store
+
+RULES_DIR = ONTOLOGY_DIR / "rules"
+MAX_ROUNDS = 10
+
+
+def rules() -> list[tuple[str, str]]:
+    """The rule files, in order: (name, SPARQL update)."""
+    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RULES_DIR.glob("*.ru"))]
+
+
+def materialize(store: Store) -> int:
+    """Recompute the inferences graph; the number of quads it holds.
+
+    Each round is one update (one transaction); rounds repeat until a fixpoint.
+    """
+    store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
+    count = 0
+    for _ in range(MAX_ROUNDS):
+        for _name, rule in rules():
+            store.update(rule)
+        new = inferred_count(store)
+        if new == count:
+            break
+        count = new
+    return count
+
+
+def inferred_count(store: Store) -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {INFERRED_GRAPH} {{ ?s ?p ?o }} }}")
+    n = rows[0]["n"]
+    return int(n.value) if n is not None else 0
+
+
+def _owlready() -> Any:
+    import owlready2
+
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("HermiT needs Java; install a JRE (Debian: openjdk-17-jre-headless)")
+    owlready2.JAVA_EXE = java
+    return owlready2
+
+
+def _ntriples(turtle_files: Iterable[Path], extra_nt: bytes = b"") -> Path:
+    """owlready2 cannot read Turtle: convert with rdflib to N-Triples."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for f in turtle_files:
+        g.parse(f, format="turtle")
+    if extra_nt:
+        g.parse(data=extra_nt.decode("utf-8"), format="nt")
+    out = Path(tempfile.mkdtemp(prefix="policygraph-owl-")) / "graph.nt"
+    g.serialize(out, format="nt", encoding="utf-8")
+    return out
+
+
+def check_consistency(ontology: Path = ONTOLOGY_FILE) -> list[str]:
+    """Load the ontology with owlready2 and run HermiT; the inferred subclass pairs (raises if inconsistent)."""
+    owl = _owlready()
+    world = owl.World()  # never the global default world
+    onto = world.get_ontology(_ntriples([ontology]).as_uri()).load()
+    with onto:
+        owl.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    inconsistent = list(world.inconsistent_classes())
+    if inconsistent:
+        raise owl.OwlReadyInconsistentOntologyError(f"unsatisfiable classes: {inconsistent}")
+    return sorted(f"{c.name} ⊑ {s.name}" for c in world.classes() for s in c.is_a if hasattr(s, "name"))
+
+
+def hermit_duties(data_nt: bytes, ontology: Path = ONTOLOGY_FILE) -> set[tuple[str, str]]:
+    """(actor IRI, duty IRI) pairs for pg:hasDuty as HermiT infers them over a small graph."""
+    owl = _owlready()
+    world = owl.World()
+    onto = world.get_ontology(_ntriples([ontology], data_nt).as_uri()).load()
+    with onto:
+        owl.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    has_duty = world.search_one(iri=PG + "hasDuty")
+    pairs = set()
+    for subject, obj in has_duty.get_relations():
+        pairs.add((subject.iri, obj.iri))
+    return pairs

@@ -1,0 +1,271 @@
+"""Where the graph lives: an embedded pyoxigraph store, or any SPARQL 1.1 server.
+
+Both backends offer the same verbs: ``select`` and ``query`` with bound values
+(never string formatting), ``update``, ``replace_graphs`` (one transaction: the
+document's graph replaced and its actors added, or nothing written), ``dump``.
+
+>>> import tempfile
+>>> store = open_store(tempfile.mkdtemp())
+>>> store.select("SELECT (1 + ?x AS ?y) WHERE {}", x=Literal("2", datatype=NamedNode(XSD_INTEGER)))
+[{'y': <Literal value=3 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>}]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Variable
+
+from .errors import StoreError
+from .ontology import SPARQL_PREFIXES
+
+Term = NamedNode | BlankNode | Literal
+Row = dict[str, Term | None]
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+RDF_FORMATS = {
+    "ttl": RdfFormat.TURTLE, "turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
+    "nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "rdf": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
+    "jsonld": RdfFormat.JSON_LD, "n3": RdfFormat.N3,
+}
+
+
+class Store(Protocol):
+    """What policygraph needs of a triple store."""
+
+    location: str
+
+    def select(self, sparql: str, /, **bindings: Term) -> list[Row]: ...
+
+    def ask(self, sparql: str, /, **bindings: Term) -> bool: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None: ...
+
+    def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes: ...
+
+    def quad_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(location: str | Path, *, read_only: bool = False, **options: Any) -> Store:
+    """A path opens the embedded store; an http(s) URL talks to a SPARQL 1.1 server."""
+    loc = str(location)
+    if re.match(r"^https?://", loc):
+        return RemoteStore(loc, **options)
+    return LocalStore(loc, read_only=read_only)
+
+
+def insert_data(quads: Iterable[Quad]) -> str:
+    """An INSERT DATA request for quads, grouped by graph (terms serialised by pyoxigraph)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    body = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
+    return f"INSERT DATA {{\n{body}\n}}"
+
+
+class LocalStore:
+    """The embedded pyoxigraph store in a directory."""
+
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
+        self.location = path
+        self.read_only = read_only
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(path)
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(path)
+        except OSError as exc:
+            raise StoreError(_explain_open_error(path, exc)) from None
+
+    def query(self, sparql: str, /, *, bindings: Mapping[str, Term] | None = None,
+              default_graph: Sequence[NamedNode] | None = None, named_graphs: Sequence[NamedNode] | None = None,
+              use_default_graph_as_union: bool = False) -> Any:
+        """Run a query with bound values; the raw pyoxigraph result."""
+        subs = {Variable(k): v for k, v in (bindings or {}).items()}
+        kwargs: dict[str, Any] = {"substitutions": subs} if subs else {}
+        if default_graph:
+            kwargs["default_graph"] = list(default_graph)
+        elif use_default_graph_as_union:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = list(named_graphs)
+        return self.store.query(SPARQL_PREFIXES + sparql, **kwargs)
+
+    def select(self, sparql: str, /, **bindings: Term) -> list[Row]:
+        result = self.query(sparql, bindings=bindings, use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]
+        # Copy out of the result object: a live result holds the store's lock.
+        return [{n: sol[n] for n in names} for sol in result]
+
+    def ask(self, sparql: str, /, **bindings: Term) -> bool:
+        return bool(self.query(sparql, bindings=bindings, use_default_graph_as_union=True))
+
+    def update(self, sparql: str) -> None:
+        self._writable()
+        self.store.update(SPARQL_PREFIXES + sparql)
+
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
+        """Replace ``graph`` by ``quads`` and add ``extra``, in one transaction."""
+        self._writable()
+        if not self.store.contains_named_graph(graph):
+            self.store.extend([*quads, *extra])  # one atomic transaction
+            return
+        self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
+
+    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
+        """Load an RDF file into ``graph`` (replacing it), in one transaction; the quad count."""
+        quads = [Quad(q.subject, q.predicate, q.object, graph if not fmt.supports_datasets else q.graph_name)
+                 for q in ox.parse(path=str(path), format=fmt)]
+        if fmt.supports_datasets:
+            self._writable()
+            self.store.extend(quads)
+        else:
+            self.replace_graphs(graph, quads)
+        return len(quads)
+
+    def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes:
+        if graph is not None:
+            return self.store.dump(format=fmt, from_graph=graph) or b""
+        if not fmt.supports_datasets:
+            return self.store.dump(format=fmt, from_graph=ox.DefaultGraph()) or b""
+        return self.store.dump(format=fmt) or b""
+
+    def quad_count(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.store.flush()
+        del self.store
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: the store is open read-only")
+
+
+def _explain_open_error(path: str, exc: OSError) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return f"{path}: the store is in use by another process (close it, or open it read-only)"
+    if "Permission denied" in text or "Read-only file system" in text:
+        return f"{path}: cannot write to the store directory (permission denied); open it read-only"
+    return f"{path}: cannot open the store: {text}"
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server: Query and Update protocols, Graph Store Protocol for whole graphs.
+
+    ``location`` is the query endpoint. The update and graph store endpoints are
+    derived by Oxigraph's and Fuseki's conventions (…/query → …/update, …/store or
+    …/data) unless given.
+    """
+
+    def __init__(self, location: str, *, update_url: str | None = None, graph_store_url: str | None = None,
+                 timeout: float = 60.0) -> None:
+        import httpx
+
+        self.location = location
+        base, _, last = location.rstrip("/").rpartition("/")
+        if last in ("query", "sparql"):
+            self.query_url = location
+            self.update_url = update_url or (f"{base}/update" if last == "query" else location)
+            self.graph_store_url = graph_store_url or f"{base}/{'store' if last == 'query' else 'sparql-graph-crud'}"
+        else:  # a server root such as http://host:7878
+            root = location.rstrip("/")
+            self.query_url, self.update_url = f"{root}/query", update_url or f"{root}/update"
+            self.graph_store_url = graph_store_url or f"{root}/store"
+        self.client = httpx.Client(timeout=timeout)
+
+    def raw_query(self, sparql: str, *, accept: str, bindings: Mapping[str, Term] | None = None,
+                  default_graph: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
+        """POST a query; the body and content type the server answered with."""
+        text = bind_values(SPARQL_PREFIXES + sparql, bindings or {})
+        data = [("query", text), *(("default-graph-uri", g) for g in default_graph),
+                *(("named-graph-uri", g) for g in named_graphs)]
+        response = self._send("POST", self.query_url, data=data, headers={"Accept": accept})
+        return response.content, response.headers.get("content-type", "")
+
+    def select(self, sparql: str, /, **bindings: Term) -> list[Row]:
+        body, _ = self.raw_query(sparql, accept="application/sparql-results+json", bindings=bindings)
+        results = ox.parse_query_results(body, format=QueryResultsFormat.JSON)
+        names = [v.value for v in results.variables]  # type: ignore[union-attr]
+        return [{n: sol[n] for n in names} for sol in results]  # type: ignore[union-attr]
+
+    def ask(self, sparql: str, /, **bindings: Term) -> bool:
+        body, _ = self.raw_query(sparql, accept="application/sparql-results+json", bindings=bindings)
+        return bool(json.loads(body)["boolean"])
+
+    def update(self, sparql: str) -> None:
+        self._send("POST", self.update_url, data={"update": SPARQL_PREFIXES + sparql})
+
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
+        # One update request is one transaction on Oxigraph, Fuseki, Virtuoso and GraphDB.
+        self.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
+
+    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
+        quads = list(ox.parse(path=str(path), format=fmt))
+        if fmt.supports_datasets:
+            self.update(insert_data(quads))
+        else:
+            body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
+                                format=RdfFormat.N_TRIPLES)
+            self._send("PUT", self.graph_store_url, params={"graph": graph.value}, content=body,
+                       headers={"Content-Type": "application/n-triples"})
+        return len(quads)
+
+    def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes:
+        params = {"graph": graph.value} if graph is not None else {}
+        if graph is None and not fmt.supports_datasets:
+            params = {"default": ""}
+        response = self._send("GET", self.graph_store_url, params=params, headers={"Accept": fmt.media_type})
+        return bytes(response.content)
+
+    def quad_count(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        n = rows[0]["n"]
+        return int(n.value) if n is not None else 0
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        import httpx
+
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{url}: cannot reach the SPARQL server ({exc})") from None
+        if response.status_code >= 400:
+            raise StoreError(f"{url}: the SPARQL server answered {response.status_code}: {response.text[:300]}")
+        return response
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """Bind variables for a server that takes no substitutions: a VALUES block opening the WHERE clause.
+
+    Terms are serialised by pyoxigraph (escaped N-Triples syntax), so a value can
+    never change the query's structure.
+
+    >>> print(bind_values("SELECT ?x WHERE { ?x ?p ?q }", {"q": Literal('a"} #')}))
+    SELECT ?x WHERE { VALUES ?q { "a\\"} #" } ?x ?p ?q }
+    """
+    if not bindings:
+        return sparql
+    m = _WHERE.search(sparql)
+    if not m:
+        raise StoreError("a query with parameters needs a WHERE clause")
+    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    return f"{sparql[: m.end()]} {values}{sparql[m.end():]}"
