@@ -1,10 +1,14 @@
-"""Shared fixtures: the bundled measure, and the corpus beside the project when present."""
+"""Shared fixtures: the bundled measure, the corpus beside the project when present, real stores."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from policygraph.loader import Loader
+from policygraph.store import LocalStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "脱贫攻坚责任制实施办法.txt"
@@ -23,3 +27,25 @@ def jiangbei_path() -> Path:
     if not JIANGBEI.exists():
         pytest.skip(f"{JIANGBEI} is absent (../shared not beside the project)")
     return JIANGBEI
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
+    """A real on-disk store holding the bundled measure (read by many tests; do not write)."""
+    store = open_store(tmp_path_factory.mktemp("seed-store"))
+    assert isinstance(store, LocalStore)
+    report = Loader(store).load([SEED])
+    assert not report.failed
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def both_store(tmp_path_factory: pytest.TempPathFactory, jiangbei_path: Path) -> Iterator[LocalStore]:
+    """A real on-disk store holding the measure and the Jiangbei implementing rule."""
+    store = open_store(tmp_path_factory.mktemp("both-store"))
+    assert isinstance(store, LocalStore)
+    report = Loader(store).load([SEED, jiangbei_path])
+    assert not report.failed
+    yield store
+    store.close()

@@ -242,7 +242,7 @@ class GraphBuilder:
     @staticmethod
     def _provenance(add: _Add, iri: NamedNode, doc_slug: str, source: Source, warnings: list[str],
                     loaded_at: datetime | None) -> None:
-        when = (loaded_at or datetime.now(UTC)).isoformat()
+        when = (loaded_at or datetime.now(UTC)).replace(microsecond=0).isoformat()
         load = NamedNode(f"{ID}load/{doc_slug}/{source.sha256[:16]}")
         file = NamedNode(f"{ID}file/{source.sha256}")
         agent = NamedNode(f"{ID}agent/policygraph/{__version__}")

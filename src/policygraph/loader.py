@@ -106,22 +106,28 @@ class Loader:
     def load(self, paths: Iterable[str | Path], *, graph: str | None = None, force: bool = False,
              reason: bool = True, progress: Callable[[str], None] | None = None) -> LoadReport:
         """Load every file; a bad file is reported and the others still load."""
+        from .reason import fixpoint, materialize, materialize_update
+
         started = time.perf_counter()
         report = LoadReport()
         self.ensure_ontology()
+        paths = list(paths)
+        # One file: the document and the inferences it changes in one transaction. Many files:
+        # one transaction per document, then one for the inferences (never half-written, at
+        # worst not yet recomputed if the process is killed in between).
+        single = reason and len(paths) == 1
         for path in paths:
-            result = self.load_one(path, graph=graph, force=force)
+            result = self.load_one(path, graph=graph, force=force, then=materialize_update() if single else None)
             report.files.append(result)
             if progress:
                 progress(str(path))
         if reason and any(f.status in ("loaded", "rdf") for f in report.files):
-            from .reason import materialize
-
-            report.inferred = materialize(self.store)
+            report.inferred = fixpoint(self.store) if single else materialize(self.store)
         report.seconds = time.perf_counter() - started
         return report
 
-    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False) -> FileResult:
+    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False,
+                 then: str | None = None) -> FileResult:
         p = Path(path)
         fmt = RDF_FORMATS.get(p.suffix.lower().lstrip("."))
         try:
@@ -133,7 +139,7 @@ class Loader:
                                   built.duties, built.actors, len(built.quads), built.warnings)
             if self.validate_shapes:
                 validate(built.quads, name=str(p))
-            self.store.replace_graphs(built.iri, built.quads, built.actor_quads)
+            self.store.replace_graphs(built.iri, built.quads, built.actor_quads, then=then)
             return FileResult(str(p), "loaded", built.iri.value, built.title, built.articles, built.duties,
                               built.actors, len(built.quads), built.warnings)
         except PolicygraphError as exc:

@@ -159,7 +159,7 @@ class ActorResolver:
             label = stem + actor.name
             iri = actor_iri(label)
             generic = False
-        elif j and actor.generic and actor.level not in (None, "central", "all", "regional"):
+        elif j and actor.generic and actor.level not in (None, "central", "regional"):
             label, iri, generic = actor.name, actor_iri(actor.name, scope=j), True
         else:
             label, iri, generic, j = actor.name, actor_iri(actor.name), actor.generic, None
@@ -181,6 +181,11 @@ class ActorResolver:
         elif generic and j and actor.level:
             # A kind within a jurisdiction still falls under the national kind of the same name.
             node.kinds.append(self.resolve(actor, scoped=False))
+        if j and actor.level != "all" and actor.kind in _CANONICAL_KINDS:
+            # In a provincial rule, 各级党委和政府 means every level of that province.
+            every = self.lexicon.resolve(self.lexicon.level_labels["all"][0] + self.lexicon.kind_labels[actor.kind][0])
+            if every:
+                node.kinds.append(self.resolve(every, scoped=True))
         return node
 
 

@@ -19,7 +19,10 @@ from .ontology import INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_FILE, PG
 from .store import Store
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
-MAX_ROUNDS = 10
+# Rounds of the duty rules in one transaction: enough for the lexicon's kinds
+# (joint → kind → 各级 kind → joint); materialize() adds rounds until a fixpoint.
+ROUNDS = 4
+MAX_ROUNDS = 12
 
 
 def rules() -> list[tuple[str, str]]:
@@ -27,21 +30,34 @@ def rules() -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RULES_DIR.glob("*.ru"))]
 
 
-def materialize(store: Store) -> int:
-    """Recompute the inferences graph; the number of quads it holds.
+def materialize_update(rounds: int = ROUNDS) -> str:
+    """One SPARQL update that recomputes the inferences graph from scratch."""
+    owl_rl, *duty_rules = [text for _name, text in rules()]
+    steps = [f"DROP SILENT GRAPH {INFERRED_GRAPH}", owl_rl, *(duty_rules * rounds)]
+    return " ;\n".join(_strip_comments(step) for step in steps)
 
-    Each round is one update (one transaction); rounds repeat until a fixpoint.
-    """
-    store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
-    count = 0
+
+def materialize(store: Store) -> int:
+    """Recompute the inferences graph in one transaction, then run to a fixpoint; its size."""
+    store.update(materialize_update())
+    return fixpoint(store)
+
+
+def fixpoint(store: Store) -> int:
+    """Repeat the duty rules until nothing new is inferred (each round only adds entailments)."""
+    count = inferred_count(store)
     for _ in range(MAX_ROUNDS):
-        for _name, rule in rules():
+        for _name, rule in rules()[1:]:
             store.update(rule)
         new = inferred_count(store)
         if new == count:
             break
         count = new
     return count
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
 
 
 def inferred_count(store: Store) -> int:
@@ -93,9 +109,12 @@ def hermit_duties(data_nt: bytes, ontology: Path = ONTOLOGY_FILE) -> set[tuple[s
     world = owl.World()
     onto = world.get_ontology(_ntriples([ontology], data_nt).as_uri()).load()
     with onto:
-        owl.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+        # ELI's dates are xsd:date, outside the OWL 2 datatype map; they bear on no duty.
+        owl.sync_reasoner_hermit(world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True)
     has_duty = world.search_one(iri=PG + "hasDuty")
-    pairs = set()
-    for subject, obj in has_duty.get_relations():
-        pairs.add((subject.iri, obj.iri))
+    pairs = {(subject.iri, obj.iri) for subject, obj in has_duty.get_relations()}
+    # owlready2 reports no pg:hasDuty fact that follows only from pg:bears (the inverse of
+    # pg:bearer) being a subproperty of it; those are the asserted bearers.
+    bearer = world.search_one(iri=PG + "bearer")
+    pairs |= {(actor.iri, duty.iri) for duty, actor in bearer.get_relations()}
     return pairs

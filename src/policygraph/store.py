@@ -46,7 +46,8 @@ class Store(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None: ...
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
+                       then: str | None = None) -> None: ...
 
     def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes: ...
 
@@ -114,13 +115,15 @@ class LocalStore:
         self._writable()
         self.store.update(SPARQL_PREFIXES + sparql)
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
-        """Replace ``graph`` by ``quads`` and add ``extra``, in one transaction."""
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
+                       then: str | None = None) -> None:
+        """Replace ``graph`` by ``quads``, add ``extra``, then run the update ``then``: one transaction."""
         self._writable()
-        if not self.store.contains_named_graph(graph):
-            self.store.extend([*quads, *extra])  # one atomic transaction
+        if then is None and not self.store.contains_named_graph(graph):
+            self.store.extend([*quads, *extra])  # one atomic transaction, and faster than parsing
             return
-        self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
+        request = f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])
+        self.store.update(SPARQL_PREFIXES + request + (f" ;\n{then}" if then else ""))
 
     def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
         """Load an RDF file into ``graph`` (replacing it), in one transaction; the quad count."""
@@ -208,9 +211,11 @@ class RemoteStore:
     def update(self, sparql: str) -> None:
         self._send("POST", self.update_url, data={"update": SPARQL_PREFIXES + sparql})
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
+                       then: str | None = None) -> None:
         # One update request is one transaction on Oxigraph, Fuseki, Virtuoso and GraphDB.
-        self.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
+        request = f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])
+        self.update(request + (f" ;\n{then}" if then else ""))
 
     def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
         quads = list(ox.parse(path=str(path), format=fmt))
