@@ -111,7 +111,7 @@ def load(
     from .loader import Loader
     from .store import open_store
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     target = open_store(store)
     try:
         with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -19,6 +19,7 @@ from .lexicon import Lexicon, default_lexicon
 from .normalize import normalize
 from .ontology import ACTORS_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, SHAPES_FILE, ActorResolver
 from .read import read_path
+from .reason import STALE
 from .store import RDF_FORMATS, Store
 from .structure import parse
 
@@ -79,7 +80,7 @@ def validate(quads: Iterable[Quad], *, name: str) -> None:
     data = rdflib.Graph()
     nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
     data.parse(data=(nt or b"").decode("utf-8"), format="nt")
-    conforms, report, _ = shacl(data, shacl_graph=_shapes(), inference="none", advanced=False)
+    conforms, report, _ = shacl(data, shacl_graph=_shapes(), inference="none", advanced=False, inplace=True)
     if not conforms:
         messages = sorted({str(m) for m in report.objects(None, rdflib.SH.resultMessage)})
         raise ShapeError(f"{name}: the document graph violates the shapes: {'; '.join(messages[:3])}")
@@ -106,28 +107,24 @@ class Loader:
     def load(self, paths: Iterable[str | Path], *, graph: str | None = None, force: bool = False,
              reason: bool = True, progress: Callable[[str], None] | None = None) -> LoadReport:
         """Load every file; a bad file is reported and the others still load."""
-        from .reason import fixpoint, materialize, materialize_update
+        from .reason import is_stale, materialize
 
         started = time.perf_counter()
         report = LoadReport()
         self.ensure_ontology()
-        paths = list(paths)
-        # One file: the document and the inferences it changes in one transaction. Many files:
-        # one transaction per document, then one for the inferences (never half-written, at
-        # worst not yet recomputed if the process is killed in between).
-        single = reason and len(paths) == 1
+        # Each document is one transaction, which also marks the inferences stale; they are
+        # recomputed once at the end (and again by the next load if this one is killed).
         for path in paths:
-            result = self.load_one(path, graph=graph, force=force, then=materialize_update() if single else None)
+            result = self.load_one(path, graph=graph, force=force)
             report.files.append(result)
             if progress:
                 progress(str(path))
-        if reason and any(f.status in ("loaded", "rdf") for f in report.files):
-            report.inferred = fixpoint(self.store) if single else materialize(self.store)
+        if reason and is_stale(self.store):
+            report.inferred = materialize(self.store)
         report.seconds = time.perf_counter() - started
         return report
 
-    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False,
-                 then: str | None = None) -> FileResult:
+    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False) -> FileResult:
         p = Path(path)
         fmt = RDF_FORMATS.get(p.suffix.lower().lstrip("."))
         try:
@@ -139,7 +136,7 @@ class Loader:
                                   built.duties, built.actors, len(built.quads), built.warnings)
             if self.validate_shapes:
                 validate(built.quads, name=str(p))
-            self.store.replace_graphs(built.iri, built.quads, built.actor_quads, then=then)
+            self.store.replace_graphs(built.iri, built.quads, [*built.actor_quads, STALE])
             return FileResult(str(p), "loaded", built.iri.value, built.title, built.articles, built.duties,
                               built.actors, len(built.quads), built.warnings)
         except PolicygraphError as exc:
@@ -168,7 +165,7 @@ class Loader:
 
     def _load_rdf(self, path: Path, fmt: ox.RdfFormat, graph: str | None) -> FileResult:
         target = NamedNode(graph or f"{ID}graph/file/{path.name}")
-        count = self.store.load_rdf(path, fmt, target)  # type: ignore[attr-defined]
+        count = self.store.load_rdf(path, fmt, target, extra=[STALE])  # type: ignore[attr-defined]
         return FileResult(str(path), "rdf", target.value, quads=count)
 
     def ensure_ontology(self) -> None:

@@ -46,6 +46,7 @@ SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 ACTORS_GRAPH = NamedNode(ID + "graph/actors")
 INFERRED_GRAPH = NamedNode(ID + "graph/inferred")
 ONTOLOGY_GRAPH = NamedNode(ID + "graph/ontology")
+STATE_GRAPH = NamedNode(ID + "graph/state")  # bookkeeping: whether inferences are stale
 
 MODALITY_CLASS = {"obligation": "Obligation", "permission": "Permission", "prohibition": "Prohibition"}
 KIND_CONCEPT = {

@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .ontology import INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_FILE, PG
+from pyoxigraph import Literal, NamedNode, Quad
+
+from .ontology import INFERRED_GRAPH, ONTOLOGY_DIR, ONTOLOGY_FILE, PG, STATE_GRAPH, XSD
 from .store import Store
 
 RULES_DIR = ONTOLOGY_DIR / "rules"
-# Rounds of the duty rules in one transaction: enough for the lexicon's kinds
-# (joint → kind → 各级 kind → joint); materialize() adds rounds until a fixpoint.
-ROUNDS = 4
 MAX_ROUNDS = 12
 
 
@@ -30,25 +29,37 @@ def rules() -> list[tuple[str, str]]:
     return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RULES_DIR.glob("*.ru"))]
 
 
-def materialize_update(rounds: int = ROUNDS) -> str:
-    """One SPARQL update that recomputes the inferences graph from scratch."""
-    owl_rl, *duty_rules = [text for _name, text in rules()]
-    steps = [f"DROP SILENT GRAPH {INFERRED_GRAPH}", owl_rl, *(duty_rules * rounds)]
-    return " ;\n".join(_strip_comments(step) for step in steps)
+STALE = Quad(INFERRED_GRAPH, NamedNode(PG + "stale"), Literal("true", datatype=NamedNode(XSD + "boolean")),
+             STATE_GRAPH)
+
+
+def is_stale(store: Store) -> bool:
+    """Whether a write has happened since the inferences were last computed."""
+    return store.ask(f"ASK WHERE {{ GRAPH {STATE_GRAPH} {{ {INFERRED_GRAPH} pg:stale true }} }}")
 
 
 def materialize(store: Store) -> int:
-    """Recompute the inferences graph in one transaction, then run to a fixpoint; its size."""
-    store.update(materialize_update())
-    return fixpoint(store)
+    """Recompute the inferences graph to a fixpoint and clear the stale marker; its size.
+
+    Writes that change inferences add the marker in their own transaction, so a
+    process killed before this finishes leaves the marker set, and the next load
+    (or ``policygraph serve``) recomputes.
+    """
+    owl_rl, *_ = [text for _name, text in rules()]
+    store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
+    store.update(owl_rl)
+    count = fixpoint(store)
+    store.update(f"DELETE DATA {{ GRAPH {STATE_GRAPH} {{ {STALE.subject} {STALE.predicate} {STALE.object} }} }}")
+    return count
 
 
 def fixpoint(store: Store) -> int:
     """Repeat the duty rules until nothing new is inferred (each round only adds entailments)."""
-    count = inferred_count(store)
+    count = -1
     for _ in range(MAX_ROUNDS):
         for _name, rule in rules()[1:]:
-            store.update(rule)
+            for step in rule.split(" ;\n"):  # one transaction per rule: fast on committed data
+                store.update(step)
         new = inferred_count(store)
         if new == count:
             break
@@ -56,8 +67,7 @@ def fixpoint(store: Store) -> int:
     return count
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip()
+
 
 
 def inferred_count(store: Store) -> int:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Variable
@@ -46,8 +47,7 @@ class Store(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
-                       then: str | None = None) -> None: ...
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None: ...
 
     def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes: ...
 
@@ -115,25 +115,23 @@ class LocalStore:
         self._writable()
         self.store.update(SPARQL_PREFIXES + sparql)
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
-                       then: str | None = None) -> None:
-        """Replace ``graph`` by ``quads``, add ``extra``, then run the update ``then``: one transaction."""
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
+        """Replace ``graph`` by ``quads`` and add ``extra``, in one transaction."""
         self._writable()
-        if then is None and not self.store.contains_named_graph(graph):
+        if not self.store.contains_named_graph(graph):
             self.store.extend([*quads, *extra])  # one atomic transaction, and faster than parsing
             return
-        request = f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])
-        self.store.update(SPARQL_PREFIXES + request + (f" ;\n{then}" if then else ""))
+        self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
 
-    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
-        """Load an RDF file into ``graph`` (replacing it), in one transaction; the quad count."""
+    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode, extra: Sequence[Quad] = ()) -> int:
+        """Load an RDF file into ``graph`` (replacing it; datasets keep their graphs), in one transaction."""
         quads = [Quad(q.subject, q.predicate, q.object, graph if not fmt.supports_datasets else q.graph_name)
                  for q in ox.parse(path=str(path), format=fmt)]
         if fmt.supports_datasets:
             self._writable()
-            self.store.extend(quads)
+            self.store.extend([*quads, *extra])
         else:
-            self.replace_graphs(graph, quads)
+            self.replace_graphs(graph, quads, extra)
         return len(quads)
 
     def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes:
@@ -193,9 +191,10 @@ class RemoteStore:
                   default_graph: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
         """POST a query; the body and content type the server answered with."""
         text = bind_values(SPARQL_PREFIXES + sparql, bindings or {})
-        data = [("query", text), *(("default-graph-uri", g) for g in default_graph),
+        form = [("query", text), *(("default-graph-uri", g) for g in default_graph),
                 *(("named-graph-uri", g) for g in named_graphs)]
-        response = self._send("POST", self.query_url, data=data, headers={"Accept": accept})
+        response = self._send("POST", self.query_url, content=urlencode(form),
+                              headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         return response.content, response.headers.get("content-type", "")
 
     def select(self, sparql: str, /, **bindings: Term) -> list[Row]:
@@ -211,21 +210,22 @@ class RemoteStore:
     def update(self, sparql: str) -> None:
         self._send("POST", self.update_url, data={"update": SPARQL_PREFIXES + sparql})
 
-    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = (),
-                       then: str | None = None) -> None:
+    def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
         # One update request is one transaction on Oxigraph, Fuseki, Virtuoso and GraphDB.
-        request = f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])
-        self.update(request + (f" ;\n{then}" if then else ""))
+        self.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
 
-    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode) -> int:
+    def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode, extra: Sequence[Quad] = ()) -> int:
         quads = list(ox.parse(path=str(path), format=fmt))
         if fmt.supports_datasets:
-            self.update(insert_data(quads))
+            self.update(insert_data([*quads, *extra]))
         else:
+            # Graph Store Protocol PUT: the server replaces the graph in one step.
             body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
                                 format=RdfFormat.N_TRIPLES)
             self._send("PUT", self.graph_store_url, params={"graph": graph.value}, content=body,
                        headers={"Content-Type": "application/n-triples"})
+            if extra:
+                self.update(insert_data(extra))
         return len(quads)
 
     def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes:

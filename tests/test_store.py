@@ -1,0 +1,210 @@
+"""The store: loading, reloading, faults that must leave it untouched, and the remote SPARQL backend."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from policygraph.errors import StoreError
+from policygraph.extract import Duty, Extractor
+from policygraph.loader import Loader
+from policygraph.queries import get_query
+from policygraph.reason import is_stale
+from policygraph.store import LocalStore, RemoteStore, bind_values, open_store
+from policygraph.structure import Document
+
+from .servers import oxigraph_server
+
+
+def snapshot(store: LocalStore) -> list[str]:
+    """Every quad, as sorted N-Quads lines."""
+    return sorted((store.dump(ox.RdfFormat.N_QUADS) or b"").decode().splitlines())
+
+
+@pytest.fixture
+def store(tmp_path: Path, seed_path: Path) -> LocalStore:
+    s = open_store(tmp_path / "store")
+    assert isinstance(s, LocalStore)
+    assert not Loader(s).load([seed_path]).failed
+    return s
+
+
+def test_load_then_query_every_duty(store: LocalStore) -> None:
+    columns, rows = get_query("responsibilities").run(store)
+    assert columns[:6] == ["document", "article", "bearer", "modality", "action", "kind"]
+    assert len(rows) == 105
+    assert {r["modality"].value for r in rows} == {"应当", "可以"}  # type: ignore[union-attr]
+
+
+def test_reloading_an_unchanged_file_is_skipped(store: LocalStore, seed_path: Path) -> None:
+    before = snapshot(store)
+    report = Loader(store).load([seed_path])
+    assert [f.status for f in report.files] == ["unchanged"]
+    assert snapshot(store) == before
+
+
+def test_a_changed_file_replaces_its_graph(store: LocalStore, seed_path: Path, tmp_path: Path) -> None:
+    changed = tmp_path / seed_path.name
+    text = seed_path.read_text(encoding="utf-8").replace("縣級(jí)政府應(yīng)當(dāng)建立扶貧項(xiàng)目庫(kù),", "縣級(jí)政府應(yīng)當(dāng)")
+    changed.write_text(text, encoding="utf-8")
+    report = Loader(store).load([changed])
+    assert [f.status for f in report.files] == ["loaded"]
+    _, rows = get_query("responsibilities").run(store)
+    assert len(rows) == 104
+    assert not any(r["action"].value == "建立扶贫项目库" for r in rows)  # type: ignore[union-attr]
+    loads = store.select("SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?doc prov:wasGeneratedBy ?l }")
+    assert loads[0]["n"].value == "1"  # type: ignore[union-attr]
+
+
+class _BrokenExtractor(Extractor):
+    """Fault injection: an extractor whose duties have no action, so the shapes must reject them."""
+
+    def extract(self, document: Document) -> list[Duty]:
+        duties = super().extract(document)
+        for d in duties:
+            d.action = ""
+        return duties
+
+
+def test_shape_violation_leaves_the_store_as_it_was(store: LocalStore, jiangbei_path: Path) -> None:
+    before = snapshot(store)
+    report = Loader(store, extractor=_BrokenExtractor()).load([jiangbei_path])
+    (failed,) = report.failed
+    assert failed.error and "violates the shapes" in failed.error and str(jiangbei_path) in failed.error
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("这是一篇新闻报道，没有任何条文。\n记者：某某\n", "no articles"),
+        ("Just some English text.", "no Chinese text found"),
+        ("", "empty input"),
+    ],
+)
+def test_a_file_that_is_not_a_regulation_leaves_the_store_as_it_was(
+    store: LocalStore, tmp_path: Path, content: str, problem: str
+) -> None:
+    before = snapshot(store)
+    bad = tmp_path / "news.txt"
+    bad.write_text(content, encoding="utf-8")
+    report = Loader(store).load([bad])
+    assert report.failed[0].error == f"{bad}: " + report.failed[0].error.split(": ", 1)[1]
+    assert problem in (report.failed[0].error or "")
+    assert snapshot(store) == before
+
+
+def test_loading_many_continues_past_a_bad_file_and_exits_non_zero(tmp_path: Path, seed_path: Path,
+                                                                     jiangbei_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(50))
+    proc = subprocess.run([sys.executable, "-m", "policygraph", "load", str(seed_path), str(bad), str(jiangbei_path),
+                           "--store", str(tmp_path / "s")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert f"{bad}: binary file (PNG image), not a regulation" in proc.stderr
+    assert "2 documents (2 loaded, 0 unchanged)" in proc.stderr.replace("\n", " ")
+
+
+def _big_regulation(path: Path, articles: int = 3000) -> Path:
+    lines = ["某省大型测试条例", "第一章　总　则"]
+    lines += [f"第{n}条　县级政府应当建立第{n}项制度，市级党委和政府负责监督第{n}项工作，不得挤占挪用资金。"
+              for n in range(1, articles + 1)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _graph(lines: list[str], name: str) -> list[str]:
+    """The quads of one graph, less the load's timestamp (which differs from run to run)."""
+    return [line for line in lines if line.rstrip(" .").endswith(f"<{name}>") and "#startedAtTime>" not in line]
+
+
+def test_sigkill_during_a_load_leaves_the_store_whole(store: LocalStore, tmp_path: Path) -> None:
+    """Kill a real loader process at several moments. Each time the store holds either exactly the old quads,
+    or the whole new document graph; inferences are either complete or marked stale, never silently partial."""
+    big = _big_regulation(tmp_path / "big.txt", articles=1500)
+    location = store.location
+    store.close()
+    shutil.copytree(location, tmp_path / "reference")
+    reference = open_store(tmp_path / "reference")
+    assert isinstance(reference, LocalStore)
+    assert not Loader(reference).load([big]).failed
+    doc = "https://w3id.org/policygraph/id/doc/某省大型测试条例"
+    inferred = "https://w3id.org/policygraph/id/graph/inferred"
+    full = snapshot(reference)
+    reference.close()
+    before = snapshot(LocalStore(location))
+    outcomes = []
+    for delay in (1.5, 3.0, 4.5, 6.0, 8.0):
+        copy = tmp_path / f"copy-{delay}"
+        shutil.copytree(location, copy)
+        proc = subprocess.Popen([sys.executable, "-m", "policygraph", "load", str(big), "--store", str(copy)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        reopened = LocalStore(str(copy))
+        after = snapshot(reopened)
+        if after == before:
+            outcomes.append("untouched")
+            continue
+        assert _graph(after, doc) == _graph(full, doc), f"killed after {delay} s: the document is partial"
+        if _graph(after, inferred) == _graph(full, inferred):
+            outcomes.append("complete")
+        else:
+            assert is_stale(reopened), f"killed after {delay} s: partial inferences not marked stale"
+            outcomes.append("stale")
+            assert not Loader(reopened).load([]).failed  # the next load recomputes
+            assert _graph(snapshot(reopened), inferred) == _graph(full, inferred)
+            assert not is_stale(reopened)
+        reopened.close()
+    assert "untouched" in outcomes, outcomes  # at least one kill landed mid-document
+
+
+def test_a_store_held_by_another_process_gives_a_clear_error(store: LocalStore) -> None:
+    code = f"import pyoxigraph, time; s = pyoxigraph.Store({store.location!r}); print('ok', flush=True); time.sleep(30)"
+    store.close()
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout and holder.stdout.readline().strip() == b"ok"
+        with pytest.raises(StoreError, match="in use by another process"):
+            open_store(store.location)
+        assert open_store(store.location, read_only=True).quad_count() > 0
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_bind_values_escapes_hostile_values() -> None:
+    q = bind_values("SELECT ?x WHERE { ?x ?p ?v }", {"v": ox.Literal('"} ; DROP ALL ; #\n')})
+    assert q == 'SELECT ?x WHERE { VALUES ?v { "\\"} ; DROP ALL ; #\\n" } ?x ?p ?v }'
+
+
+def test_remote_oxigraph_backend_gives_the_same_rows(tmp_path: Path, seed_path: Path, store: LocalStore) -> None:
+    with oxigraph_server(tmp_path / "remote") as base:
+        remote = open_store(base + "/query")
+        assert isinstance(remote, RemoteStore)
+        report = Loader(remote).load([seed_path])
+        assert not report.failed
+        for name, params in [("responsibilities", {}), ("duties-of-actor", {"actor": "县级政府"})]:
+            query = get_query(name)
+            local_cols, local_rows = query.run(store, params)
+            remote_cols, remote_rows = query.run(remote, params)
+            assert remote_cols == local_cols
+            key = lambda rows: sorted(tuple(str(r[c]) for c in local_cols) for r in rows)  # noqa: E731
+            assert key(remote_rows) == key(local_rows)
+            assert len(remote_rows) > 20
+        # a reload through the remote store replaces, and an unchanged file is detected
+        assert [f.status for f in Loader(remote).load([seed_path]).files] == ["unchanged"]
+        exported = remote.dump(ox.RdfFormat.N_QUADS)
+        assert b"art_19/duty_1" in exported
+        remote.close()
