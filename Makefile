@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: install
-	$(BIN)/policygraph parse $(MEASURE) --format text
+	$(BIN)/policygraph load $(MEASURE)
+	$(BIN)/policygraph serve
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -49,3 +49,24 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def policygraph_server(store: Path, **env: str) -> Iterator[str]:
+    """``policygraph serve`` in its own process on a free loopback port; yields its base URL."""
+    import os
+
+    port = free_port()
+    environment = {**os.environ, **{f"POLICYGRAPH_{k.upper()}": v for k, v in env.items()}}
+    proc = subprocess.Popen([str(VENV_BIN / "policygraph"), "serve", "--store", str(store), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/healthz", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -239,6 +239,32 @@ def stats(store: StoreOpt = "data/store") -> None:
         typer.echo(f"{name:>13} {n}")
 
 
+@app.command()
+@_friendly
+def serve(
+    store: StoreOpt = "data/store",
+    host: Annotated[str, _setting_option("host")] = "127.0.0.1",
+    port: Annotated[int, _setting_option("port")] = 8000,
+    query_timeout: Annotated[float, _setting_option("query_timeout")] = 10.0,
+    max_rows: Annotated[int, _setting_option("max_rows")] = 10000,
+    cors: Annotated[bool, _setting_option("cors")] = False,
+    workers: Annotated[int, _setting_option("workers")] = 1,
+) -> None:
+    """Serve the SPARQL endpoint, the lookups and the web page."""
+    import uvicorn
+
+    from .api import create_app
+    from .settings import Settings
+    from .store import open_store
+
+    settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
+                                 max_rows=max_rows, cors=cors, workers=workers)
+    app_ = create_app(open_store(settings.store), settings)
+    typer.echo(f"policygraph {settings.store} on http://{settings.host}:{settings.port}/ "
+               f"({'updates with token' if settings.update_token else 'read-only'})", err=True)
+    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning")
+
+
 _MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}
 
 

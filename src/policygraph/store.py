@@ -36,6 +36,16 @@ RDF_FORMATS = {
 }
 
 
+def value(term: Term | None) -> str | None:
+    """A term's lexical value, None for an unbound variable."""
+    return None if term is None else str(term.value)
+
+
+def plain(rows: list[Row]) -> list[dict[str, Any]]:
+    """Rows with lexical values instead of terms."""
+    return [{k: value(v) for k, v in r.items()} for r in rows]
+
+
 class Store(Protocol):
     """What policygraph needs of a triple store."""
 

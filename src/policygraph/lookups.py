@@ -1,0 +1,293 @@
+"""Lookups the API and the web page serve: documents, articles, actors and their duties.
+
+Every value from a request is bound (``substitutions=``, on projected
+variables), never formatted into a query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyoxigraph import NamedNode
+
+from .ontology import ID
+from .store import Store, plain
+
+ACTOR_PREFIX = ID + "actor/"
+DOC_PREFIX = ID + "doc/"
+
+
+def actor_id(iri: str) -> str:
+    return iri.removeprefix(ACTOR_PREFIX)
+
+
+def document_id(iri: str) -> str:
+    return iri.removeprefix(DOC_PREFIX)
+
+
+DOCUMENTS = """
+SELECT ?doc ?title ?published ?effective ?jurisdiction (COUNT(DISTINCT ?art) AS ?articles)
+       (COUNT(DISTINCT ?duty) AS ?duties)
+WHERE {
+  ?doc a pg:Regulation ; eli:title ?title .
+  OPTIONAL { ?doc eli:date_document ?published }
+  OPTIONAL { ?doc eli:first_date_entry_in_force ?effective }
+  OPTIONAL { ?doc pg:jurisdiction/rdfs:label ?jurisdiction }
+  OPTIONAL { ?art a pg:Article ; pg:inDocument ?doc }
+  OPTIONAL { ?duty a pg:Duty ; pg:inDocument ?doc }
+}
+GROUP BY ?doc ?title ?published ?effective ?jurisdiction
+ORDER BY ?title
+"""
+
+
+def documents(store: Store) -> list[dict[str, Any]]:
+    out = []
+    for r in plain(store.select(DOCUMENTS)):
+        r["id"] = document_id(r.pop("doc"))
+        r["articles"], r["duties"] = int(r["articles"]), int(r["duties"])
+        out.append(r)
+    return out
+
+
+DOCUMENT = """
+SELECT ?doc ?title ?published ?effective ?rule ?jurisdiction ?issuer ?basis ?based_on ?based_on_title ?warning
+WHERE {
+  ?doc a pg:Regulation ; eli:title ?title .
+  OPTIONAL { ?doc eli:date_document ?published }
+  OPTIONAL { ?doc eli:first_date_entry_in_force ?effective }
+  OPTIONAL { ?doc pg:effectiveRule ?rule }
+  OPTIONAL { ?doc pg:jurisdiction/rdfs:label ?jurisdiction }
+  OPTIONAL { ?doc eli:passed_by/skos:prefLabel ?issuer FILTER(langMatches(lang(?issuer), "zh-Hans")) }
+  OPTIONAL { ?doc pg:basisTitle ?basis }
+  OPTIONAL { ?doc eli:based_on ?based_on . ?based_on eli:title ?based_on_title }
+  OPTIONAL { ?doc prov:wasGeneratedBy/pg:warning ?warning }
+}
+"""
+
+CHAPTERS = """
+SELECT DISTINCT ?doc ?number ?heading ?n WHERE {
+  ?c a pg:Chapter ; pg:inDocument ?doc ; eli:number ?number ; pg:heading ?heading ; pg:ordinal ?n .
+} ORDER BY ?n
+"""
+
+ARTICLES = """
+SELECT DISTINCT ?doc ?number ?n ?chapter ?text (COUNT(DISTINCT ?duty) AS ?duties) WHERE {
+  ?a a pg:Article ; pg:inDocument ?doc ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
+  OPTIONAL { ?a eli:is_part_of ?c . ?c a pg:Chapter ; eli:number ?chapter }
+  OPTIONAL { ?duty prov:wasDerivedFrom/eli:is_part_of* ?a ; a pg:Duty }
+} GROUP BY ?doc ?number ?n ?chapter ?text ORDER BY ?n
+"""
+
+
+def document(store: Store, doc_id: str) -> dict[str, Any] | None:
+    doc = NamedNode(DOC_PREFIX + doc_id)
+    rows = plain(store.select(DOCUMENT, doc=doc))
+    if not rows:
+        return None
+    first = rows[0]
+
+    def distinct(key: str) -> list[Any]:
+        return list(dict.fromkeys(r[key] for r in rows if r[key] is not None))
+
+    based_on = [{"id": document_id(d), "title": t}
+                for d, t in dict.fromkeys((r["based_on"], r["based_on_title"]) for r in rows if r["based_on"])]
+    return {
+        "id": doc_id, "iri": doc.value, "title": first["title"], "published": first["published"],
+        "effective": first["effective"], "effective_rule": first["rule"], "jurisdiction": first["jurisdiction"],
+        "issuers": distinct("issuer"), "basis": distinct("basis"), "based_on": based_on,
+        "warnings": distinct("warning"),
+        "chapters": [{"number": r["number"], "heading": r["heading"]}
+                     for r in plain(store.select(CHAPTERS, doc=doc))],
+        "articles": [{"number": r["number"], "chapter": r["chapter"], "text": r["text"], "duties": int(r["duties"])}
+                     for r in plain(store.select(ARTICLES, doc=doc))],
+    }
+
+
+ARTICLE = """
+SELECT ?doc ?number ?art ?title ?text ?original ?start ?end ?heading WHERE {
+  ?art a pg:Article ; pg:inDocument ?doc ; eli:number ?number ; pg:text ?text ; pg:originalText ?original ;
+       pg:sourceStart ?start ; pg:sourceEnd ?end .
+  ?doc eli:title ?title .
+  OPTIONAL { ?art eli:is_part_of/pg:heading ?heading }
+}
+"""
+
+ARTICLE_DUTIES = """
+SELECT DISTINCT ?art ?duty ?ordinal ?actor ?actor_name ?modality ?action ?kind ?condition ?recipient ?text ?start ?end
+WHERE {
+  ?duty a pg:Duty ; prov:wasDerivedFrom/eli:is_part_of* ?art ; pg:ordinal ?ordinal ; pg:action ?action ;
+        pg:text ?text ; pg:sourceStart ?start ; pg:sourceEnd ?end .
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission") (pg:Prohibition "prohibition") }
+  ?duty a ?class .
+  OPTIONAL { ?duty pg:bearer ?actor . ?actor skos:prefLabel ?actor_name
+             FILTER(langMatches(lang(?actor_name), "zh-Hans")) }
+  OPTIONAL { ?duty pg:responsibilityKind/skos:prefLabel ?kind FILTER(langMatches(lang(?kind), "zh-Hans")) }
+  OPTIONAL { ?duty pg:condition ?condition }
+  OPTIONAL { ?duty pg:recipientText ?recipient }
+} ORDER BY ?ordinal
+"""
+
+ARTICLE_CITES = """
+SELECT DISTINCT ?art ?cited ?cited_doc WHERE {
+  ?art pg:citesTitle ?cited .
+  OPTIONAL { ?cited_doc a pg:Regulation ; eli:title ?t FILTER(STR(?t) = STR(?cited)) }
+}
+"""
+
+ARTICLE_LINKS = """
+SELECT DISTINCT ?art ?other ?direction ?score ?other_number ?other_doc ?other_title WHERE {
+  { ?art eli:applies ?other BIND("applies" AS ?direction) }
+  UNION { ?other eli:applies ?art BIND("applied_by" AS ?direction) }
+  ?other eli:number ?other_number ; pg:inDocument ?other_doc .
+  ?other_doc eli:title ?other_title .
+  OPTIONAL { ?link pg:linkFrom ?from ; pg:linkTo ?to ; pg:score ?score
+             FILTER((?from = ?art && ?to = ?other) || (?from = ?other && ?to = ?art)) }
+}
+"""
+
+
+def article(store: Store, doc_id: str, number: str) -> dict[str, Any] | None:
+    art = NamedNode(f"{DOC_PREFIX}{doc_id}/art_{number}")
+    rows = plain(store.select(ARTICLE, art=art))
+    if not rows:
+        return None
+    r = rows[0]
+    duties = []
+    for d in plain(store.select(ARTICLE_DUTIES, art=art)):
+        d["actor_id"] = actor_id(d.pop("actor")) if d["actor"] else None
+        d["start"], d["end"] = int(d["start"]), int(d["end"])
+        d.pop("art")
+        duties.append(d)
+    cites = [{"title": c["cited"], "document_id": document_id(c["cited_doc"]) if c["cited_doc"] else None}
+             for c in plain(store.select(ARTICLE_CITES, art=art))]
+    links = [{"direction": link["direction"], "article": link["other_number"],
+              "document_id": document_id(link["other_doc"]), "document": link["other_title"],
+              "score": float(link["score"]) if link["score"] is not None else None}
+             for link in plain(store.select(ARTICLE_LINKS, art=art))]
+    return {
+        "document_id": doc_id, "document": r["title"], "number": r["number"], "iri": art.value,
+        "chapter_heading": r["heading"], "text": r["text"], "original": r["original"],
+        "start": int(r["start"]), "end": int(r["end"]), "duties": duties, "cites": cites, "links": links,
+    }
+
+
+ACTORS = """
+SELECT DISTINCT ?actor ?name ?en ?level ?kind ?generic (COUNT(DISTINCT ?duty) AS ?direct) WHERE {
+  ?actor a pg:Actor ; skos:prefLabel ?name FILTER(langMatches(lang(?name), "zh-Hans"))
+  OPTIONAL { ?actor skos:prefLabel ?en FILTER(langMatches(lang(?en), "en")) }
+  OPTIONAL { ?actor pg:level/skos:prefLabel ?level FILTER(langMatches(lang(?level), "en")) }
+  OPTIONAL { ?actor a ?class . ?class rdfs:subClassOf* pg:Actor ; rdfs:label ?kind
+             FILTER(langMatches(lang(?kind), "en") && ?class NOT IN (pg:Actor, org:Organization, pg:GenericActor)) }
+  BIND(EXISTS { ?actor a pg:GenericActor } AS ?generic)
+  OPTIONAL { ?duty pg:bearer ?actor }
+} GROUP BY ?actor ?name ?en ?level ?kind ?generic ORDER BY DESC(?direct) ?name
+"""
+
+ACTORS_IN_DOCUMENT = """
+SELECT DISTINCT ?doc ?actor WHERE { ?duty pg:inDocument ?doc ; pg:bearer ?actor }
+"""
+
+
+def actors(store: Store, *, level: str | None = None, kind: str | None = None,
+           document_id_: str | None = None) -> list[dict[str, Any]]:
+    rows = plain(store.select(ACTORS))
+    allowed = None
+    if document_id_:
+        doc = NamedNode(DOC_PREFIX + document_id_)
+        allowed = {r["actor"] for r in plain(store.select(ACTORS_IN_DOCUMENT, doc=doc))}
+    merged: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if allowed is not None and r["actor"] not in allowed:
+            continue
+        entry = merged.setdefault(r["actor"], {
+            "id": actor_id(r["actor"]), "name": r["name"], "en": r["en"], "level": r["level"], "kinds": [],
+            "generic": r["generic"] == "true", "direct_duties": int(r["direct"])})
+        if r["kind"] and r["kind"] not in entry["kinds"]:
+            entry["kinds"].append(r["kind"])
+    out = list(merged.values())
+    if level:
+        out = [a for a in out if a["level"] == level]
+    if kind:
+        out = [a for a in out if kind in a["kinds"]]
+    return out
+
+
+ACTOR = """
+SELECT ?actor ?name ?en ?alias ?level ?kind ?member ?member_name ?of ?of_name ?wider ?wider_name ?narrower
+       ?narrower_name ?post_in ?post_in_name ?jurisdiction WHERE {
+  ?actor skos:prefLabel ?name FILTER(langMatches(lang(?name), "zh-Hans"))
+  OPTIONAL { ?actor skos:prefLabel ?en FILTER(langMatches(lang(?en), "en")) }
+  OPTIONAL { ?actor skos:altLabel ?alias }
+  OPTIONAL { ?actor pg:level/skos:prefLabel ?level FILTER(langMatches(lang(?level), "en")) }
+  OPTIONAL { ?actor a ?class . ?class rdfs:label ?kind FILTER(langMatches(lang(?kind), "en"))
+             FILTER(?class NOT IN (pg:Actor, org:Organization, pg:GenericActor)) }
+  OPTIONAL { ?actor org:hasMember ?member . ?member skos:prefLabel ?member_name
+             FILTER(langMatches(lang(?member_name), "zh-Hans")) }
+  OPTIONAL { ?of org:hasMember ?actor . ?of skos:prefLabel ?of_name FILTER(langMatches(lang(?of_name), "zh-Hans")) }
+  OPTIONAL { ?actor pg:belongsToKind ?wider . ?wider skos:prefLabel ?wider_name
+             FILTER(langMatches(lang(?wider_name), "zh-Hans")) }
+  OPTIONAL { ?narrower pg:belongsToKind ?actor . ?narrower skos:prefLabel ?narrower_name
+             FILTER(langMatches(lang(?narrower_name), "zh-Hans")) }
+  OPTIONAL { ?actor org:postIn ?post_in . ?post_in skos:prefLabel ?post_in_name
+             FILTER(langMatches(lang(?post_in_name), "zh-Hans")) }
+  OPTIONAL { ?actor pg:jurisdiction/rdfs:label ?jurisdiction }
+}
+"""
+
+
+def actor(store: Store, ident: str) -> dict[str, Any] | None:
+    iri = NamedNode(ACTOR_PREFIX + ident)
+    rows = plain(store.select(ACTOR, actor=iri))
+    if not rows:
+        return None
+
+    def pairs(key: str, name: str) -> list[dict[str, str]]:
+        seen = dict.fromkeys((r[key], r[name]) for r in rows if r[key])
+        return [{"id": actor_id(k), "name": n} for k, n in seen]
+
+    first = rows[0]
+    return {
+        "id": ident, "iri": iri.value, "name": first["name"], "en": first["en"], "level": first["level"],
+        "kinds": list(dict.fromkeys(r["kind"] for r in rows if r["kind"])),
+        "aliases": list(dict.fromkeys(r["alias"] for r in rows if r["alias"])),
+        "members": pairs("member", "member_name"), "member_of": pairs("of", "of_name"),
+        "belongs_to": pairs("wider", "wider_name"), "includes": pairs("narrower", "narrower_name"),
+        "post_in": pairs("post_in", "post_in_name"), "jurisdiction": first["jurisdiction"],
+    }
+
+
+ACTOR_DUTIES = """
+SELECT DISTINCT ?actor ?duty ?reason ?via ?via_name ?modality ?action ?kind ?article ?n ?doc ?document ?text WHERE {
+  ?attribution pg:attributedTo ?actor ; pg:duty ?duty ; pg:reason ?reason ; pg:via ?via .
+  ?via skos:prefLabel ?via_name FILTER(langMatches(lang(?via_name), "zh-Hans"))
+  ?duty pg:action ?action ; pg:text ?text ; pg:inDocument ?doc ; prov:wasDerivedFrom/eli:is_part_of* ?art .
+  ?art a pg:Article ; eli:number ?article ; pg:ordinal ?n .
+  ?doc eli:title ?document .
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission") (pg:Prohibition "prohibition") }
+  ?duty a ?class .
+  OPTIONAL { ?duty pg:responsibilityKind/skos:prefLabel ?kind FILTER(langMatches(lang(?kind), "zh-Hans")) }
+} ORDER BY ?document ?n ?duty
+"""
+_ORDER = {"direct": 0, "joint": 1, "kind": 2, "all_levels": 3}
+
+
+def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[dict[str, Any]]:
+    """An actor's duties, each once, with the closest reason it applies (direct before joint before kind)."""
+    rows = plain(store.select(ACTOR_DUTIES, actor=NamedNode(ACTOR_PREFIX + ident)))
+    best: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if not inherited and r["reason"] != "direct":
+            continue
+        current = best.get(r["duty"])
+        if current is None or _ORDER[r["reason"]] < _ORDER[current["reason"]]:
+            best[r["duty"]] = {
+                "duty": r["duty"], "reason": r["reason"], "via": r["via_name"], "via_id": actor_id(r["via"]),
+                "modality": r["modality"], "action": r["action"], "kind": r["kind"], "article": r["article"],
+                "document": r["document"], "document_id": document_id(r["doc"]), "text": r["text"],
+                "order": (r["document"], int(r["n"])),
+            }
+    out = sorted(best.values(), key=lambda d: d["order"])
+    for d in out:
+        d.pop("order")
+    return out
