@@ -1,0 +1,57 @@
+"""Extraction over the lawrefbook corpus, against jieba segmentation of the same text (the floor).
+
+    .venv/bin/python bench/bench_extract.py [--limit N] [--repeats R]
+
+Both sides see the same article texts; parsing happens before the clock starts.
+Target: extraction within 3x of segmentation alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from common import corpus_files, median_time, record
+
+from policygraph.extract import Extractor
+from policygraph.pipeline import parse_file
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N files")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    files = corpus_files(args.limit)
+    if not files:
+        print("skipped: ../shared/corpus/lawrefbook is absent")
+        return 0
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    documents = [parse_file(f) for f in files]
+    texts = [a.text for d in documents for a in d.articles]
+    extractor = Extractor()
+    extractor.extract(documents[0])  # load the pipeline before timing
+
+    def segment() -> int:
+        return sum(len(jieba.lcut(t)) for t in texts)
+
+    def extract() -> int:
+        return sum(1 for _ in extractor.iter_duties(documents))
+
+    floor, tokens = median_time(segment, args.repeats)
+    full, duties = median_time(extract, args.repeats)
+    record("extract", {
+        "files": len(files), "articles": len(texts), "characters": sum(map(len, texts)), "duties": duties,
+        "jieba_tokens": tokens, "segmentation_s": round(floor, 2), "extraction_s": round(full, 2),
+        "articles_per_s": round(len(texts) / full), "ratio_to_segmentation": round(full / floor, 2),
+        "target_ratio": 3.0, "repeats": args.repeats,
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
