@@ -241,6 +241,54 @@ def stats(store: StoreOpt = "data/store") -> None:
 
 @app.command()
 @_friendly
+def link(
+    file: FileArg,
+    to: Annotated[str | None, typer.Option("--to", help="The measure's file; without it, the store is searched "
+                                           "for the documents the rule names as its basis.")] = None,
+    store: StoreOpt = "data/store",
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl or table")] = "jsonl",
+) -> None:
+    """Align an implementing rule, article by article, to the measure it implements."""
+    from .errors import InputError
+    from .extract import Extractor
+    from .link import align, articles_of, find_basis
+    from .pipeline import parse_file
+
+    extractor = Extractor()
+    rule = parse_file(file)
+    rule_articles = articles_of(rule, extractor.extract(rule))
+    if to:
+        central_doc = parse_file(to)
+        central = articles_of(central_doc, extractor.extract(central_doc))
+    else:
+        from .lookups import TITLES, link_articles
+        from .store import open_store, plain
+
+        target = open_store(store, read_only=not store.startswith("http"))
+        try:
+            known = {r["title"]: r["doc"] for r in plain(target.select(TITLES))}
+            found = find_basis(rule, known)
+            if not found:
+                raise InputError(file, f"names no basis found in the store {store} (try --to)")
+            central = link_articles(target, found[0])
+        finally:
+            target.close()
+    alignments = align(rule_articles, central)
+    if format == "jsonl":
+        for a in alignments:
+            sys.stdout.write(json.dumps(a.to_json(), ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("细则条", "对应上位条", "得分", "次要", "理由")
+    for a in alignments:
+        table.add_row(a.article, a.central_article or "—（新增）", f"{a.score:.2f}", ",".join(a.secondary), a.why)
+    Console().print(table)
+
+
+@app.command()
+@_friendly
 def serve(
     store: StoreOpt = "data/store",
     host: Annotated[str, _setting_option("host")] = "127.0.0.1",

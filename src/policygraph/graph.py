@@ -207,6 +207,7 @@ class GraphBuilder:
                 bearer = resolver.resolve(found) if found else _plain_actor(duty.actor)
                 actors[str(bearer.iri)] = bearer
                 add(d, pg("bearer"), bearer.iri)
+                add(d, pg("bearerText"), Literal(duty.actor, language="zh-Hans"))
             add(d, pg("action"), Literal(duty.action, language="zh-Hans"))
             if duty.kind:
                 add(d, pg("responsibilityKind"), pg(KIND_CONCEPT[duty.kind]))

@@ -42,6 +42,7 @@ class FileResult:
 class LoadReport:
     files: list[FileResult] = field(default_factory=list)
     inferred: int = 0
+    linked: int = 0
     seconds: float = 0.0
 
     @property
@@ -61,6 +62,7 @@ class LoadReport:
             "actors": sum(f.actors for f in done),
             "warnings": sum(len(f.warnings) for f in self.files),
             "inferred_quads": self.inferred,
+            "linked_rules": self.linked,
             "seconds": round(self.seconds, 2),
         }
 
@@ -119,6 +121,10 @@ class Loader:
             report.files.append(result)
             if progress:
                 progress(str(path))
+        if any(f.status in ("loaded", "rdf") for f in report.files):
+            from .lookups import link_documents
+
+            report.linked = len(link_documents(self.store))
         if reason and is_stale(self.store):
             report.inferred = materialize(self.store)
         report.seconds = time.perf_counter() - started

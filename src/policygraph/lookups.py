@@ -291,3 +291,66 @@ def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[di
     for d in out:
         d.pop("order")
     return out
+
+
+LINK_ARTICLES = """
+SELECT ?doc ?art ?number ?n ?chapter ?text ?bearer ?modality ?action ?ordinal WHERE {
+  ?art a pg:Article ; pg:inDocument ?doc ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
+  OPTIONAL { ?art eli:is_part_of ?c . ?c a pg:Chapter ; pg:heading ?chapter }
+  OPTIONAL {
+    ?duty a pg:Duty ; prov:wasDerivedFrom/eli:is_part_of* ?art ; pg:action ?action ; pg:ordinal ?ordinal .
+    VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
+                                (pg:Prohibition "prohibition") }
+    ?duty a ?class .
+    OPTIONAL { ?duty pg:bearerText ?bearer }
+  }
+} ORDER BY ?n ?ordinal
+"""
+
+
+def link_articles(store: Store, doc_iri: str) -> list[Any]:
+    """A stored document's articles and duties, as linking needs them."""
+    from .link import LinkArticle
+
+    out: dict[str, LinkArticle] = {}
+    for r in plain(store.select(LINK_ARTICLES, doc=NamedNode(doc_iri))):
+        art = out.setdefault(r["art"], LinkArticle(r["number"], r["chapter"] or "", r["text"]))
+        if r["action"]:
+            entry = (r["bearer"], r["modality"], r["action"])
+            if entry not in art.duties:
+                art.duties.append(entry)
+    return list(out.values())
+
+
+TITLES = """
+SELECT ?doc ?title WHERE { ?doc a pg:Regulation ; eli:title ?title }
+"""
+
+CITED = """
+SELECT ?doc ?title ?cited WHERE {
+  ?doc a pg:Regulation ; eli:title ?title .
+  { ?doc pg:basisTitle ?cited } UNION { ?doc pg:citesTitle ?cited }
+}
+"""
+
+
+def link_documents(store: Store) -> list[tuple[str, str, list[Any]]]:
+    """(Re)link every stored implementing rule to the stored measures it names; (rule, measure, alignments)."""
+    from .link import align, is_implementing_rule, link_quads, measure_title
+
+    titles = {r["title"]: r["doc"] for r in plain(store.select(TITLES))}
+    basis: dict[str, tuple[str, list[str]]] = {}
+    for r in plain(store.select(CITED)):
+        basis.setdefault(r["doc"], (r["title"], []))[1].append(measure_title(r["cited"]))
+    done = []
+    for rule, (title, cited) in basis.items():
+        measures = [titles[t] for t in dict.fromkeys(cited) if t in titles and titles[t] != rule]
+        if not measures:
+            continue
+        central = measures[0]  # the first title named as basis or cited
+        alignments = align(link_articles(store, rule), link_articles(store, central)) \
+            if is_implementing_rule(title) else []
+        quads = link_quads(rule, central, alignments)
+        store.replace_graphs(quads[0].graph_name, quads)
+        done.append((rule, central, alignments))
+    return done

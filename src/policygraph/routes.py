@@ -230,6 +230,36 @@ def register(app: FastAPI, settings: Settings) -> None:
             raise ApiError(404, "not_found", f"no document {doc_id!r}")
         return found
 
+    @app.get("/api/links", tags=["linking"], summary="A rule's articles aligned to the measure it implements")
+    def links(request: Request,
+              document: Annotated[str, Query(max_length=300, examples=["江北省脱贫攻坚责任制实施细则"])]
+              ) -> dict[str, Any]:
+        found = _comparison(request, document)
+        return {"document": document, "based_on": found["based_on"],
+                "links": [a.to_json() for a in found["alignments"]]}
+
+    @app.get("/api/documents/{doc_id}/comparison", tags=["linking"],
+             summary="A rule beside its measure: gaps, new articles, and changed duties")
+    def comparison(request: Request, doc_id: str) -> dict[str, Any]:
+        found = _comparison(request, doc_id)
+        return {"document": doc_id, "based_on": found["based_on"],
+                "alignments": [a.to_json() for a in found["alignments"]], **found["comparison"]}
+
+    def _comparison(request: Request, doc_id: str) -> dict[str, Any]:
+        from .link import align, compare
+
+        store = _service(request).store
+        doc = lookups.document(store, doc_id)
+        if doc is None:
+            raise ApiError(404, "not_found", f"no document {doc_id!r}")
+        if not doc["based_on"]:
+            raise ApiError(404, "not_found", f"document {doc_id!r} implements no document in the store")
+        measure = doc["based_on"][0]
+        rule = lookups.link_articles(store, lookups.DOC_PREFIX + doc_id)
+        central = lookups.link_articles(store, lookups.DOC_PREFIX + measure["id"])
+        alignments = align(rule, central)
+        return {"based_on": measure, "alignments": alignments, "comparison": compare(rule, central, alignments)}
+
     @app.get("/api/queries", tags=["stored queries"], summary="The stored queries, with their parameters")
     def queries() -> dict[str, Any]:
         return {"queries": [q.describe() for q in load_queries().values()]}
