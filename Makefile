@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 MEASURE := data/脱贫攻坚责任制实施办法.txt
 export POLICYGRAPH_STORE ?= data/store
 
-.PHONY: install serve test lint bench clean
+SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: install serve test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,12 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# The web page tests drive the machine's Chromium (Playwright's own browser download is not reachable).
+browser:
+	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei; }
+
+test: lint browser
 	$(BIN)/pytest
 
 bench: install

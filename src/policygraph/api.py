@@ -13,6 +13,7 @@ import hmac
 import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -147,6 +148,9 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Who is responsible for what in Chinese regulations: SPARQL 1.1 endpoint and lookups.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their assets from a CDN; the page must work offline. The schema stays.
+        docs_url=None,
+        redoc_url=None,
     )
     if settings.cors:
         from fastapi.middleware.cors import CORSMiddleware
@@ -179,7 +183,23 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     from .routes import register
 
     register(app, settings)
+    _mount_page(app)
     return app
+
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _mount_page(app: FastAPI) -> None:
+    """The web page: one HTML shell, its script and style, and the bundled CodeMirror."""
+    from fastapi.responses import FileResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
 def check_token(settings: Settings, authorization: str | None) -> None:
