@@ -87,6 +87,38 @@ class _TooLarge(Exception):
     pass
 
 
+class FastSparql:
+    """Answer a repeated GET /sparql from the cache before routing: the researcher's hot path.
+
+    The key is the raw query string and Accept header of a request the route has
+    already answered for the current store version; anything else goes on to the app.
+    """
+
+    def __init__(self, app: ASGIApp, fastapi: FastAPI) -> None:
+        self.app, self.fastapi = app, fastapi
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql" \
+                and scope["query_string"]:
+            service: Service | None = getattr(self.fastapi.state, "service", None)
+            if service is not None:
+                headers = dict(scope["headers"])
+                hit = service.raw.get((service.version, scope["query_string"], headers.get(b"accept", b"")))
+                if hit is not None:
+                    body, content_type, tag, truncated = hit
+                    extra = [(b"x-truncated", b"true")] if truncated else []
+                    if headers.get(b"if-none-match") == tag:
+                        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag)]})
+                        await send({"type": "http.response.body", "body": b""})
+                        return
+                    await send({"type": "http.response.start", "status": 200, "headers": [
+                        (b"content-type", content_type), (b"content-length", str(len(body)).encode()),
+                        (b"etag", tag), (b"cache-control", b"no-cache"), *extra]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await self.app(scope, receive, send)
+
+
 class Service:
     """What the routes share: the store, the query pool, caches keyed by the store's version."""
 
@@ -95,7 +127,9 @@ class Service:
         self.version = 0
         self._lock = threading.Lock()
         self._index: tuple[int, SearchIndex] | None = None
-        self._cache: OrderedDict[tuple[Any, ...], tuple[bytes, str, bool]] = OrderedDict()
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        # Finished GET /sparql answers by raw query string and Accept header, for the fast path.
+        self.raw: dict[tuple[int, bytes, bytes], tuple[bytes, bytes, bytes, bool]] = {}
         self.pool: QueryPool | None = None
         if isinstance(store, LocalStore):
             self.pool = QueryPool(store.location, size=max(1, settings.workers * 2), timeout=settings.query_timeout)
@@ -106,23 +140,29 @@ class Service:
                 self._index = (self.version, SearchIndex(self.store))
             return self._index[1]
 
-    def cached(self, key: tuple[Any, ...]) -> tuple[bytes, str, bool] | None:
+    def cached(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
             hit = self._cache.get((self.version, *key))
             if hit:
                 self._cache.move_to_end((self.version, *key))
             return hit
 
-    def remember(self, key: tuple[Any, ...], value: tuple[bytes, str, bool]) -> None:
+    def remember(self, key: tuple[Any, ...], value: Any) -> None:
         with self._lock:
             self._cache[(self.version, *key)] = value
             while len(self._cache) > 512:
                 self._cache.popitem(last=False)
 
+    def remember_raw(self, query: bytes, accept: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
+        if len(self.raw) > 2048:
+            self.raw.clear()
+        self.raw[(self.version, query, accept)] = answer
+
     def changed(self) -> None:
         with self._lock:
             self.version += 1
             self._cache.clear()
+            self.raw.clear()
 
     def close(self) -> None:
         if self.pool:
@@ -158,6 +198,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                            allow_headers=["*"], expose_headers=["X-Truncated", "ETag"])
     app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.add_middleware(FastSparql, fastapi=app)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -200,6 +241,14 @@ def _mount_page(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory`` worker processes: settings from the environment, store read-only."""
+    from .store import open_store
+
+    settings = Settings.from_env()
+    return create_app(open_store(settings.store, read_only=True), settings)
 
 
 def check_token(settings: Settings, authorization: str | None) -> None:

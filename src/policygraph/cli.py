@@ -299,17 +299,32 @@ def serve(
     workers: Annotated[int, _setting_option("workers")] = 1,
 ) -> None:
     """Serve the SPARQL endpoint, the lookups and the web page."""
+    import os
+
     import uvicorn
 
     from .api import create_app
+    from .errors import StoreError
     from .settings import Settings
     from .store import open_store
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
                                  max_rows=max_rows, cors=cors, workers=workers)
-    app_ = create_app(open_store(settings.store), settings)
     typer.echo(f"policygraph {settings.store} on http://{settings.host}:{settings.port}/ "
-               f"({'updates with token' if settings.update_token else 'read-only'})", err=True)
+               f"({'updates with token' if settings.update_token else 'read-only'}, "
+               f"{settings.workers} worker{'s' if settings.workers > 1 else ''})", err=True)
+    if settings.workers > 1:
+        # Several processes share the store read-only; updates need the single writer.
+        if settings.update_token:
+            raise StoreError("SPARQL Update needs --workers 1 (one process may write the store)")
+        for name, value in [("STORE", settings.store), ("QUERY_TIMEOUT", settings.query_timeout),
+                            ("MAX_ROWS", settings.max_rows), ("CORS", settings.cors)]:
+            os.environ[f"POLICYGRAPH_{name}"] = str(value)
+        open_store(settings.store, read_only=True).close()  # fail here, clearly, if it cannot be opened
+        uvicorn.run("policygraph.api:app_from_env", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level="warning")
+        return
+    app_ = create_app(open_store(settings.store), settings)
     uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning")
 
 

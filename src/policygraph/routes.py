@@ -134,6 +134,9 @@ def register(app: FastAPI, settings: Settings) -> None:
             hit = _run(service, query, default, named, media)
             service.remember(key, hit)
         body, content_type, truncated = hit
+        if request.method == "GET":
+            service.remember_raw(request.scope["query_string"], request.headers.get("accept", "").encode(),
+                                 (body, content_type.encode(), tag.encode(), truncated))
         headers = {"ETag": tag, "Cache-Control": "no-cache"}
         if truncated:
             headers["X-Truncated"] = "true"
@@ -180,11 +183,17 @@ def register(app: FastAPI, settings: Settings) -> None:
                                 "or traditional", examples=["谁负责扶贫资金管理监督？", "县级党委和政府有哪些职责？"])],
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
     ) -> dict[str, Any]:
-        hits = _service(request).index().search(q, limit=limit)
+        service = _service(request)
+        key = ("responsibilities", q, limit)
+        if (hit := service.cached(key)) is not None:
+            return hit
+        hits = service.index().search(q, limit=limit)
         for h in hits:
             h.actor_id = lookups.actor_id(h.actor_id) if h.actor_id else None
             h.document_id = lookups.document_id(h.document_id)
-        return {"query": q, "results": [h.to_json() for h in hits]}
+        answer = {"query": q, "results": [h.to_json() for h in hits]}
+        service.remember(key, answer)
+        return answer
 
     @app.get("/api/actors", tags=["lookups"], summary="Actors, by level, kind or document")
     def actors(

@@ -1,0 +1,175 @@
+"""``/sparql`` and ``/api/responsibilities`` under load, against an Oxigraph server and rdflib-endpoint.
+
+    .venv/bin/python bench/bench_sparql.py [--seconds S] [--repeats R] [--connections C]
+
+All servers hold the same quads (the bundled measure's graph) and answer the same
+SELECT; wrk (Debian package) drives 32 connections on loopback, first repeating one
+query (which policygraph answers from its cache keyed by store version, with
+ETags), then with every request a distinct query (no cache can help). The in-process
+pyoxigraph time for the query is the floor. Target: our /sparql at least 0.5x the
+Oxigraph server's throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from common import ROOT, median_time, record
+
+QUERY = (
+    "PREFIX pg: <https://w3id.org/policygraph/ontology#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    'SELECT ?duty ?action WHERE { ?duty pg:bearer/skos:prefLabel "县级政府"@zh-Hans ; pg:action ?action }'
+)
+QUESTION = "谁负责扶贫资金管理监督？"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{cmd[0]} did not start")
+
+
+# Every request a distinct query (a unique trailing comment), so no server can answer from a cache.
+DISTINCT_LUA = """
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+request = function() return wrk.format(nil, wrk.path .. "%0A%23" .. math.random(1, 1000000000)) end
+"""
+
+
+def wrk(url: str, seconds: int, connections: int, accept: str = "application/sparql-results+json",
+        script: Path | None = None) -> dict[str, Any]:
+    """One wrk run: requests/s, p50 and p99 latency (ms), errors."""
+    extra = ["-s", str(script)] if script else []
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Accept: {accept}",
+                          *extra, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def pct(p: str) -> float:
+        value, unit = re.search(rf"{p}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\s*:?\s*(\d+)",
+                                            out))
+    return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"), "errors": errors}
+
+
+def measure(url: str, args: argparse.Namespace, accept: str = "application/sparql-results+json",
+            script: Path | None = None) -> dict[str, Any]:
+    runs = [wrk(url, args.seconds, args.connections, accept, script) for _ in range(args.repeats)]
+    return {k: round(statistics.median(r[k] for r in runs), 2) for k in runs[0]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("skipped: wrk is missing (apt-get install wrk)")
+        return 0
+    import pyoxigraph as ox
+
+    from policygraph.loader import Loader
+    from policygraph.store import LocalStore, open_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="pg-bench-"))
+    store = open_store(tmp / "ours")
+    assert isinstance(store, LocalStore)
+    Loader(store).load([ROOT / "data" / "脱贫攻坚责任制实施办法.txt"])
+    dump = tmp / "all.nq"
+    dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
+
+    def floor_query() -> bytes:
+        return bytes(store.store.query(QUERY, use_default_graph_as_union=True).serialize(
+            format=ox.QueryResultsFormat.JSON) or b"")
+
+    floor, _ = median_time(floor_query, 200)
+    store.close()
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(tmp / "oxigraph"), "--file", str(dump)],
+                   check=True, capture_output=True)
+
+    encoded = quote(QUERY)
+    distinct = tmp / "distinct.lua"
+    distinct.write_text(DISTINCT_LUA)
+    results: dict[str, Any] = {"query": QUERY, "connections": args.connections, "seconds": args.seconds,
+                               "repeats": args.repeats, "in_process_ms": round(floor * 1000, 3),
+                               "in_process_rps_one_core": round(1 / floor)}
+    port = free_port()
+    oxi = start([str(BIN / "oxigraph"), "serve-read-only", "--location", str(tmp / "oxigraph"), "--bind",
+                 f"127.0.0.1:{port}", "--union-default-graph"], f"http://127.0.0.1:{port}/query?query=ASK%7B%7D")
+    try:
+        results["oxigraph"] = measure(f"http://127.0.0.1:{port}/query?query={encoded}", args)
+        results["oxigraph_distinct"] = measure(f"http://127.0.0.1:{port}/query?query={encoded}", args,
+                                               script=distinct)
+    finally:
+        oxi.terminate()
+        oxi.wait()
+
+    port = free_port()
+    ours = start([str(BIN / "policygraph"), "serve", "--store", str(tmp / "ours"), "--port", str(port),
+                  "--workers", str(args.workers)], f"http://127.0.0.1:{port}/healthz")
+    try:
+        results["policygraph_sparql"] = measure(f"http://127.0.0.1:{port}/sparql?query={encoded}", args)
+        results["policygraph_sparql_distinct"] = measure(f"http://127.0.0.1:{port}/sparql?query={encoded}", args,
+                                                         script=distinct)
+        results["policygraph_responsibilities"] = measure(
+            f"http://127.0.0.1:{port}/api/responsibilities?q={quote(QUESTION)}", args, "application/json")
+    finally:
+        ours.terminate()
+        ours.wait()
+
+    port = free_port()
+    script = tmp / "rdflib_app.py"
+    script.write_text(
+        "import rdflib, uvicorn, sys\nfrom rdflib_endpoint import SparqlEndpoint\n"
+        "ds = rdflib.Dataset(default_union=True)\n"
+        f"ds.parse({str(dump)!r}, format='nquads')\n"
+        "uvicorn.run(SparqlEndpoint(graph=ds), host='127.0.0.1', port=int(sys.argv[1]), log_level='warning')\n")
+    alt = start([sys.executable, str(script), str(port)], f"http://127.0.0.1:{port}/?query=ASK%7B%7D")
+    try:
+        results["rdflib_endpoint"] = measure(f"http://127.0.0.1:{port}/?query={encoded}", args)
+    finally:
+        alt.terminate()
+        alt.wait()
+    results["ratio_ours_to_oxigraph"] = round(results["policygraph_sparql"]["rps"] / results["oxigraph"]["rps"], 2)
+    results["ratio_ours_to_oxigraph_distinct"] = round(
+        results["policygraph_sparql_distinct"]["rps"] / results["oxigraph_distinct"]["rps"], 2)
+    results["ratio_rdflib_endpoint_to_oxigraph"] = round(
+        results["rdflib_endpoint"]["rps"] / results["oxigraph"]["rps"], 3)
+    results["target_ratio"] = 0.5
+    shutil.rmtree(tmp, ignore_errors=True)
+    record("sparql", results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
