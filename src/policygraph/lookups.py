@@ -17,6 +17,14 @@ ACTOR_PREFIX = ID + "actor/"
 DOC_PREFIX = ID + "doc/"
 
 
+def node(iri: str) -> NamedNode | None:
+    """The IRI a request names, or None when it cannot be one (control characters, spaces…)."""
+    try:
+        return NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def actor_id(iri: str) -> str:
     return iri.removeprefix(ACTOR_PREFIX)
 
@@ -81,9 +89,9 @@ SELECT DISTINCT ?doc ?number ?n ?chapter ?text (COUNT(DISTINCT ?duty) AS ?duties
 
 
 def document(store: Store, doc_id: str) -> dict[str, Any] | None:
-    doc = NamedNode(DOC_PREFIX + doc_id)
-    rows = plain(store.select(DOCUMENT, doc=doc))
-    if not rows:
+    doc = node(DOC_PREFIX + doc_id)
+    rows = plain(store.select(DOCUMENT, doc=doc)) if doc else []
+    if not rows or doc is None:
         return None
     first = rows[0]
 
@@ -148,9 +156,9 @@ SELECT DISTINCT ?art ?other ?direction ?score ?other_number ?other_doc ?other_ti
 
 
 def article(store: Store, doc_id: str, number: str) -> dict[str, Any] | None:
-    art = NamedNode(f"{DOC_PREFIX}{doc_id}/art_{number}")
-    rows = plain(store.select(ARTICLE, art=art))
-    if not rows:
+    art = node(f"{DOC_PREFIX}{doc_id}/art_{number}")
+    rows = plain(store.select(ARTICLE, art=art)) if art else []
+    if not rows or art is None:
         return None
     r = rows[0]
     duties = []
@@ -194,8 +202,8 @@ def actors(store: Store, *, level: str | None = None, kind: str | None = None,
     rows = plain(store.select(ACTORS))
     allowed = None
     if document_id_:
-        doc = NamedNode(DOC_PREFIX + document_id_)
-        allowed = {r["actor"] for r in plain(store.select(ACTORS_IN_DOCUMENT, doc=doc))}
+        doc = node(DOC_PREFIX + document_id_)
+        allowed = {r["actor"] for r in plain(store.select(ACTORS_IN_DOCUMENT, doc=doc))} if doc else set()
     merged: dict[str, dict[str, Any]] = {}
     for r in rows:
         if allowed is not None and r["actor"] not in allowed:
@@ -237,9 +245,9 @@ SELECT ?actor ?name ?en ?alias ?level ?kind ?member ?member_name ?of ?of_name ?w
 
 
 def actor(store: Store, ident: str) -> dict[str, Any] | None:
-    iri = NamedNode(ACTOR_PREFIX + ident)
-    rows = plain(store.select(ACTOR, actor=iri))
-    if not rows:
+    iri = node(ACTOR_PREFIX + ident)
+    rows = plain(store.select(ACTOR, actor=iri)) if iri else []
+    if not rows or iri is None:
         return None
 
     def pairs(key: str, name: str) -> list[dict[str, str]]:
@@ -274,7 +282,8 @@ _ORDER = {"direct": 0, "joint": 1, "kind": 2, "all_levels": 3}
 
 def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[dict[str, Any]]:
     """An actor's duties, each once, with the closest reason it applies (direct before joint before kind)."""
-    rows = plain(store.select(ACTOR_DUTIES, actor=NamedNode(ACTOR_PREFIX + ident)))
+    iri = node(ACTOR_PREFIX + ident)
+    rows = plain(store.select(ACTOR_DUTIES, actor=iri)) if iri else []
     best: dict[str, dict[str, Any]] = {}
     for r in rows:
         if not inherited and r["reason"] != "direct":

@@ -144,26 +144,44 @@ class QueryPool:
 
     def run(self, job: Job) -> Answer:
         """Run a job; QueryTimeout if it outlives the timeout (its worker is replaced)."""
+        worker = self.acquire(self.timeout)
+        if worker is None:
+            raise QueryTimeout("every query worker stayed busy for the whole timeout")
+        return self.execute(worker, job)
+
+    def acquire(self, wait: float) -> _Worker | None:
+        """An idle worker, waiting at most ``wait`` seconds."""
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            return self._idle.get(timeout=wait) if wait > 0 else self._idle.get_nowait()
         except queue.Empty:
-            raise QueryTimeout("every query worker stayed busy for the whole timeout") from None
+            return None
+
+    def execute(self, worker: _Worker, job: Job, *, timeout: float | None = None) -> Answer:
+        """Run a job on an acquired worker, which is released (or replaced, on timeout or death)."""
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
+            limit = self.timeout if timeout is None else timeout
+            if not worker.conn.poll(limit):
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
             status, payload = worker.conn.recv()
         except QueryTimeout:
-            self._replace(worker)
+            self.discard(worker)
             raise
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            raise QueryFailed("the query worker died; the query was not answered") from None
+        except (EOFError, OSError, BrokenPipeError, ValueError):
+            self.discard(worker)
+            raise QueryFailed("the query worker died or was stopped; the query was not answered") from None
         self._idle.put(worker)
         if status == "error":
             raise QueryFailed(payload)
         answer: Answer = payload
         return answer
+
+    def discard(self, worker: _Worker) -> None:
+        """Stop a worker (its query is abandoned) and start a fresh one."""
+        with self._lock:
+            if worker not in self._workers:
+                return
+        self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()

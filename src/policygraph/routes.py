@@ -101,8 +101,7 @@ def register(app: FastAPI, settings: Settings) -> None:
             return Response(status_code=204)
         if not query:
             raise ApiError(400, "bad_request", "missing query (or update) parameter")
-        return await run_in_threadpool(_answer, request, query, fields.get("default-graph-uri", []),
-                                       fields.get("named-graph-uri", []))
+        return await _answer(request, query, fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
 
     def _description(request: Request) -> Response:
         media = negotiate(request.headers.get("accept"), {"text/turtle": 1, **GRAPH_TYPES})
@@ -115,7 +114,7 @@ def register(app: FastAPI, settings: Settings) -> None:
             return Response(ox.serialize(triples, format=GRAPH_TYPES[media]), media_type=media)
         return Response(text, media_type="text/turtle; charset=utf-8")
 
-    def _answer(request: Request, query: str, default: list[str], named: list[str]) -> Response:
+    async def _answer(request: Request, query: str, default: list[str], named: list[str]) -> Response:
         service = _service(request)
         if uses_service(query) and not settings.allow_service:
             raise ApiError(400, "service_refused", "SERVICE calls to other endpoints are refused by this server")
@@ -131,7 +130,11 @@ def register(app: FastAPI, settings: Settings) -> None:
             return Response(status_code=304, headers={"ETag": tag})
         hit = service.cached(key)
         if hit is None:
-            hit = _run(service, query, default, named, media)
+            if service.pool is None:
+                hit = await run_in_threadpool(_remote, service, query, default, named, media)
+            else:
+                job = Job(query, media, default, named, settings.max_rows, service.version)
+                hit = await _pooled(request, service, job)
             service.remember(key, hit)
         body, content_type, truncated = hit
         if request.method == "GET":
@@ -142,20 +145,41 @@ def register(app: FastAPI, settings: Settings) -> None:
             headers["X-Truncated"] = "true"
         return Response(body, media_type=content_type, headers=headers)
 
-    def _run(service: Service, query: str, default: list[str], named: list[str],
-             media: str) -> tuple[bytes, str, bool]:
-        store = service.store
-        if isinstance(store, RemoteStore):
-            import httpx
+    def _remote(service: Service, query: str, default: list[str], named: list[str],
+                media: str) -> tuple[bytes, str, bool]:
+        import httpx
 
-            try:
-                body, ctype = store.raw_query(query, accept=media, default_graph=default, named_graphs=named)
-            except httpx.TimeoutException:
-                raise ApiError(503, "timeout", "the SPARQL server did not answer in time") from None
-            return body, ctype, False
-        assert service.pool is not None
+        assert isinstance(service.store, RemoteStore)
         try:
-            answer = service.pool.run(Job(query, media, default, named, settings.max_rows, service.version))
+            body, ctype = service.store.raw_query(query, accept=media, default_graph=default, named_graphs=named)
+        except httpx.TimeoutException:
+            raise ApiError(503, "timeout", "the SPARQL server did not answer in time") from None
+        return body, ctype, False
+
+    async def _pooled(request: Request, service: Service, job: Job) -> tuple[bytes, str, bool]:
+        """Run a query in a worker process, giving up (and stopping the worker) if the client leaves."""
+        import asyncio
+        import time
+
+        pool = service.pool
+        assert pool is not None
+        deadline = time.monotonic() + settings.query_timeout
+        worker = None
+        while worker is None:  # wait for a worker, but not for a client who has gone
+            worker = await run_in_threadpool(pool.acquire, 0.05)
+            if worker is None and (await request.is_disconnected() or time.monotonic() > deadline):
+                if time.monotonic() > deadline:
+                    raise ApiError(503, "timeout", "every query worker stayed busy for the whole timeout",
+                                   headers={"Retry-After": "1"})
+                raise ApiError(400, "client_gone", "the client closed the connection")
+        running = asyncio.ensure_future(run_in_threadpool(pool.execute, worker, job,
+                                                          timeout=max(0.1, deadline - time.monotonic())))
+        try:
+            while not running.done():
+                await asyncio.wait({running}, timeout=0.1)
+                if not running.done() and await request.is_disconnected():
+                    pool.discard(worker)  # the client left: stop the work now
+            answer = running.result()
         except QueryTimeout as exc:
             raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
                            headers={"Retry-After": "1"}) from None

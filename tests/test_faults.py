@@ -1,0 +1,97 @@
+"""Faults: the server stays up and correct when clients vanish, and the store reports being unwritable or held
+by another process clearly, without damage. (A query timing out is in test_api; SIGKILL during a load is in
+test_store.)"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import httpx
+import pytest
+
+from policygraph.loader import Loader
+from policygraph.store import open_store
+
+from .servers import VENV_BIN, policygraph_server
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    path = tmp_path_factory.mktemp("faults") / "store"
+    store = open_store(path)
+    assert not Loader(store).load([seed_path]).failed
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path) -> Iterator[str]:
+    with policygraph_server(store_dir, query_timeout="2") as base:
+        yield base
+
+
+def test_clients_disconnecting_mid_query_do_not_hurt_the_server(server: str) -> None:
+    url = urlparse(server)
+    for _ in range(6):  # more abandoned queries than there are query workers
+        sock = socket.create_connection((url.hostname, url.port))
+        sock.sendall(f"GET /sparql?query={quote(EXPLOSIVE)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(0.05)
+        sock.close()
+    started = time.monotonic()
+    answer = httpx.get(server + "/sparql", params={"query": "SELECT ?d WHERE { ?d a pg:Permission } LIMIT 1"},
+                       timeout=30)
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+    assert time.monotonic() - started < 2 * 6 + 2  # at worst, behind the abandoned queries' timeouts
+    assert httpx.get(server + "/healthz").json()["status"] == "ok"
+
+
+def test_a_second_writer_gets_a_clear_error_and_nothing_is_damaged(server: str, store_dir: Path,
+                                                                    seed_path: Path) -> None:
+    proc = subprocess.run([str(VENV_BIN / "policygraph"), "load", str(seed_path), "--store", str(store_dir)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (f"policygraph: {store_dir}: the store is in use by another process "
+                                   "(close it, or open it read-only)")
+    rows = httpx.get(server + "/api/queries/responsibilities").json()["rows"]
+    assert len(rows) == 105
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to switch to nobody")
+def test_a_read_only_store_directory_gives_a_clear_error(tmp_path: Path, seed_path: Path) -> None:
+    """As an unprivileged user (root ignores permissions), on a closed store it may read but not write."""
+    home = Path(tempfile.mkdtemp(prefix="pg-ro-"))  # pytest's own temp root is 0700: nobody cannot enter it
+    os.chmod(home, 0o755)
+    copy = home / "ro-store"
+    store = open_store(copy)
+    assert not Loader(store).load([seed_path]).failed
+    store.close()
+    for root, _dirs, files in os.walk(copy):
+        os.chmod(root, 0o555)
+        for f in files:
+            os.chmod(Path(root) / f, 0o444)
+    as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    env = {"PATH": os.environ["PATH"], "HOME": str(home)}
+    load = subprocess.run([*as_nobody, sys.executable, "-m", "policygraph", "load", str(seed_path), "--force",
+                           "--store", str(copy)], capture_output=True, text=True, env=env, check=False)
+    assert load.returncode == 2, load.stderr
+    assert "Traceback" not in load.stderr
+    assert load.stderr.startswith(f"policygraph: {copy}: ")
+    assert "permission denied" in load.stderr or "read-only" in load.stderr
+    stats = subprocess.run([*as_nobody, sys.executable, "-m", "policygraph", "stats", "--store", str(copy)],
+                           capture_output=True, text=True, env=env, check=False)
+    assert stats.returncode == 0, stats.stderr
+    assert "duties 105" in " ".join(stats.stdout.split())
+    for root, _dirs, _files in os.walk(home):
+        os.chmod(root, 0o755)
+    shutil.rmtree(home)

@@ -1,0 +1,144 @@
+"""Hostile input: injection attempts through every lookup parameter, huge and malformed requests, SERVICE,
+unauthorised updates. The server answers each with a 4xx in the one JSON shape (or a harmless 200), keeps
+answering, and the store's quads are identical before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from policygraph.loader import Loader
+from policygraph.store import open_store
+
+from .servers import policygraph_server
+
+SPARQL = "application/sparql-query"
+PAYLOADS = [
+    "'",
+    '"',
+    '"} ; DROP ALL ; #',
+    "\" } } ; CLEAR ALL ; INSERT DATA { <urn:x> <urn:y> <urn:z> } #",
+    "}\nDELETE WHERE { ?s ?p ?o }",
+    "<http://evil.example/>",
+    "\\u0022) } UNION { ?s ?p ?o } #",
+    "?x",
+    "# comment\n",
+    "县级政府\" . ?s ?p ?o . FILTER(\"",
+    "\\",
+    "%00",
+    "../../etc/passwd",
+    "𠀀" * 50,
+]
+
+# Every place a request's value reaches the store: (path template, param name or None for a path segment).
+PLACES = [
+    ("/api/responsibilities", "q"),
+    ("/api/actors", "level"),
+    ("/api/actors", "kind"),
+    ("/api/actors", "document"),
+    ("/api/actors/{}", None),
+    ("/api/actors/{}/duties", None),
+    ("/api/documents/{}", None),
+    ("/api/documents/脱贫攻坚责任制实施办法/articles/{}", None),
+    ("/api/documents/{}/comparison", None),
+    ("/api/links", "document"),
+    ("/api/queries/duties-of-actor", "actor"),
+    ("/api/queries/articles-citing", "title"),
+    ("/api/queries/responsibilities", "document"),
+    ("/api/queries/duties-by-level", "level"),
+    ("/api/queries/duties-by-kind", "kind"),
+    ("/api/queries/implementing-documents", "measure"),
+    ("/api/queries/gaps", "rule"),
+]
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    path = tmp_path_factory.mktemp("hostile") / "store"
+    store = open_store(path)
+    assert not Loader(store).load([seed_path]).failed
+    store.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path) -> Iterator[str]:
+    with policygraph_server(store_dir, update_token="right-token", query_timeout="3") as base:
+        yield base
+
+
+def quads(store_dir: Path) -> list[str]:
+    """The store's quads, read by a second (read-only) opener while the server holds it."""
+    store = ox.Store.read_only(str(store_dir))
+    lines = sorted((store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode().splitlines())
+    del store
+    return lines
+
+
+@pytest.fixture(scope="module")
+def before(server: str, store_dir: Path) -> list[str]:
+    return quads(store_dir)
+
+
+def _check(response: httpx.Response) -> None:
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body["error"]) == {"status", "code", "message"}
+
+
+@pytest.mark.parametrize(("path", "param"), PLACES)
+def test_injection_through_every_parameter(server: str, before: list[str], path: str, param: str | None) -> None:
+    with httpx.Client(base_url=server, timeout=20) as client:
+        for payload in PAYLOADS:
+            if param is None:
+                url = path.format(quote(payload, safe=""))
+                response = client.get(url)
+            else:
+                response = client.get(path, params={param: payload})
+            _check(response)
+
+
+@pytest.mark.parametrize(
+    ("description", "request_args"),
+    [
+        ("deeply nested groups", {"method": "POST", "url": "/sparql", "headers": {"Content-Type": SPARQL},
+                                  "content": "SELECT * WHERE " + "{" * 20000 + "}" * 20000}),
+        ("deeply nested expression", {"method": "POST", "url": "/sparql", "headers": {"Content-Type": SPARQL},
+                                      "content": "SELECT (" + "(" * 20000 + "1" + ")" * 20000 + " AS ?x) {}"}),
+        ("invalid UTF-8 in a form", {"method": "POST", "url": "/sparql", "content": b"query=SELECT%20\xff\xfe",
+                                     "headers": {"Content-Type": "application/x-www-form-urlencoded"}}),
+        ("invalid UTF-8 in a query body", {"method": "POST", "url": "/sparql", "content": b"SELECT \xff {}",
+                                           "headers": {"Content-Type": "application/sparql-query"}}),
+        ("oversized body", {"method": "POST", "url": "/sparql", "content": b"#" * 2_000_000,
+                            "headers": {"Content-Type": "application/sparql-query"}}),
+        ("SERVICE to an outside host", {"method": "GET", "url": "/sparql",
+                                        "params": {"query": "SELECT * { SERVICE <http://203.0.113.9/sparql> "
+                                                            "{ ?s ?p ?o } }"}}),
+        ("update without a token", {"method": "POST", "url": "/sparql", "data": {"update": "DROP ALL"}}),
+        ("update with a wrong token", {"method": "POST", "url": "/sparql", "data": {"update": "DROP ALL"},
+                                       "headers": {"Authorization": "Bearer wrong-token"}}),
+        ("update by GET", {"method": "GET", "url": "/sparql", "params": {"update": "DROP ALL"}}),
+        ("update smuggled in a query", {"method": "GET", "url": "/sparql", "params": {"query": "DROP ALL"}}),
+        ("query and update together", {"method": "POST", "url": "/sparql",
+                                       "data": {"query": "ASK {}", "update": "DROP ALL"},
+                                       "headers": {"Authorization": "Bearer right-token"}}),
+    ],
+)
+def test_malformed_and_unauthorised_requests(server: str, before: list[str], description: str,
+                                             request_args: dict[str, object]) -> None:
+    with httpx.Client(base_url=server, timeout=20) as client:
+        response = client.request(**request_args)  # type: ignore[arg-type]
+        assert 400 <= response.status_code < 500, (description, response.status_code, response.text[:200])
+        _check(response)
+        assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_the_store_is_unchanged(server: str, store_dir: Path, before: list[str]) -> None:
+    """Runs last in this module: after every hostile request above, not one quad changed."""
+    assert quads(store_dir) == before
