@@ -35,6 +35,8 @@ test: lint browser
 	$(BIN)/pytest
 
 bench: install
+	command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:
