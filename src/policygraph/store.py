@@ -6,8 +6,8 @@ document's graph replaced and its actors added, or nothing written), ``dump``.
 
 >>> import tempfile
 >>> store = open_store(tempfile.mkdtemp())
->>> store.select("SELECT (1 + ?x AS ?y) WHERE {}", x=Literal("2", datatype=NamedNode(XSD_INTEGER)))
-[{'y': <Literal value=3 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>}]
+>>> store.select("SELECT ?x (?x + 1 AS ?y) WHERE {}", x=Literal("2", datatype=NamedNode(XSD_INTEGER)))[0]["y"].value
+'3'
 """
 
 from __future__ import annotations

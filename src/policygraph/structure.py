@@ -301,7 +301,9 @@ def _find_title(front: list[tuple[int, str]]) -> str:
 
 
 def iso_date(y: str, m: str, d: str) -> str:
-    """>>> iso_date("二〇一六", "十", "十一")
+    """A date in ISO form from Chinese or Arabic numerals.
+
+    >>> iso_date("二〇一六", "十", "十一")
     '2016-10-11'
     """
     year = y if y.isdigit() else "".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in y)
