@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from .client import PolicyGraph
 
 
-def open(store: str | Path, *, read_only: bool = False, **options: Any) -> PolicyGraph:  # noqa: A001
+# Shadows the builtin open() inside this package on purpose: policygraph.open(store) reads well.
+def open(store: str | Path, *, read_only: bool = False, **options: Any) -> PolicyGraph:
     """Open a policygraph store: a directory for the embedded store, or a SPARQL 1.1 server's URL."""
     from .client import open_graph
 

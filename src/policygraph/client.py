@@ -58,7 +58,7 @@ class PolicyGraph:
         """Run a stored query from ``queries/`` with its parameters."""
         from .queries import get_query
 
-        columns, rows = get_query(name).run(self.store, params)
+        _columns, rows = get_query(name).run(self.store, params)
         return Rows(plain(rows))
 
     def duties_of(self, actor: str, *, inherited: bool = True) -> Rows:
