@@ -295,7 +295,9 @@ def serve(
     port: Annotated[int, _setting_option("port")] = 8000,
     query_timeout: Annotated[float, _setting_option("query_timeout")] = 10.0,
     max_rows: Annotated[int, _setting_option("max_rows")] = 10000,
+    max_body: Annotated[int, _setting_option("max_body")] = 1_000_000,
     cors: Annotated[bool, _setting_option("cors")] = False,
+    allow_service: Annotated[bool, _setting_option("allow_service")] = False,
     workers: Annotated[int, _setting_option("workers")] = 1,
 ) -> None:
     """Serve the SPARQL endpoint, the lookups and the web page."""
@@ -309,7 +311,8 @@ def serve(
     from .store import open_store
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
-                                 max_rows=max_rows, cors=cors, workers=workers)
+                                 max_rows=max_rows, max_body=max_body, cors=cors, allow_service=allow_service,
+                                 workers=workers)
     typer.echo(f"policygraph {settings.store} on http://{settings.host}:{settings.port}/ "
                f"({'updates with token' if settings.update_token else 'read-only'}, "
                f"{settings.workers} worker{'s' if settings.workers > 1 else ''})", err=True)
@@ -318,7 +321,8 @@ def serve(
         if settings.update_token:
             raise StoreError("SPARQL Update needs --workers 1 (one process may write the store)")
         for name, value in [("STORE", settings.store), ("QUERY_TIMEOUT", settings.query_timeout),
-                            ("MAX_ROWS", settings.max_rows), ("CORS", settings.cors)]:
+                            ("MAX_ROWS", settings.max_rows), ("MAX_BODY", settings.max_body), ("CORS", settings.cors),
+                            ("ALLOW_SERVICE", settings.allow_service)]:
             os.environ[f"POLICYGRAPH_{name}"] = str(value)
         open_store(settings.store, read_only=True).close()  # fail here, clearly, if it cannot be opened
         uvicorn.run("policygraph.api:app_from_env", factory=True, host=settings.host, port=settings.port,

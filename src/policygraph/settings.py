@@ -16,6 +16,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    cli: bool = True  # False: environment only (a secret should not show in `ps`)
 
     @property
     def env(self) -> str:
@@ -30,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503)."),
     Setting("max_rows", 10000, "Most result rows returned; more sets truncated=true."),
     Setting("max_body", 1_000_000, "Largest request body accepted, in bytes."),
-    Setting("update_token", "", "Bearer token that allows SPARQL Update; empty means read-only."),
+    Setting("update_token", "", "Bearer token that allows SPARQL Update; empty means read-only.", cli=False),
     Setting("cors", False, "Send CORS headers so pages on other origins can query."),
     Setting("allow_service", False, "Allow SERVICE calls to other endpoints inside queries."),
     Setting("workers", 1, "Server worker processes (read-only stores may use several)."),
@@ -79,5 +80,6 @@ def markdown_table() -> str:
     """The settings as a markdown table, for the README."""
     rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
     for s in SETTINGS:
-        rows.append(f"| `--{s.name.replace('_', '-')}` | `{s.env}` | `{s.default!r}` | {s.help} |")
+        option = f"`--{s.name.replace('_', '-')}`" if s.cli else "—"
+        rows.append(f"| {option} | `{s.env}` | `{s.default!r}` | {s.help} |")
     return "\n".join(rows)
