@@ -3,10 +3,11 @@ and the reasoning (materialising inferences) against loading the same graph with
 
     .venv/bin/python bench/bench_load.py [--limit N] [--repeats R]
 
-Phases: read+parse+extract+build (the pipeline), validate (pyshacl), write (one transaction per
-document, as `policygraph load` does), reason (SPARQL rules to a fixpoint). The baselines, in the
-same run: `pyoxigraph.Store.bulk_extend` of exactly the quads we write (no transactions), and the
-load of those quads without reasoning. Target: write <= 1.5x bulk load.
+Phases: read+parse+extract+build (the pipeline), validate (pyshacl), write, reason (SPARQL rules to a
+fixpoint). Write is measured both ways `policygraph load` writes: a first load of many files bulk-loads
+beside the store and swaps it in; a load into a store that has documents uses one transaction per
+document. The baselines, in the same run: `pyoxigraph.Store.bulk_extend` of exactly the quads we write
+(no transactions), and the load of those quads without reasoning. Target: write <= 1.5x bulk load.
 """
 
 from __future__ import annotations
@@ -87,7 +88,20 @@ def main() -> int:
         del store
         return took
 
+    def ours_bulk() -> float:
+        """What `policygraph load` does for a first load of many files: bulk-load beside, then swap in."""
+        path = tmp / f"swap-{time.monotonic_ns()}"
+        store = open_store(path)
+        assert isinstance(store, LocalStore)
+        ontology = Loader(store).ontology_quads()
+        began = time.perf_counter()
+        store.bulk_add([*ontology, *quads, STALE])
+        took = time.perf_counter() - began
+        store.close()
+        return took
+
     write_s = sorted(ours() for _ in range(args.repeats))[args.repeats // 2]
+    swap_s = sorted(ours_bulk() for _ in range(args.repeats))[args.repeats // 2]
     bulk_s = sorted(bulk() for _ in range(args.repeats))[args.repeats // 2]
 
     final = open_store(tmp / "final")
@@ -102,8 +116,8 @@ def main() -> int:
         "files": len(files), "documents": len(built), "articles": sum(b.articles for b in built),
         "duties": sum(b.duties for b in built), "document_quads": len(quads), "quads_with_inferences": total_quads,
         "inferred_quads": inferred, "pipeline_s": round(pipeline_s, 1), "validate_s": round(validate_s, 1),
-        "write_s": round(write_s, 2), "bulk_load_s": round(bulk_s, 2),
-        "ratio_write_to_bulk": round(write_s / bulk_s, 2),
+        "write_s": round(write_s, 2), "write_bulk_swap_s": round(swap_s, 2), "bulk_load_s": round(bulk_s, 2),
+        "ratio_write_to_bulk": round(write_s / bulk_s, 2), "ratio_bulk_swap_to_bulk": round(swap_s / bulk_s, 2),
         "target_ratio": 1.5, "reason_s": round(reason_s, 1),
         "ratio_reason_to_load_without_reasoning": round(reason_s / write_s, 2),
         "store_mb_on_disk": du_mb(tmp / "final"), "peak_rss_mb": round(peak_rss_mb()),

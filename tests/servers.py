@@ -70,3 +70,17 @@ def policygraph_server(store: Path, **env: str) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def store_with(path: Path, *files: Path) -> Path:
+    """A closed on-disk store at ``path`` holding the given documents, for a server process to open."""
+    from policygraph.loader import Loader
+    from policygraph.store import open_store
+
+    store = open_store(path)
+    try:
+        report = Loader(store).load(list(files))
+        assert not report.failed, [f.error for f in report.failed]
+    finally:
+        store.close()
+    return path

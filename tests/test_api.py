@@ -14,10 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from policygraph.loader import Loader
-from policygraph.store import open_store
-
-from .servers import policygraph_server
+from .servers import policygraph_server, store_with
 
 TOKEN = "s3cret-token"
 SELECT = ("SELECT ?action WHERE { ?d pg:bearer/skos:prefLabel \"县级政府\"@zh-Hans ; pg:action ?action } "
@@ -27,11 +24,7 @@ DOC = "https://w3id.org/policygraph/id/doc/脱贫攻坚责任制实施办法"
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
-    path = tmp_path_factory.mktemp("api") / "store"
-    store = open_store(path)
-    assert not Loader(store).load([seed_path]).failed
-    store.close()
-    return path
+    return store_with(tmp_path_factory.mktemp("api") / "store", seed_path)
 
 
 @pytest.fixture(scope="module")
@@ -381,3 +374,12 @@ def test_openapi_documents_the_lookups(client: httpx.Client) -> None:
     assert {"/sparql", "/api/responsibilities", "/api/actors/{actor_id}", "/api/queries/{name}"} <= set(spec["paths"])
     params = spec["paths"]["/api/responsibilities"]["get"]["parameters"]
     assert any("谁负责扶贫资金管理监督？" in json.dumps(p, ensure_ascii=False) for p in params)
+
+
+def test_ontology_documentation_is_served(client: httpx.Client) -> None:
+    page = client.get("/ontology")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for term in ["pg:hasDuty", "负有职责", "pg:JointLeadership", "pg:Obligation", "lrml:Obligation", "pg:AllLevels"]:
+        assert term in page.text, term
+    turtle = client.get("/ontology.ttl")
+    assert turtle.headers["content-type"].startswith("text/turtle") and "owl:Ontology" in turtle.text

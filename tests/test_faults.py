@@ -18,21 +18,14 @@ from urllib.parse import quote, urlparse
 import httpx
 import pytest
 
-from policygraph.loader import Loader
-from policygraph.store import open_store
-
-from .servers import VENV_BIN, policygraph_server
+from .servers import VENV_BIN, policygraph_server, store_with
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "store"
-    store = open_store(path)
-    assert not Loader(store).load([seed_path]).failed
-    store.close()
-    return path
+    return store_with(tmp_path_factory.mktemp("faults") / "store", seed_path)
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +65,7 @@ def test_a_read_only_store_directory_gives_a_clear_error(tmp_path: Path, seed_pa
     """As an unprivileged user (root ignores permissions), on a closed store it may read but not write."""
     home = Path(tempfile.mkdtemp(prefix="pg-ro-"))  # pytest's own temp root is 0700: nobody cannot enter it
     os.chmod(home, 0o755)
-    copy = home / "ro-store"
-    store = open_store(copy)
-    assert not Loader(store).load([seed_path]).failed
-    store.close()
+    copy = store_with(home / "ro-store", seed_path)
     for root, _dirs, files in os.walk(copy):
         os.chmod(root, 0o555)
         for f in files:

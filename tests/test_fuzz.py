@@ -15,20 +15,14 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from policygraph.loader import Loader
-from policygraph.store import open_store
-
-from .servers import policygraph_server
+from .servers import policygraph_server, store_with
 
 EXAMPLES = int(os.environ.get("POLICYGRAPH_FUZZ_EXAMPLES", "30"))
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("fuzz") / "store"
-    store = open_store(store_dir)
-    assert not Loader(store).load([seed_path]).failed
-    store.close()
+    store_dir = store_with(tmp_path_factory.mktemp("fuzz") / "store", seed_path)
     with policygraph_server(store_dir, query_timeout="2") as base:
         yield base
 

@@ -12,10 +12,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from policygraph.loader import Loader
-from policygraph.store import open_store
-
-from .servers import policygraph_server
+from .servers import policygraph_server, store_with
 
 SPARQL = "application/sparql-query"
 PAYLOADS = [
@@ -59,11 +56,7 @@ PLACES = [
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
-    path = tmp_path_factory.mktemp("hostile") / "store"
-    store = open_store(path)
-    assert not Loader(store).load([seed_path]).failed
-    store.close()
-    return path
+    return store_with(tmp_path_factory.mktemp("hostile") / "store", seed_path)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from policygraph.loader import Loader
-from policygraph.store import open_store
-
-from .servers import policygraph_server
+from .servers import policygraph_server, store_with
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags that keep Chromium from calling home (this machine has no network but loopback).
@@ -22,10 +19,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, seed_path: Path, jiangbei_path: Path) -> Iterator[str]:
-    store_dir = tmp_path_factory.mktemp("web") / "store"
-    store = open_store(store_dir)
-    assert not Loader(store).load([seed_path, jiangbei_path]).failed
-    store.close()
+    store_dir = store_with(tmp_path_factory.mktemp("web") / "store", seed_path, jiangbei_path)
     with policygraph_server(store_dir) as base:
         yield base
 

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -241,6 +241,18 @@ def _mount_page(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/ontology", include_in_schema=False)
+    def ontology_page() -> Response:
+        from .ontodoc import render
+
+        return Response(render(), media_type="text/html; charset=utf-8")
+
+    @app.get("/ontology.ttl", include_in_schema=False)
+    def ontology_turtle() -> FileResponse:
+        from .ontology import ONTOLOGY_FILE
+
+        return FileResponse(ONTOLOGY_FILE, media_type="text/turtle; charset=utf-8")
 
 
 def app_from_env() -> FastAPI:

@@ -20,8 +20,11 @@ from .normalize import normalize
 from .ontology import ACTORS_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, SHAPES_FILE, ActorResolver
 from .read import read_path
 from .reason import STALE
-from .store import RDF_FORMATS, Store
+from .store import RDF_FORMATS, LocalStore, Store
 from .structure import parse
+
+# From this many regulations at once into a store with no documents, bulk loading pays.
+BULK_MIN_FILES = 20
 
 
 @dataclass
@@ -113,14 +116,18 @@ class Loader:
 
         started = time.perf_counter()
         report = LoadReport()
-        self.ensure_ontology()
-        # Each document is one transaction, which also marks the inferences stale; they are
-        # recomputed once at the end (and again by the next load if this one is killed).
-        for path in paths:
-            result = self.load_one(path, graph=graph, force=force)
-            report.files.append(result)
-            if progress:
-                progress(str(path))
+        paths = list(paths)
+        if self._bulk_pays(paths):
+            self._load_bulk(paths, report, progress)
+        else:
+            self.ensure_ontology()
+            # Each document is one transaction, which also marks the inferences stale; they are
+            # recomputed once at the end (and again by the next load if this one is killed).
+            for path in paths:
+                result = self.load_one(path, graph=graph, force=force)
+                report.files.append(result)
+                if progress:
+                    progress(str(path))
         if any(f.status in ("loaded", "rdf") for f in report.files):
             from .lookups import link_documents
 
@@ -150,6 +157,40 @@ class Loader:
         except (SyntaxError, ValueError, OSError) as exc:
             return FileResult(str(p), "failed", error=f"{p}: {exc}")
 
+    def _bulk_pays(self, paths: list[str | Path]) -> bool:
+        """A first load of many regulations into an embedded store: bulk-load it and swap it in whole."""
+        return (isinstance(self.store, LocalStore) and len(paths) >= BULK_MIN_FILES
+                and not any(RDF_FORMATS.get(Path(p).suffix.lower().lstrip(".")) for p in paths)
+                and not self.store.has_documents())
+
+    def _load_bulk(self, paths: list[str | Path], report: LoadReport,
+                   progress: Callable[[str], None] | None) -> None:
+        assert isinstance(self.store, LocalStore)
+        quads: list[Quad] = []
+        seen: dict[str, str] = {}
+        for path in paths:
+            p = Path(path)
+            try:
+                built = self.build(p)
+                if built.iri.value in seen:  # the same document twice (one title, one version)
+                    result = FileResult(str(p), "unchanged", built.iri.value, built.title, built.articles,
+                                        built.duties, built.actors, len(built.quads), built.warnings)
+                else:
+                    if self.validate_shapes:
+                        validate(built.quads, name=str(p))
+                    seen[built.iri.value] = str(p)
+                    quads += [*built.quads, *built.actor_quads]
+                    result = FileResult(str(p), "loaded", built.iri.value, built.title, built.articles,
+                                        built.duties, built.actors, len(built.quads), built.warnings)
+            except PolicygraphError as exc:
+                result = FileResult(str(p), "failed", error=str(exc))
+            report.files.append(result)
+            if progress:
+                progress(str(p))
+        if quads:
+            # The ontology and lexicon go in with the documents: one swap, nothing written before it.
+            self.store.bulk_add([*self.ontology_quads(), *quads, STALE])
+
     def build(self, path: Path) -> DocumentGraph:
         """The graph of a regulation file, not yet written."""
         source = read_path(path)
@@ -176,6 +217,15 @@ class Loader:
 
     def ensure_ontology(self) -> None:
         """Keep the ontology and the lexicon's actors in the store, in their own graphs."""
+        quads = self.ontology_quads()
+        ontology = [q for q in quads if q.graph_name == ONTOLOGY_GRAPH]
+        if self.store.ask("ASK WHERE { GRAPH ?g { ?o owl:versionInfo ?v } }", g=ONTOLOGY_GRAPH) and \
+                self._same_ontology(len(ontology)):
+            return
+        self.store.replace_graphs(ONTOLOGY_GRAPH, ontology, [q for q in quads if q.graph_name != ONTOLOGY_GRAPH])
+
+    def ontology_quads(self) -> list[Quad]:
+        """The ontology (its graph) and the lexicon's actors (the actors graph)."""
         quads = [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
                  for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
         resolver = ActorResolver(self.lexicon)
@@ -185,11 +235,7 @@ class Loader:
         kinds = [k for level in self.lexicon.level_labels for kind in ("joint_leadership", "party_committee",
                  "government") if (k := resolver.canonical(level, kind))]
         lexicon_actors = list(actor_graph([*named, *kinds]))
-        if self.store.ask("ASK WHERE { GRAPH ?g { ?o owl:versionInfo ?v } }", g=ONTOLOGY_GRAPH) and \
-                self._same_ontology(len(quads)):
-            return
-        self.store.replace_graphs(ONTOLOGY_GRAPH, quads, [Quad(q.subject, q.predicate, q.object, ACTORS_GRAPH)
-                                                          for q in lexicon_actors])
+        return quads + [Quad(q.subject, q.predicate, q.object, ACTORS_GRAPH) for q in lexicon_actors]
 
     def _same_ontology(self, size: int) -> bool:
         rows = self.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ONTOLOGY_GRAPH} {{ ?s ?p ?o }} }}")

@@ -13,7 +13,9 @@ document's graph replaced and its actors added, or nothing written), ``dump``.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,6 +91,7 @@ class LocalStore:
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.location = path
         self.read_only = read_only
+        _recover_swap(Path(path))
         try:
             if read_only:
                 self.store = ox.Store.read_only(path)
@@ -154,6 +157,36 @@ class LocalStore:
     def quad_count(self) -> int:
         return len(self.store)
 
+    def has_documents(self) -> bool:
+        """Whether any graph besides policygraph's own (ontology, actors, inferences, state) exists."""
+        own = ("/graph/ontology", "/graph/actors", "/graph/inferred", "/graph/state")
+        return any(not str(g.value).endswith(own) for g in self.store.named_graphs())
+
+    def bulk_add(self, quads: Sequence[Quad]) -> None:
+        """Add many quads at bulk-load speed, atomically: build a new store beside this one, then swap it in.
+
+        The current quads are copied across, so nothing is lost. If the process dies before the swap, the
+        store is untouched and the half-built copy is discarded on the next bulk load; if it dies between
+        the two renames of the swap, the next open puts the old store back.
+        """
+        self._writable()
+        path = Path(self.location)
+        incoming, previous = _swap_paths(path)
+        shutil.rmtree(incoming, ignore_errors=True)
+        existing = list(self.store.quads_for_pattern(None, None, None, None))
+        self.store.flush()
+        del self.store  # release the directory lock
+        try:
+            new = ox.Store(str(incoming))
+            new.bulk_extend([*existing, *quads])
+            new.flush()
+            del new
+            os.rename(path, previous)
+            os.rename(incoming, path)
+            shutil.rmtree(previous, ignore_errors=True)
+        finally:
+            self.store = ox.Store(str(path)) if path.exists() else ox.Store(str(previous))
+
     def close(self) -> None:
         if not self.read_only:
             self.store.flush()
@@ -162,6 +195,19 @@ class LocalStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.location}: the store is open read-only")
+
+
+def _swap_paths(path: Path) -> tuple[Path, Path]:
+    return path.with_name(f".{path.name}.incoming"), path.with_name(f".{path.name}.previous")
+
+
+def _recover_swap(path: Path) -> None:
+    """Finish or undo a bulk load's directory swap that a killed process left half done."""
+    _incoming, previous = _swap_paths(path)
+    if not path.exists() and previous.exists():
+        os.rename(previous, path)  # killed between the two renames: put the old store back
+    elif path.exists() and previous.exists():
+        shutil.rmtree(previous, ignore_errors=True)  # killed after the swap, before the clean-up
 
 
 def _explain_open_error(path: str, exc: OSError) -> str:
