@@ -47,6 +47,7 @@ def requests() -> itertools.cycle[str]:
 async def level(base: str, concurrency: int, seconds: float) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
+    failures: dict[str, int] = {}
     stop = time.monotonic() + seconds
     source = requests()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -60,8 +61,12 @@ async def level(base: str, concurrency: int, seconds: float) -> dict[str, Any]:
                     r = await client.get(path)
                     if r.status_code != 200:
                         errors += 1
-                except httpx.HTTPError:
+                        key = f"{r.status_code} {path.split('?')[0]} {r.text[:120]}"
+                        failures[key] = failures.get(key, 0) + 1
+                except httpx.HTTPError as exc:
                     errors += 1
+                    key = f"{type(exc).__name__} {path.split('?')[0]}"
+                    failures[key] = failures.get(key, 0) + 1
                 latencies.append(time.perf_counter() - started)
 
         began = time.perf_counter()
@@ -70,7 +75,8 @@ async def level(base: str, concurrency: int, seconds: float) -> dict[str, Any]:
     latencies.sort()
     return {"concurrency": concurrency, "requests": len(latencies), "rps": round(len(latencies) / took, 1),
             "p50_ms": round(statistics.median(latencies) * 1000, 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2), "errors": errors}
+            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2), "errors": errors,
+            "failures": failures}
 
 
 def main() -> int:
