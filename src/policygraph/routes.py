@@ -164,7 +164,7 @@ def register(app: FastAPI, settings: Settings) -> None:
         pool = service.pool
         assert pool is not None
         deadline = time.monotonic() + settings.query_timeout
-        worker = None
+        worker = pool.acquire(0)  # an idle worker right away, without a thread hop
         while worker is None:  # wait for a worker, but not for a client who has gone
             worker = await run_in_threadpool(pool.acquire, 0.05)
             if worker is None and (await request.is_disconnected() or time.monotonic() > deadline):
