@@ -112,6 +112,7 @@ def _worker(path: str, conn: Connection) -> None:
 
 class _Worker:
     def __init__(self, ctx: Any, path: str) -> None:
+        self.job: Job | None = None  # the job it is running, if any
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker, args=(path, child), daemon=True)
         self.process.start()
@@ -158,6 +159,8 @@ class QueryPool:
 
     def execute(self, worker: _Worker, job: Job, *, timeout: float | None = None) -> Answer:
         """Run a job on an acquired worker, which is released (or replaced, on timeout or death)."""
+        with self._lock:
+            worker.job = job
         try:
             worker.conn.send(job)
             limit = self.timeout if timeout is None else timeout
@@ -170,23 +173,25 @@ class QueryPool:
         except (EOFError, OSError, BrokenPipeError, ValueError):
             self.discard(worker)
             raise QueryFailed("the query worker died or was stopped; the query was not answered") from None
+        with self._lock:
+            worker.job = None
         self._idle.put(worker)
         if status == "error":
             raise QueryFailed(payload)
         answer: Answer = payload
         return answer
 
-    def discard(self, worker: _Worker) -> None:
-        """Stop a worker (its query is abandoned) and start a fresh one."""
-        with self._lock:
-            if worker not in self._workers:
-                return
-        self._replace(worker)
+    def discard(self, worker: _Worker, job: Job | None = None) -> None:
+        """Stop a worker and start a fresh one; with ``job``, only while the worker still runs that job.
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.stop()
+        A client that leaves as its query finishes must not stop the worker, which may already be
+        answering someone else.
+        """
         with self._lock:
+            if worker not in self._workers or (job is not None and worker.job is not job):
+                return
             self._workers.remove(worker)
+        worker.stop()
         self._add()
 
     def close(self) -> None:

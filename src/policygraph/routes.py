@@ -178,7 +178,7 @@ def register(app: FastAPI, settings: Settings) -> None:
             while not running.done():
                 await asyncio.wait({running}, timeout=0.1)
                 if not running.done() and await request.is_disconnected():
-                    pool.discard(worker)  # the client left: stop the work now
+                    pool.discard(worker, job)  # the client left: stop its query now
             answer = running.result()
         except QueryTimeout as exc:
             raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
