@@ -277,7 +277,8 @@ SELECT DISTINCT ?actor ?duty ?reason ?via ?via_name ?modality ?action ?kind ?art
   OPTIONAL { ?duty pg:responsibilityKind/skos:prefLabel ?kind FILTER(langMatches(lang(?kind), "zh-Hans")) }
 } ORDER BY ?document ?n ?duty
 """
-_ORDER = {"direct": 0, "joint": 1, "kind": 2, "all_levels": 3}
+# How close a reason is: a duty that reaches an actor several ways is shown with the closest one.
+REASON_ORDER = {"direct": 0, "joint": 1, "kind": 2, "all_levels": 3}
 
 
 def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[dict[str, Any]]:
@@ -289,7 +290,7 @@ def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[di
         if not inherited and r["reason"] != "direct":
             continue
         current = best.get(r["duty"])
-        if current is None or _ORDER[r["reason"]] < _ORDER[current["reason"]]:
+        if current is None or REASON_ORDER[r["reason"]] < REASON_ORDER[current["reason"]]:
             best[r["duty"]] = {
                 "duty": r["duty"], "reason": r["reason"], "via": r["via_name"], "via_id": actor_id(r["via"]),
                 "modality": r["modality"], "action": r["action"], "kind": r["kind"], "article": r["article"],

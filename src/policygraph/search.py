@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .lookups import REASON_ORDER
 from .store import Store, plain
 
 # Question words and modal cues carry no topic: 谁负责…？, …由谁…, 哪些…应当….
@@ -61,7 +62,6 @@ WHY = {
     "kind": "属于“{via}”",
     "all_levels": "作为“{via}”（各级）之一",
 }
-REASON_ORDER = {"direct": 0, "joint": 1, "kind": 2, "all_levels": 3}
 
 
 @cache
