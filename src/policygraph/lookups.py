@@ -244,6 +244,12 @@ SELECT ?actor ?name ?en ?alias ?level ?kind ?member ?member_name ?of ?of_name ?w
 """
 
 
+def actor_exists(store: Store, ident: str) -> bool:
+    """Whether the store knows an actor by this id (a cheap ASK, not the full description)."""
+    iri = node(ACTOR_PREFIX + ident)
+    return iri is not None and store.ask("ASK WHERE { ?actor skos:prefLabel ?name }", actor=iri)
+
+
 def actor(store: Store, ident: str) -> dict[str, Any] | None:
     iri = node(ACTOR_PREFIX + ident)
     rows = plain(store.select(ACTOR, actor=iri)) if iri else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Query, Request
@@ -22,6 +22,16 @@ _FORM = "application/x-www-form-urlencoded"
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _NOISE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+
+
+T = TypeVar("T")
+
+
+def _found(value: T | None, message: str) -> T:
+    """The value a lookup found, or the API's 404."""
+    if value is None:
+        raise ApiError(404, "not_found", message)
+    return value
 
 
 def _service(request: Request) -> Service:
@@ -60,6 +70,7 @@ def _using(update: str, using: list[str], using_named: list[str]) -> str:
 
 
 def register(app: FastAPI, settings: Settings) -> None:
+    stored_queries = load_queries()  # read once per app, not on every request
     @app.api_route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], tags=["SPARQL"],
                    summary="SPARQL 1.1 Protocol endpoint (query by GET or POST; update by POST with a token)",
                    response_class=Response)
@@ -233,16 +244,13 @@ def register(app: FastAPI, settings: Settings) -> None:
     def actor_duties(request: Request, actor_id: str,
                      inherited: Annotated[bool, Query()] = True) -> dict[str, Any]:
         store = _service(request).store
-        if lookups.actor(store, actor_id) is None:
+        if not lookups.actor_exists(store, actor_id):
             raise ApiError(404, "not_found", f"no actor {actor_id!r}")
         return {"actor": actor_id, "duties": lookups.actor_duties(store, actor_id, inherited=inherited)}
 
     @app.get("/api/actors/{actor_id:path}", tags=["lookups"], summary="One actor: level, kind, aliases, members")
     def actor(request: Request, actor_id: str) -> dict[str, Any]:
-        found = lookups.actor(_service(request).store, actor_id)
-        if found is None:
-            raise ApiError(404, "not_found", f"no actor {actor_id!r}")
-        return found
+        return _found(lookups.actor(_service(request).store, actor_id), f"no actor {actor_id!r}")
 
     @app.get("/api/documents", tags=["lookups"], summary="The documents in the store")
     def documents(request: Request) -> dict[str, Any]:
@@ -251,17 +259,12 @@ def register(app: FastAPI, settings: Settings) -> None:
     @app.get("/api/documents/{doc_id}/articles/{number}", tags=["lookups"],
              summary="An article: text, original, duties, cited titles, aligned articles")
     def article(request: Request, doc_id: str, number: str) -> dict[str, Any]:
-        found = lookups.article(_service(request).store, doc_id, number)
-        if found is None:
-            raise ApiError(404, "not_found", f"no article {number!r} in document {doc_id!r}")
-        return found
+        return _found(lookups.article(_service(request).store, doc_id, number),
+                      f"no article {number!r} in document {doc_id!r}")
 
     @app.get("/api/documents/{doc_id}", tags=["lookups"], summary="A document: dates, issuers, chapters, articles")
     def document(request: Request, doc_id: str) -> dict[str, Any]:
-        found = lookups.document(_service(request).store, doc_id)
-        if found is None:
-            raise ApiError(404, "not_found", f"no document {doc_id!r}")
-        return found
+        return _found(lookups.document(_service(request).store, doc_id), f"no document {doc_id!r}")
 
     @app.get("/api/links", tags=["linking"], summary="A rule's articles aligned to the measure it implements")
     def links(request: Request,
@@ -282,9 +285,7 @@ def register(app: FastAPI, settings: Settings) -> None:
         from .link import align, compare
 
         store = _service(request).store
-        doc = lookups.document(store, doc_id)
-        if doc is None:
-            raise ApiError(404, "not_found", f"no document {doc_id!r}")
+        doc = _found(lookups.document(store, doc_id), f"no document {doc_id!r}")
         if not doc["based_on"]:
             raise ApiError(404, "not_found", f"document {doc_id!r} implements no document in the store")
         measure = doc["based_on"][0]
@@ -295,17 +296,15 @@ def register(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/api/queries", tags=["stored queries"], summary="The stored queries, with their parameters")
     def queries() -> dict[str, Any]:
-        return {"queries": [q.describe() for q in load_queries().values()]}
+        return {"queries": [q.describe() for q in stored_queries.values()]}
 
     @app.get("/api/queries/{name}", tags=["stored queries"],
              summary="Run a stored query; its parameters are query-string parameters")
     def run_query(request: Request, name: str) -> dict[str, Any]:
-        stored = load_queries()
-        if name not in stored:
-            raise ApiError(404, "not_found", f"no stored query {name!r}")
+        query = _found(stored_queries.get(name), f"no stored query {name!r}")
         values = {k: v for k, v in request.query_params.items()}
         try:
-            columns, rows = stored[name].run(_service(request).store, values)
+            columns, rows = query.run(_service(request).store, values)
         except QueryError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
         limit = settings.max_rows
