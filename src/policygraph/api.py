@@ -132,7 +132,10 @@ class Service:
         self.raw: dict[tuple[int, bytes, bytes], tuple[bytes, bytes, bytes, bool]] = {}
         self.pool: QueryPool | None = None
         if isinstance(store, LocalStore):
-            self.pool = QueryPool(store.location, size=max(1, settings.workers * 2), timeout=settings.query_timeout)
+            # A writable store is being written by this process: workers read checkpoints of it, not the
+            # directory its compactions rewrite (see pool.py).
+            self.pool = QueryPool(store.location, size=max(1, settings.workers * 2), timeout=settings.query_timeout,
+                                  checkpoint=None if store.read_only else store.checkpoint)
 
     def index(self) -> SearchIndex:
         with self._lock:

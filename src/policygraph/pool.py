@@ -2,17 +2,27 @@
 
 pyoxigraph offers no way to cancel a running query. Each worker opens the store
 read-only; a query that outlives the timeout gets its worker killed and replaced,
-and the server keeps answering others. Workers reopen the store when its version
-changes (after an update), since a read-only opener sees the data as of opening.
+and the server keeps answering others.
+
+A read-only opener must not read the directory of a store whose writer is live:
+the writer's compactions delete table files under it, and pyoxigraph then fails
+("IO error: No such file or directory") or, in some query plans, spins forever.
+So when the server holds the writable store, workers read a *view*: a RocksDB
+checkpoint of the store (hard links, made by ``Store.backup`` in milliseconds)
+that no compaction touches. An update makes a new version; the next job gets a
+fresh view, and views no worker holds any more are deleted.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from .ontology import PREFIXES
@@ -90,31 +100,43 @@ def _execute(store: Any, job: Job) -> Answer:
 
 
 def _worker(path: str, conn: Connection) -> None:
-    """A worker's loop: open the store read-only, answer jobs until the pipe closes."""
-    import pyoxigraph as ox
+    """A worker's loop: open the store (or a view of it) read-only, answer jobs until the pipe closes."""
+    from .store import open_read_only, vanished_file
 
-    store = ox.Store.read_only(path)
-    version = 0
+    store = open_read_only(path)
     while True:
         try:
-            job: Job = conn.recv()
+            job, view = conn.recv()
         except EOFError:
             return
-        if job.version != version:
+        if view != path:
             del store
-            store = ox.Store.read_only(path)
-            version = job.version
-        try:
-            conn.send(("ok", _execute(store, job)))
-        except (SyntaxError, ValueError, OSError, RuntimeError, TypeError) as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}" if not isinstance(exc, SyntaxError) else str(exc)))
+            path = view
+            store = open_read_only(path)
+        for attempt in range(3):
+            try:
+                conn.send(("ok", _execute(store, job)))
+                break
+            except (OSError, RuntimeError) as exc:
+                # Serving a store read-only while another process writes it (a load beside a --workers N
+                # server): a table file vanished. Reading can be repeated; reopening sees the new files.
+                if vanished_file(exc) and attempt < 2:
+                    del store
+                    store = open_read_only(path)
+                    continue
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+                break
+            except (SyntaxError, ValueError, TypeError) as exc:
+                conn.send(("error", str(exc) if isinstance(exc, SyntaxError) else f"{type(exc).__name__}: {exc}"))
+                break
 
 
 class _Worker:
-    def __init__(self, ctx: Any, path: str) -> None:
+    def __init__(self, ctx: Any, view: str) -> None:
         self.job: Job | None = None  # the job it is running, if any
+        self.view = view  # the directory it has open
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(path, child), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(view, child), daemon=True)
         self.process.start()
         child.close()
 
@@ -125,20 +147,50 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of query worker processes over one store directory."""
+    """A fixed number of query worker processes over one store directory.
 
-    def __init__(self, path: str, *, size: int = 2, timeout: float = 10.0) -> None:
+    With ``checkpoint`` (the live writer's ``LocalStore.checkpoint``), workers read views of the store
+    made by it, one per version, in a directory beside the store; without, they read the store itself.
+    """
+
+    def __init__(self, path: str, *, size: int = 2, timeout: float = 10.0,
+                 checkpoint: Callable[[Path], None] | None = None) -> None:
         self.path = path
         self.timeout = timeout
+        self._checkpoint = checkpoint
+        self._views_dir = Path(path).with_name(f".{Path(path).name}.views")
+        self._views: dict[int, str] = {}
+        self._version = 0
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
+        if checkpoint is not None:
+            shutil.rmtree(self._views_dir, ignore_errors=True)  # left by a server that was killed
         for _ in range(size):
             self._add()
 
+    def view(self, version: int) -> str:
+        """The directory to answer a job of ``version`` from: the newest view (made now if the version is
+        new), or the store itself when there is no writer to checkpoint."""
+        if self._checkpoint is None:
+            return self.path
+        with self._lock:
+            if version > self._version or not self._views:
+                target = self._views_dir / f"v{version}"
+                shutil.rmtree(target, ignore_errors=True)
+                target.parent.mkdir(exist_ok=True)
+                self._checkpoint(target)
+                self._views[version] = str(target)
+                self._version = version
+            newest = self._views[self._version]
+            held = {w.view for w in self._workers} | {newest}
+            for old in [v for v, d in self._views.items() if d not in held]:
+                shutil.rmtree(self._views.pop(old), ignore_errors=True)
+            return newest
+
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self.path)
+        worker = _Worker(self._ctx, self.view(self._version))
         with self._lock:
             self._workers.append(worker)
         self._idle.put(worker)
@@ -159,10 +211,12 @@ class QueryPool:
 
     def execute(self, worker: _Worker, job: Job, *, timeout: float | None = None) -> Answer:
         """Run a job on an acquired worker, which is released (or replaced, on timeout or death)."""
+        view = self.view(job.version)
         with self._lock:
             worker.job = job
+            worker.view = view
         try:
-            worker.conn.send(job)
+            worker.conn.send((job, view))
             limit = self.timeout if timeout is None else timeout
             if not worker.conn.poll(limit):
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
@@ -199,3 +253,5 @@ class QueryPool:
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.stop()
+        if self._checkpoint is not None:
+            shutil.rmtree(self._views_dir, ignore_errors=True)

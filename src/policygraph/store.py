@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,6 +47,30 @@ def value(term: Term | None) -> str | None:
 def plain(rows: list[Row]) -> list[dict[str, Any]]:
     """Rows with lexical values instead of terms."""
     return [{k: value(v) for k, v in r.items()} for r in rows]
+
+
+def open_read_only(path: str, *, patience: float = 5.0) -> ox.Store:
+    """Open a store directory read-only, even while its writer is compacting it.
+
+    RocksDB's read-only mode reads the list of table files, then opens them; a live writer that compacts
+    in between deletes some of them ("IO error: No such file or directory"). Opening again reads the new
+    list, so a vanished file means "try again", for up to ``patience`` seconds.
+    """
+    deadline = time.monotonic() + patience
+    pause = 0.01
+    while True:
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if not vanished_file(exc) or not Path(path, "CURRENT").exists() or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
+def vanished_file(exc: BaseException) -> bool:
+    """Whether a storage error says a table file disappeared (a writer compacted it away), not real damage."""
+    return "No such file or directory" in str(exc)
 
 
 class Store(Protocol):
@@ -94,7 +119,7 @@ class LocalStore:
         _recover_swap(Path(path))
         try:
             if read_only:
-                self.store = ox.Store.read_only(path)
+                self.store = open_read_only(path)
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(path)
@@ -186,6 +211,11 @@ class LocalStore:
             shutil.rmtree(previous, ignore_errors=True)
         finally:
             self.store = ox.Store(str(path)) if path.exists() else ox.Store(str(previous))
+
+    def checkpoint(self, target: Path) -> None:
+        """A consistent read-only copy of the store at ``target`` (hard links where the file system allows)."""
+        self._writable()
+        self.store.backup(str(target))
 
     def close(self) -> None:
         if not self.read_only:
