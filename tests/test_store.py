@@ -87,7 +87,7 @@ def test_shape_violation_leaves_the_store_as_it_was(store: LocalStore, jiangbei_
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("这是一篇新闻报道，没有任何条文。\n记者：某某\n", "no articles"),
+        ("这是一篇新闻报道，没有任何条文。\n记者：某某\n", "no provisions found"),
         ("Just some English text.", "no Chinese text found"),
         ("", "empty input"),
     ],

@@ -147,15 +147,62 @@ _ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇0-9]
 LAW_FILES = sorted(p for p in LAWREFBOOK.rglob("*.md") if p.name != "_index.md") if LAWREFBOOK.exists() else []
 
 
+@pytest.mark.parametrize(
+    ("text", "labels", "first"),
+    [
+        # An amendment: 一、二、 are its provisions; the quoted new article text stays inside.
+        ("中华人民共和国刑法修正案（三）\n为了惩治恐怖活动犯罪，对刑法作如下补充修改：\n"
+         "一、将刑法第一百一十四条修改为：“放火、决水、爆炸……”\n二、将刑法第一百二十条第一款修改为：“……”\n"
+         "三、本修正案自公布之日起施行。\n", ["一、", "二、", "三、"], "将刑法第一百一十四条修改为"),
+        # An older regulation numbered (一)(二); a trailing unnumbered paragraph belongs to the last one.
+        ("保护海底电缆规定\n(一) 保护海底电缆是加强海防建设的重要措施。\n"
+         "(二) 任何单位、船只和个人，不得擅自打捞海底电缆。\n海底电缆遭受损伤后，当地公安部门应大力协助。\n",
+         ["（一）", "（二）"], "保护海底电缆是加强海防建设的重要措施"),
+        # A judicial interpretation numbered 1. 2.; a year at the start of a line is not a number.
+        ("关于海事诉讼管辖问题的规定\n1.大连海事法院管辖下列区域。\n2016年3月1日起施行的规定同时废止。\n"
+         "2.其他各海事法院依据此前的决定确定管辖区域。\n", ["1.", "2."], "大连海事法院管辖下列区域"),
+        # Headings 一、 with a nested list that restarts at 1: the nested lines stay inside their provision.
+        ("某规定\n一、关于管辖区域调整\n1.调整大连海事法院的管辖区域。\n2.其他法院不变。\n"
+         "二、关于案件受理\n1.海事法院受理海事案件。\n", ["一、", "二、"], "关于管辖区域调整"),
+    ],
+)
+def test_texts_without_articles_are_read_by_their_numbered_provisions(text: str, labels: list[str],
+                                                                        first: str) -> None:
+    doc = _doc(text)
+    assert [a.label for a in doc.articles] == labels
+    assert [a.number for a in doc.articles] == list(range(1, len(labels) + 1))
+    assert doc.articles[0].text.startswith(first)
+    assert doc.title == text.splitlines()[0]
+
+
+@pytest.mark.parametrize("text", [
+    "这是一篇新闻报道，没有任何条文。\n记者：某某\n",
+    "某规定\n二、只有一个编号，而且不从一开始。\n",
+])
+def test_a_text_with_neither_articles_nor_a_numbered_sequence_has_no_provisions(text: str) -> None:
+    assert _doc(text).articles == []
+
+
 @pytest.mark.skipif(not LAW_FILES, reason="../shared/corpus/lawrefbook is absent")
 def test_every_lawrefbook_file_parses_with_the_right_article_count() -> None:
-    wrong = []
+    wrong, numbered, unnumbered = [], 0, []
     for path in LAW_FILES:
         raw = path.read_text(encoding="utf-8")
         body = raw.split("<!-- INFO END -->", 1)[-1]
         expected = sum(1 for line in body.splitlines() if _ARTICLE_LINE.match(line))
-        got = len(parse_file(path).articles)
-        if got != expected:
-            wrong.append((path.name, got, expected))
+        articles = parse_file(path).articles
+        if expected:
+            if len(articles) != expected:
+                wrong.append((path.name, len(articles), expected))
+        elif articles:
+            # Read by numbered provisions: 1, 2, 3…, none of them empty.
+            numbered += 1
+            if [a.number for a in articles] != list(range(1, len(articles) + 1)) or not all(a.text for a in articles):
+                wrong.append((path.name, [a.label for a in articles][:5], "numbered"))
+        else:
+            unnumbered.append(path)
     assert len(LAW_FILES) > 1500
     assert wrong == []
+    assert numbered >= 50
+    # What is left is case reports and a few one-paragraph texts: no provisions to speak of.
+    assert len(unnumbered) < 100 and sum("案例" in p.parts for p in unnumbered) > len(unnumbered) / 2

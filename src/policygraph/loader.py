@@ -198,7 +198,8 @@ class Loader:
         if not document.articles:
             from .errors import InputError
 
-            raise InputError(str(path), "no articles (第…条) found; is this a regulation?")
+            raise InputError(str(path),
+                             "no provisions found (第…条, or numbered 一、 （一） 1.); is this a regulation?")
         duties = self.extractor.extract(document)
         return self.builder.build(document, duties, source)
 

@@ -20,6 +20,13 @@ from .normalize import Normalized
 _NUM = r"[0-9〇零一二三四五六七八九十百千两]+"
 _ARTICLE = re.compile(rf"^[ \t　]*第(?P<num>{_NUM})条(?:之(?P<sub>{_NUM}))?[ \t　]*")
 _HEADING = re.compile(rf"^[ \t　]*第(?P<num>{_NUM})(?P<kind>编|分编|章|节)[ \t　]*(?P<heading>[^。；]*)$")
+# Decisions, amendments, judicial interpretations and older regulations number their provisions
+# 一、 / （一） / 1. instead of 第X条: the styles tried, in order, when a text has no 第X条 at all.
+_PROVISIONS = [
+    re.compile(r"^[ \t　]*(?P<num>[〇零一二三四五六七八九十百]+)、[ \t　]*"),
+    re.compile(r"^[ \t　]*[（(](?P<num>[〇零一二三四五六七八九十百]+)[)）][ \t　]*"),
+    re.compile(r"^[ \t　]*(?P<num>[0-9]{1,3})[.．、](?![0-9])[ \t　]*"),
+]
 _ITEM = re.compile(r"^[ \t　]*[“]?[（(](?P<num>[〇零一二三四五六七八九十百]+)[)）][ \t　]*")
 _TITLE = re.compile(r"《([^《》]+)》")
 _INNER_TITLE = re.compile(r"〈([^〈〉]+)〉")
@@ -165,7 +172,24 @@ def to_int(numeral: str) -> int:
 
 
 def parse(norm: Normalized) -> Document:
-    """Find the structure of a normalised regulation."""
+    """Find the structure of a normalised regulation.
+
+    Provisions are the 第X条 articles; a text with none is read by the first numbering style whose
+    provisions run 1, 2, 3… (一、 then （一） then 1.), each provision an article with that label.
+    """
+    doc = _parse(norm, _ARTICLE, sequential=False)
+    if doc.articles:
+        return doc
+    for style in _PROVISIONS:
+        numbered = _parse(norm, style, sequential=True)
+        if len(numbered.articles) >= 2:
+            return numbered
+    return doc
+
+
+def _parse(norm: Normalized, provision: re.Pattern[str], *, sequential: bool) -> Document:
+    """One pass over the lines; with ``sequential``, a numbered line opens a provision only if it is the
+    next number (so a nested list that restarts at 1 stays inside its provision)."""
     text = norm.text
     chapters: list[Division] = []
     sections: list[Division] = []
@@ -205,11 +229,14 @@ def parse(norm: Normalized) -> Document:
                 _close(current, text)
                 current = None
             continue
-        if a := _ARTICLE.match(line):
+        a = provision.match(line)
+        if a and sequential and to_int(a.group("num")) != (articles[-1].number + 1 if articles else 1):
+            a = None
+        if a:
             if current:
                 _close(current, text)
             num = to_int(a.group("num"))
-            sub = to_int(a.group("sub")) if a.group("sub") else None
+            sub = to_int(a.group("sub")) if "sub" in a.groupdict() and a.group("sub") else None
             current = Article(
                 number=num,
                 label=a.group(0).strip(" \t　"),
