@@ -173,7 +173,9 @@ def test_sigkill_during_a_load_leaves_the_store_whole(store: LocalStore, tmp_pat
 
 
 def test_a_store_held_by_another_process_gives_a_clear_error(store: LocalStore) -> None:
-    code = f"import pyoxigraph, time; s = pyoxigraph.Store({store.location!r}); print('ok', flush=True); time.sleep(30)"
+    # The holder compacts before it says ok, so the read-only reader below does not race its compactions.
+    code = (f"import pyoxigraph, time; s = pyoxigraph.Store({store.location!r}); s.optimize(); "
+            "print('ok', flush=True); time.sleep(30)")
     store.close()
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
     try:
