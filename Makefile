@@ -26,10 +26,12 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-# The web page tests drive the machine's Chromium (Playwright's own browser download is not reachable).
+# The web page tests drive the machine's Chromium (Playwright's own browser download is not reachable):
+# Debian's chromium and chromium-driver, and a font with Chinese glyphs for the screenshots.
 browser:
-	command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-zenhei; }
+	command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
 
 test: lint browser
 	$(BIN)/pytest
@@ -40,4 +42,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) data/store .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data/store data/.store.* .pytest_cache .mypy_cache .ruff_cache
