@@ -169,10 +169,12 @@ LAW_FILES = sorted(p for p in LAWREFBOOK.rglob("*.md") if p.name != "_index.md")
 def test_texts_without_articles_are_read_by_their_numbered_provisions(text: str, labels: list[str],
                                                                         first: str) -> None:
     doc = _doc(text)
-    assert [a.label for a in doc.articles] == labels
-    assert [a.number for a in doc.articles] == list(range(1, len(labels) + 1))
-    assert doc.articles[0].text.startswith(first)
+    assert doc.articles == []  # no 第…条: the numbered provisions carry the text instead
+    assert [a.label for a in doc.numbered] == labels and doc.provisions == doc.numbered
+    assert [a.number for a in doc.numbered] == list(range(1, len(labels) + 1))
+    assert doc.numbered[0].text.startswith(first)
     assert doc.title == text.splitlines()[0]
+    assert [a["label"] for a in doc.to_json()["numbered"]] == labels
 
 
 @pytest.mark.parametrize("text", [
@@ -180,7 +182,7 @@ def test_texts_without_articles_are_read_by_their_numbered_provisions(text: str,
     "某规定\n二、只有一个编号，而且不从一开始。\n",
 ])
 def test_a_text_with_neither_articles_nor_a_numbered_sequence_has_no_provisions(text: str) -> None:
-    assert _doc(text).articles == []
+    assert _doc(text).provisions == []
 
 
 @pytest.mark.skipif(not LAW_FILES, reason="../shared/corpus/lawrefbook is absent")
@@ -190,16 +192,16 @@ def test_every_lawrefbook_file_parses_with_the_right_article_count() -> None:
         raw = path.read_text(encoding="utf-8")
         body = raw.split("<!-- INFO END -->", 1)[-1]
         expected = sum(1 for line in body.splitlines() if _ARTICLE_LINE.match(line))
-        articles = parse_file(path).articles
-        if expected:
-            if len(articles) != expected:
-                wrong.append((path.name, len(articles), expected))
-        elif articles:
-            # Read by numbered provisions: 1, 2, 3…, none of them empty.
+        doc = parse_file(path)
+        if len(doc.articles) != expected:
+            wrong.append((path.name, len(doc.articles), expected))
+        elif doc.numbered:
+            # No 第…条 at all: read by numbered provisions, 1, 2, 3…, none of them empty.
             numbered += 1
-            if [a.number for a in articles] != list(range(1, len(articles) + 1)) or not all(a.text for a in articles):
-                wrong.append((path.name, [a.label for a in articles][:5], "numbered"))
-        else:
+            if [a.number for a in doc.numbered] != list(range(1, len(doc.numbered) + 1)) or not all(
+                    a.text for a in doc.numbered):
+                wrong.append((path.name, [a.label for a in doc.numbered][:5], "numbered"))
+        elif not doc.articles:
             unnumbered.append(path)
     assert len(LAW_FILES) > 1500
     assert wrong == []

@@ -345,7 +345,7 @@ def _print_text(doc: Any) -> None:
     if doc.basis:
         console.print("根据 " + "、".join(f"《{b}》" for b in doc.basis))
     chapter = None
-    for art in doc.articles:
+    for art in doc.provisions:
         if art.chapter != chapter:
             chapter = art.chapter
             heading = next((c.heading for c in doc.chapters if c.number == chapter), "")

@@ -369,7 +369,7 @@ class Extractor:
 
 def _units(document: Document) -> Iterator[_Unit]:
     text = document.norm.text
-    for art in document.articles:
+    for art in document.provisions:
         for para in art.paragraphs:
             own_end = para.items[0].start if para.items else para.end
             own = text[para.start : own_end].rstrip("\n 　")

@@ -161,7 +161,7 @@ class GraphBuilder:
             add(node, pg("heading"), Literal(sec.heading, language="zh-Hans"))
 
         units: dict[tuple[str, int, int | None], NamedNode] = {}
-        for art in document.articles:
+        for art in document.provisions:
             node = NamedNode(f"{iri.value}/art_{art.key}")
             units[(art.key, 0, None)] = node
             parent = sections.get((art.chapter, art.section)) or chapters.get(art.chapter or 0) or iri
@@ -229,7 +229,7 @@ class GraphBuilder:
         warnings = [f"{w['message']} (at {w['start']})" for w in document.warnings]
         self._provenance(add, iri, doc_slug, source, warnings, loaded_at)
         actor_quads = list(actor_graph(actors.values()))
-        return DocumentGraph(iri, doc_slug, document.title, quads, actor_quads, len(document.articles),
+        return DocumentGraph(iri, doc_slug, document.title, quads, actor_quads, len(document.provisions),
                              len(duties), len(actors), warnings)
 
     @staticmethod

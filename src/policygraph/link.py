@@ -62,7 +62,7 @@ def measure_title(title: str) -> str:
 def basis_titles(document: Document) -> list[str]:
     """Titles the document names as basis or cites, reduced to measure titles, basis first."""
     titles = [*document.basis, *document.cites]
-    text = " ".join(a.text for a in document.articles[:3])
+    text = " ".join(a.text for a in document.provisions[:3])
     titles += [m.group("title") for m in _ISSUED.finditer(text)]
     return list(dict.fromkeys(measure_title(t) for t in titles))
 
@@ -92,7 +92,7 @@ def articles_of(document: Document, duties: list[Duty]) -> list[LinkArticle]:
     for d in duties:
         by_article.setdefault(d.article, []).append((d.actor, d.modality, d.action))
     return [LinkArticle(a.key, headings.get(a.chapter or 0, ""), a.text, by_article.get(a.key, []))
-            for a in document.articles]
+            for a in document.provisions]
 
 
 def _bigrams(text: str) -> Counter[str]:

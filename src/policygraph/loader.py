@@ -195,7 +195,7 @@ class Loader:
         """The graph of a regulation file, not yet written."""
         source = read_path(path)
         document = parse(normalize(source))
-        if not document.articles:
+        if not document.provisions:
             from .errors import InputError
 
             raise InputError(str(path),

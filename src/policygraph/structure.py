@@ -109,9 +109,15 @@ class Document:
     articles: list[Article]
     norm: Normalized
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    numbered: list[Article] = field(default_factory=list)  # provisions 一、/（一）/1., when no 第X条
+
+    @property
+    def provisions(self) -> list[Article]:
+        """What carries the duties: the 第X条 articles, or without any, the numbered provisions."""
+        return self.articles or self.numbered
 
     def article(self, key: str | int) -> Article:
-        for a in self.articles:
+        for a in self.provisions:
             if a.key == str(key):
                 return a
         raise KeyError(key)
@@ -124,6 +130,20 @@ class Document:
             s, e = m(start, end)
             return {"start": s, "end": e}
 
+        def unit(a: Article) -> dict[str, Any]:
+            return {
+                "number": a.number,
+                "label": a.label,
+                "chapter": a.chapter,
+                "section": a.section,
+                "text": a.text,
+                "paragraphs": [{"number": p.number, "text": p.text, **span(p.start, p.end)} for p in a.paragraphs],
+                "items": [{"number": i.number, "label": i.label, "text": i.text, **span(i.start, i.end)}
+                          for i in a.items],
+                "cites": a.cites,
+                **span(a.start, a.end),
+            }
+
         return {
             "title": self.title,
             "issuers": self.issuers,
@@ -132,30 +152,9 @@ class Document:
             "cites": self.cites,
             "basis": self.basis,
             "chapters": [{"number": c.number, "heading": c.heading} for c in self.chapters],
-            "sections": [
-                {"number": s.number, "chapter": s.chapter, "heading": s.heading}
-                for s in self.sections
-            ],
-            "articles": [
-                {
-                    "number": a.number,
-                    "label": a.label,
-                    "chapter": a.chapter,
-                    "section": a.section,
-                    "text": a.text,
-                    "paragraphs": [
-                        {"number": p.number, "text": p.text, **span(p.start, p.end)}
-                        for p in a.paragraphs
-                    ],
-                    "items": [
-                        {"number": i.number, "label": i.label, "text": i.text, **span(i.start, i.end)}
-                        for i in a.items
-                    ],
-                    "cites": a.cites,
-                    **span(a.start, a.end),
-                }
-                for a in self.articles
-            ],
+            "sections": [{"number": s.number, "chapter": s.chapter, "heading": s.heading} for s in self.sections],
+            "articles": [unit(a) for a in self.articles],
+            "numbered": [unit(a) for a in self.numbered],
             "warnings": self.warnings,
         }
 
@@ -172,10 +171,15 @@ def to_int(numeral: str) -> int:
 
 
 def parse(norm: Normalized) -> Document:
-    """Find the structure of a normalised regulation.
+    r"""Find the structure of a normalised regulation.
 
-    Provisions are the 第X条 articles; a text with none is read by the first numbering style whose
-    provisions run 1, 2, 3… (一、 then （一） then 1.), each provision an article with that label.
+    Articles are the 第X条; a text with none is read by the first numbering style whose provisions run
+    1, 2, 3… (一、 then （一） then 1.), given as ``numbered`` (``provisions`` is whichever there is).
+
+    >>> from policygraph.normalize import normalize_text
+    >>> doc = parse(normalize_text("某决定\n一、将第一条修改为：“……”\n二、本决定自公布之日起施行。\n"))
+    >>> doc.articles, [(a.number, a.label) for a in doc.provisions]
+    ([], [(1, '一、'), (2, '二、')])
     """
     doc = _parse(norm, _ARTICLE, sequential=False)
     if doc.articles:
@@ -183,6 +187,7 @@ def parse(norm: Normalized) -> Document:
     for style in _PROVISIONS:
         numbered = _parse(norm, style, sequential=True)
         if len(numbered.articles) >= 2:
+            numbered.numbered, numbered.articles = numbered.articles, []
             return numbered
     return doc
 
