@@ -32,7 +32,7 @@ def main() -> int:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     documents = [parse_file(f) for f in files]
-    texts = [a.text for d in documents for a in d.articles]
+    texts = [a.text for d in documents for a in d.provisions]  # what extraction reads
     extractor = Extractor()
     extractor.extract(documents[0])  # load the pipeline before timing
 
