@@ -185,10 +185,10 @@ def parse(norm: Normalized) -> Document:
     if doc.articles:
         return doc
     for style in _PROVISIONS:
-        numbered = _parse(norm, style, sequential=True)
-        if len(numbered.articles) >= 2:
-            numbered.numbered, numbered.articles = numbered.articles, []
-            return numbered
+        candidate = _parse(norm, style, sequential=True)
+        if len(candidate.articles) >= 2:
+            candidate.numbered, candidate.articles = candidate.articles, []
+            return candidate
     return doc
 
 
@@ -241,7 +241,7 @@ def _parse(norm: Normalized, provision: re.Pattern[str], *, sequential: bool) ->
             if current:
                 _close(current, text)
             num = to_int(a.group("num"))
-            sub = to_int(a.group("sub")) if "sub" in a.groupdict() and a.group("sub") else None
+            sub = to_int(a["sub"]) if a.groupdict().get("sub") else None  # 第十七条之一; other styles have none
             current = Article(
                 number=num,
                 label=a.group(0).strip(" \t　"),
