@@ -133,10 +133,13 @@ class GraphBuilder:
             add(iri, pg("basisTitle"), Literal(title, language="zh-Hans"))
         for title in document.cites:
             add(iri, pg("citesTitle"), Literal(title, language="zh-Hans"))
+        # What several documents say alike (the place, the program that loaded them) is stated once,
+        # in the shared actors graph, so the union default graph holds each fact once.
+        shared: list[Quad] = []
         if jurisdiction:
             place = NamedNode(f"{ID}place/{slug(jurisdiction)}")
             add(iri, pg("jurisdiction"), place)
-            add(place, RDFS_LABEL, Literal(jurisdiction, language="zh-Hans"))
+            shared.append(Quad(place, RDFS_LABEL, Literal(jurisdiction, language="zh-Hans"), ACTORS_GRAPH))
 
         norm = document.norm
         chapters: dict[int, NamedNode] = {}
@@ -228,7 +231,9 @@ class GraphBuilder:
 
         warnings = [f"{w['message']} (at {w['start']})" for w in document.warnings]
         self._provenance(add, iri, doc_slug, source, warnings, loaded_at)
-        actor_quads = list(actor_graph(actors.values()))
+        shared += [Quad(_AGENT, _TYPE, prov("SoftwareAgent"), ACTORS_GRAPH),
+                   Quad(_AGENT, RDFS_LABEL, Literal(f"policygraph {__version__}"), ACTORS_GRAPH)]
+        actor_quads = [*actor_graph(actors.values()), *shared]
         return DocumentGraph(iri, doc_slug, document.title, quads, actor_quads, len(document.provisions),
                              len(duties), len(actors), warnings)
 
@@ -246,14 +251,11 @@ class GraphBuilder:
         when = (loaded_at or datetime.now(UTC)).replace(microsecond=0).isoformat()
         load = NamedNode(f"{ID}load/{doc_slug}/{source.sha256[:16]}")
         file = NamedNode(f"{ID}file/{source.sha256}")
-        agent = NamedNode(f"{ID}agent/policygraph/{__version__}")
         add(iri, prov("wasGeneratedBy"), load)
         add(load, _TYPE, prov("Activity"))
         add(load, prov("used"), file)
         add(load, prov("startedAtTime"), Literal(when, datatype=_DATETIME))
-        add(load, prov("wasAssociatedWith"), agent)
-        add(agent, _TYPE, prov("SoftwareAgent"))
-        add(agent, RDFS_LABEL, Literal(f"policygraph {__version__}"))
+        add(load, prov("wasAssociatedWith"), _AGENT)  # described once, in the actors graph
         add(file, _TYPE, prov("Entity"))
         add(file, pg("sha256"), Literal(source.sha256))
         add(file, NamedNode(DCTERMS + "source"), Literal(source.name))
@@ -265,6 +267,7 @@ class GraphBuilder:
 
 
 _Add = Callable[[NamedNode, NamedNode, NamedNode | Literal], None]
+_AGENT = NamedNode(f"{ID}agent/policygraph/{__version__}")  # the program that loads documents
 
 
 def _adder(quads: list[Quad], graph: NamedNode) -> _Add:
