@@ -27,7 +27,7 @@ REUSED = ["http://data.europa.eu/eli/ontology#", "http://www.w3.org/ns/org#", "h
 
 @pytest.fixture(scope="module")
 def onto() -> rdflib.Graph:
-    return rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
+    return rdflib.Graph().parse(data=ONTOLOGY_FILE.read_text(encoding="utf-8"), format="turtle")
 
 
 def test_every_term_has_zh_and_en_labels_and_a_definition(onto: rdflib.Graph) -> None:

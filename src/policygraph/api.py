@@ -252,10 +252,10 @@ def _mount_page(app: FastAPI) -> None:
         return Response(render(), media_type="text/html; charset=utf-8")
 
     @app.get("/ontology.ttl", include_in_schema=False)
-    def ontology_turtle() -> FileResponse:
+    def ontology_turtle() -> Response:
         from .ontology import ONTOLOGY_FILE
 
-        return FileResponse(ONTOLOGY_FILE, media_type="text/turtle; charset=utf-8")
+        return Response(ONTOLOGY_FILE.read_bytes(), media_type="text/turtle; charset=utf-8")
 
 
 def app_from_env() -> FastAPI:

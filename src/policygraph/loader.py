@@ -74,11 +74,11 @@ class LoadReport:
 def _shapes() -> Any:
     import rdflib
 
-    return rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    return rdflib.Graph().parse(data=SHAPES_FILE.read_text(encoding="utf-8"), format="turtle")
 
 
 def validate(quads: Iterable[Quad], *, name: str) -> None:
-    """Check a document graph against ``ontology/shapes.ttl``; ShapeError names the first violations."""
+    """Check a document graph against ``resources/ontology/shapes.ttl``; ShapeError names the first violations."""
     import rdflib
     from pyshacl import validate as shacl
 
@@ -228,7 +228,7 @@ class Loader:
     def ontology_quads(self) -> list[Quad]:
         """The ontology (its graph) and the lexicon's actors (the actors graph)."""
         quads = [Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
-                 for q in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
+                 for q in ox.parse(ONTOLOGY_FILE.read_bytes(), format=ox.RdfFormat.TURTLE)]
         resolver = ActorResolver(self.lexicon)
         # The bodies the lexicon lists in full, and the kinds of body per level; composed
         # surface forms (县（市）政府) enter the graph when a document names them.

@@ -1,4 +1,4 @@
-"""Human-readable documentation of the ontology, generated from ``ontology/policygraph.ttl``.
+"""Human-readable documentation of the ontology, generated from ``resources/ontology/policygraph.ttl``.
 
 Every term with its Chinese and English labels, its definition and its axioms
 (superclasses, domain, range, inverse, property chains), grouped as classes,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 from html import escape
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from .ontology import ONTOLOGY_FILE, PREFIXES
 
@@ -38,12 +38,12 @@ def _short(iri: str) -> str:
 
 
 @cache
-def render(path: Path = ONTOLOGY_FILE) -> str:
+def render(path: Traversable = ONTOLOGY_FILE) -> str:
     """The ontology as one HTML page."""
     import rdflib
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-    g = rdflib.Graph().parse(path, format="turtle")
+    g = rdflib.Graph().parse(data=path.read_text(encoding="utf-8"), format="turtle")
     pg = PREFIXES["pg"]
 
     def literal(s: rdflib.term.Node, p: rdflib.term.Node, lang: str) -> str:

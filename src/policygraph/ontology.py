@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
 
 from pyoxigraph import NamedNode
 
 from .lexicon import Actor, Lexicon
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+# Package data (read with importlib.resources, so an installed wheel has them): the ontology, its
+# shapes and its rules in resources/ontology/, stored queries in resources/queries/.
+RESOURCES = files("policygraph") / "resources"
+ONTOLOGY_DIR = RESOURCES / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "policygraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 

@@ -1,4 +1,5 @@
-"""Stored queries: the files in ``queries/``, each with a header naming its title, description and parameters.
+"""Stored queries: the ``*.rq`` files in ``resources/queries/`` (package data), each with a header naming
+its title, description and parameters.
 
 A header looks like::
 
@@ -15,15 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from pyoxigraph import Literal
 
 from .errors import PolicygraphError
+from .ontology import RESOURCES
 from .store import Row, Store
 
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+QUERIES_DIR = RESOURCES / "queries"
 _HEADER = re.compile(r"^#\s*(?P<key>title|description|param):\s*(?P<value>.*)$")
 _PARAM = re.compile(r"^(?P<name>[a-z_]+)\s*(?P<optional>\(optional\))?\s*(?:—|-)\s*(?P<help>.*)$")
 
@@ -52,8 +54,9 @@ class NamedQuery:
     params: tuple[Param, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_file(cls, path: Path) -> NamedQuery:
+    def from_file(cls, path: Traversable) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
+        stem = path.name.removesuffix(".rq")
         meta: dict[str, str] = {}
         params: list[Param] = []
         for line in text.splitlines():
@@ -68,7 +71,7 @@ class NamedQuery:
                     params.append(Param(p.group("name"), bool(p.group("optional")), p.group("help").strip()))
             else:
                 meta[m.group("key")] = m.group("value").strip()
-        return cls(path.stem, meta.get("title", path.stem), meta.get("description", ""), text, tuple(params))
+        return cls(stem, meta.get("title", stem), meta.get("description", ""), text, tuple(params))
 
     def bindings(self, values: dict[str, str]) -> dict[str, Literal]:
         """Parameter values as bound literals; QueryError for a missing or unknown one."""
@@ -107,12 +110,13 @@ def _projection(text: str) -> list[str]:
     return re.findall(r"\?(\w+)(?:\s*\))?(?!\s*AS)", re.sub(r"\(.*?AS\s+\?(\w+)\)", r"?\1", m.group(1)))
 
 
-def load_queries(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` file in the directory, by name."""
-    return {p.stem: NamedQuery.from_file(p) for p in sorted(directory.glob("*.rq"))}
+def load_queries(directory: Traversable = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` file in the directory (package data by default), by name."""
+    found = sorted((p for p in directory.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return {q.name: q for q in map(NamedQuery.from_file, found)}
 
 
-def get_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
+def get_query(name: str, directory: Traversable = QUERIES_DIR) -> NamedQuery:
     queries = load_queries(directory)
     if name not in queries:
         raise QueryError(f"no stored query named {name!r} (there are: {', '.join(queries)})")

@@ -3,7 +3,7 @@
 HermiT (through owlready2, on the machine's Java) checks the ontology and
 classifies it, and can compute duties on a small graph. It does not scale to a
 corpus, so the loader materialises the same entailments with the SPARQL update
-rules in ``ontology/rules/`` run inside the store, into the inferences graph;
+rules in ``resources/ontology/rules/`` run inside the store, into the inferences graph;
 a test checks the two agree on the seed.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ MAX_ROUNDS = 12
 
 def rules() -> list[tuple[str, str]]:
     """The rule files, in order: (name, SPARQL update)."""
-    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RULES_DIR.glob("*.ru"))]
+    found = sorted((p for p in RULES_DIR.iterdir() if p.name.endswith(".ru")), key=lambda p: p.name)
+    return [(p.name, p.read_text(encoding="utf-8")) for p in found]
 
 
 STALE = Quad(INFERRED_GRAPH, NamedNode(PG + "stale"), Literal("true", datatype=NamedNode(XSD + "boolean")),
@@ -86,13 +88,13 @@ def _owlready() -> Any:
     return owlready2
 
 
-def _ntriples(turtle_files: Iterable[Path], extra_nt: bytes = b"") -> Path:
+def _ntriples(turtle_files: Iterable[Traversable], extra_nt: bytes = b"") -> Path:
     """owlready2 cannot read Turtle: convert with rdflib to N-Triples."""
     import rdflib
 
     g = rdflib.Graph()
     for f in turtle_files:
-        g.parse(f, format="turtle")
+        g.parse(data=f.read_text(encoding="utf-8"), format="turtle")
     if extra_nt:
         g.parse(data=extra_nt.decode("utf-8"), format="nt")
     out = Path(tempfile.mkdtemp(prefix="policygraph-owl-")) / "graph.nt"
@@ -100,7 +102,7 @@ def _ntriples(turtle_files: Iterable[Path], extra_nt: bytes = b"") -> Path:
     return out
 
 
-def check_consistency(ontology: Path = ONTOLOGY_FILE) -> list[str]:
+def check_consistency(ontology: Traversable = ONTOLOGY_FILE) -> list[str]:
     """Load the ontology with owlready2 and run HermiT; the inferred subclass pairs (raises if inconsistent)."""
     owl = _owlready()
     world = owl.World()  # never the global default world
@@ -113,7 +115,7 @@ def check_consistency(ontology: Path = ONTOLOGY_FILE) -> list[str]:
     return sorted(f"{c.name} ⊑ {s.name}" for c in world.classes() for s in c.is_a if hasattr(s, "name"))
 
 
-def hermit_duties(data_nt: bytes, ontology: Path = ONTOLOGY_FILE) -> set[tuple[str, str]]:
+def hermit_duties(data_nt: bytes, ontology: Traversable = ONTOLOGY_FILE) -> set[tuple[str, str]]:
     """(actor IRI, duty IRI) pairs for pg:hasDuty as HermiT infers them over a small graph."""
     owl = _owlready()
     world = owl.World()
