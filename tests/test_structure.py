@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -143,7 +144,15 @@ def test_markdown_law() -> None:
     assert doc.chapters[0].heading == "总则"
 
 
-_ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇0-9]+条")
+_ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇0-9]+ ?条")
+# A file whose own line breaks were lost puts later articles after a sentence end and a space.
+_ARTICLE_IN_LINE = re.compile(r"(?<=[。：；] )第[一二三四五六七八九十百千零〇0-9]+条(?:之[一二三四五六七八九十]+)?(?= )")  # noqa: E501
+
+
+def _article_lines(body: str) -> int:
+    """How many articles a careful reader counts: 第…条 at the start of a line, or run on after a sentence."""
+    return sum(1 for line in body.splitlines() if _ARTICLE_LINE.match(line)) + len(_ARTICLE_IN_LINE.findall(body))
+
 LAW_FILES = sorted(p for p in LAWREFBOOK.rglob("*.md") if p.name != "_index.md") if LAWREFBOOK.exists() else []
 
 
@@ -191,7 +200,7 @@ def test_every_lawrefbook_file_parses_with_the_right_article_count() -> None:
     for path in LAW_FILES:
         raw = path.read_text(encoding="utf-8")
         body = raw.split("<!-- INFO END -->", 1)[-1]
-        expected = sum(1 for line in body.splitlines() if _ARTICLE_LINE.match(line))
+        expected = _article_lines(body)
         doc = parse_file(path)
         if len(doc.articles) != expected:
             wrong.append((path.name, len(doc.articles), expected))
@@ -208,3 +217,68 @@ def test_every_lawrefbook_file_parses_with_the_right_article_count() -> None:
     assert numbered >= 50
     # What is left is case reports and a few one-paragraph texts: no provisions to speak of.
     assert len(unnumbered) < 100 and sum("案例" in p.parts for p in unnumbered) > len(unnumbered) / 2
+
+
+_HEADING_HEAD = re.compile(r"^第[一二三四五六七八九十百零〇0-9]+[编章节]")
+
+
+def _same_text(original: str, flat: str) -> bool:
+    """Equal but for whitespace, or but for a heading that the original printed inside a line (or across
+    two lines) and so kept in an article's text, where the flattened text ends the article at it."""
+    a, b = re.sub(r"\s+", "", original), re.sub(r"\s+", "", flat)
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (long_.startswith(short) and bool(_HEADING_HEAD.match(long_[len(short):])))
+
+
+@pytest.mark.skipif(not LAW_FILES, reason="../shared/corpus/lawrefbook is absent")
+def test_every_lawrefbook_file_flattened_to_one_line_parses_to_the_same_articles() -> None:
+    """Every line break replaced by a space: the same article numbers and texts as the file itself, and as
+    many articles as 第…条 lines; cross-references (依照本法第十二条, 《…法》第三条) never open one."""
+    wrong, out_of_sequence = [], []
+    for path in LAW_FILES:
+        raw = path.read_text(encoding="utf-8")
+        original = parse_file(path)
+        keys = [a.key for a in original.articles]
+        if any(b.number - a.number not in (0, 1, 2) for a, b in itertools.pairwise(original.articles)):
+            out_of_sequence.append(path.name)  # an amendment quoting articles 第一百二十三条… inside its own
+            continue
+        flat = parse(normalize_text(re.sub(r"\r?\n", " ", raw), fmt="markdown"))
+        expected = _article_lines(raw.split("<!-- INFO END -->", 1)[-1])
+        if [a.key for a in flat.articles] != keys or len(keys) != expected:
+            wrong.append((path.name, len(flat.articles), len(keys), expected))
+        elif not all(_same_text(a.text, b.text) for a, b in zip(original.articles, flat.articles, strict=True)):
+            wrong.append((path.name, "text"))
+    assert wrong == []
+    assert len(out_of_sequence) <= 3, out_of_sequence
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "articles"),
+    [
+        # The issue's municipal rule, captured as one line.
+        ("某市脱贫攻坚责任制实施细则 第一章 总则 第一条 为全面落实脱贫攻坚责任制，根据《脱贫攻坚责任制实施办法》"
+         "第三条规定，制定本实施细则。 第二条 本实施细则适用于全市。依照本细则第十二条规定的程序办理。 "
+         "第二章 附则 第三条 本实施细则自2017年1月1日起施行。", "某市脱贫攻坚责任制实施细则", [1, 2, 3]),
+        # No spaces at all: articles after a sentence end; a cross-reference after 依照 stays inside.
+        ("某省扶贫资金管理办法第一条为了管好扶贫资金，制定本办法。第二条县级政府负责资金管理，依照本办法第三条规定执行。"
+         "第三条本办法自印发之日起施行。", "某省扶贫资金管理办法", [1, 2, 3]),
+        # A reference to an article in the front matter opens nothing.
+        ("关于执行本办法第一条的说明 依照本办法第一条规定，现说明如下。", "", []),
+    ],
+)
+def test_a_text_without_line_breaks(text: str, title: str, articles: list[int]) -> None:
+    doc = _doc(text)
+    assert [a.number for a in doc.articles] == articles
+    assert doc.title == title or not title
+    assert all("第十二条规定的程序" not in a.label for a in doc.articles)
+    if articles:
+        assert doc.articles[-1].text.endswith("起施行。")
+
+
+def test_flattened_measure_keeps_its_chapters_items_and_paragraphs(seed: Document) -> None:
+    flat = _doc(re.sub(r"\n+", " ", seed.norm.text))
+    assert [c.heading for c in flat.chapters] == SEED_CHAPTERS
+    assert [(a.number, a.chapter) for a in flat.articles] == [(a.number, a.chapter) for a in seed.articles]
+    assert [[i.label for i in a.items] for a in flat.articles] == [[i.label for i in a.items] for a in seed.articles]
+    assert [len(a.paragraphs) for a in flat.articles] == [len(a.paragraphs) for a in seed.articles]
+    assert flat.title == seed.title and flat.effective == seed.effective

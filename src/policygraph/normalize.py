@@ -44,6 +44,10 @@ _FURNITURE = re.compile(
 )
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+# Inside a markdown line: a comment, or a heading mark after a space (a line break that was lost).
+_MD_BREAK = re.compile(r"[ \t]*(?P<comment><!--.*?-->)[ \t]*|(?<=[ \t])(?P<mark>#{1,6}[ \t]+)(?=\S)")
+# Furniture is a short line; a longer one holding a furniture word is text whose breaks were lost.
+_FURNITURE_MAX = 120
 
 _WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}
 _WIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
@@ -104,29 +108,27 @@ def normalize_text(text: str, *, fmt: str = "text") -> Normalized:
         line = raw.rstrip("\r\n")
         line_start = pos
         pos += len(raw)
-        if fmt == "markdown" and _HTML_COMMENT.match(line):
-            if "INFO END" in line:
+        for seg_start, seg, brk_end, info_end in _segments(line, line_start, fmt):
+            if info_end:
                 body_start = len(starts)
-            continue
-        skip = 0
-        if fmt == "markdown" and (m := _MD_HEADING.match(line)):
-            skip = m.end()
-        chars, s, e, w = _clean_line(line, line_start, skip)
-        simple = _t2s(chars)
-        if len(simple) != len(chars):  # OpenCC kept length here in every case seen; be safe
-            simple = "".join(_t2s(c) for c in chars)
-        if _FURNITURE.search(simple) or _is_nav_bar(simple):
-            continue
-        changed += sum(a != b for a, b in zip(chars, simple, strict=True))
-        simple = _fold_punctuation(simple)
-        out.append(simple)
-        starts.extend(s)
-        ends.extend(e)
-        warnings.extend(w)
-        # The line break maps onto the source's own break (or the end of text).
-        out.append("\n")
-        starts.append(line_start + len(line))
-        ends.append(min(pos, line_start + len(line) + 1))
+            if seg is None:
+                continue
+            skip = m.end() if fmt == "markdown" and (m := _MD_HEADING.match(seg)) else 0
+            chars, s, e, w = _clean_line(seg, seg_start, skip)
+            simple = _t2s(chars)
+            if len(simple) != len(chars):  # OpenCC kept length here in every case seen; be safe
+                simple = "".join(_t2s(c) for c in chars)
+            if _is_furniture(simple):
+                continue
+            changed += sum(a != b for a, b in zip(chars, simple, strict=True))
+            out.append(_fold_punctuation(simple))
+            starts.extend(s)
+            ends.extend(e)
+            warnings.extend(w)
+            # The line break maps onto the source's own break (or the end of text, or what stood for it).
+            out.append("\n")
+            starts.append(seg_start + len(seg))
+            ends.append(min(pos, brk_end))
     return Normalized(
         text="".join(out),
         source_text=text,
@@ -227,6 +229,40 @@ def _fold_punctuation(text: str) -> str:
     """Width folding that keeps the length, so the offset map stays valid."""
     text = _PUNCT_NEAR_CJK.sub(lambda m: _PUNCT_FULL[m.group()], text.translate(_WIDTH))
     return _PAREN_CJK.sub(lambda m: f"（{m.group(1)}）", text)
+
+
+def _segments(line: str, offset: int, fmt: str) -> list[tuple[int, str | None, int, bool]]:
+    """The lines inside a source line: (start, text or None to drop, end of its break, INFO END before it).
+
+    Markdown whose line breaks were lost still shows where lines were: an HTML comment and a heading mark
+    (`` ## ``) start a line, so each becomes a break.
+
+    >>> [(s, t) for s, t, _, _ in _segments("# 某法 <!-- INFO END --> ## 第一章 总则", 0, "markdown")]
+    [(0, '# 某法'), (4, None), (23, '## 第一章 总则')]
+    """
+    if fmt != "markdown":
+        return [(offset, line, offset + len(line) + 1, False)]
+    if _HTML_COMMENT.match(line):
+        return [(offset, None, offset + len(line) + 1, "INFO END" in line)]
+    out: list[tuple[int, str | None, int, bool]] = []
+    at, info_end = 0, False
+    for m in _MD_BREAK.finditer(line):
+        if m.start() > at:
+            out.append((offset + at, line[at : m.start()].rstrip(" \t"), offset + m.start() + 1, info_end))
+            info_end = False
+        if m.group("comment"):
+            out.append((offset + m.start(), None, offset + m.end(), False))
+            info_end = "INFO END" in m.group("comment")
+            at = m.end()
+        else:
+            at = m.start("mark")
+    out.append((offset + at, line[at:], offset + len(line) + 1, info_end))
+    return out
+
+
+def _is_furniture(line: str) -> bool:
+    """A short line of page furniture; a long one is text whose line breaks were lost, kept whole."""
+    return len(line) <= _FURNITURE_MAX and (bool(_FURNITURE.search(line)) or _is_nav_bar(line))
 
 
 def _is_nav_bar(line: str) -> bool:
