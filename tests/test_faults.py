@@ -60,28 +60,82 @@ def test_a_second_writer_gets_a_clear_error_and_nothing_is_damaged(server: str, 
     assert len(rows) == 105
 
 
+def _share(src: str, dst: str) -> None:
+    """A hard link when the file is world-readable (fast, no space), else a world-readable copy."""
+    mode = os.stat(src).st_mode
+    if mode & 0o004:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:  # another file system, or links not allowed
+            pass
+    shutil.copy2(src, dst)
+    os.chmod(dst, mode | 0o444 | (0o111 if mode & 0o100 else 0))
+
+
+def _python_for_anyone(home: Path) -> tuple[list[str], dict[str, str]]:
+    """A Python with policygraph and its dependencies that any user can run, whatever the permissions of the
+    clone's parents (a clone under /root or a 0700 ``mktemp -d`` is out of nobody's reach, and so may be the
+    interpreter): the interpreter, libpython, the standard library, this venv's site-packages and the
+    package, hard-linked (or copied) under a world-readable directory."""
+    import sysconfig
+
+    import policygraph
+
+    runtime = home / "python"
+    stdlib = Path(os.__file__).parent
+    lib = runtime / "lib" / stdlib.name
+    ignore = shutil.ignore_patterns("site-packages", "dist-packages", "test", "idlelib", "tkinter", "ensurepip")
+    shutil.copytree(stdlib, lib, copy_function=_share, ignore=ignore)
+    shutil.copytree(sysconfig.get_paths()["purelib"], lib / "site-packages", copy_function=_share,
+                    ignore=shutil.ignore_patterns("__editable__*", "policygraph*"))
+    shutil.copytree(Path(policygraph.__file__).parent, lib / "site-packages" / "policygraph", copy_function=_share,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (runtime / "bin").mkdir()
+    python = runtime / "bin" / Path(os.path.realpath(sys._base_executable)).name  # type: ignore[attr-defined]
+    _share(os.path.realpath(sys._base_executable), str(python))  # type: ignore[attr-defined]
+    libdir, soname = sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "LD_LIBRARY_PATH": str(runtime / "lib")}
+    if sysconfig.get_config_var("Py_ENABLE_SHARED") and libdir and soname and (Path(libdir) / soname).exists():
+        _share(os.path.realpath(Path(libdir) / soname), str(runtime / "lib" / soname))
+    for root, _dirs, _files in os.walk(runtime):
+        os.chmod(root, 0o755)
+    return [str(python), "-s"], env
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to switch to nobody")
-def test_a_read_only_store_directory_gives_a_clear_error(tmp_path: Path, seed_path: Path) -> None:
-    """As an unprivileged user (root ignores permissions), on a closed store it may read but not write."""
+def test_a_read_only_store_directory_gives_a_clear_error(seed_path: Path) -> None:
+    """As an unprivileged user (root ignores permissions), on a closed store it may read but not write.
+
+    Everything nobody needs (Python, policygraph, the measure, the store) is under one world-readable
+    directory, so the test does not depend on where the clone is."""
     home = Path(tempfile.mkdtemp(prefix="pg-ro-"))  # pytest's own temp root is 0700: nobody cannot enter it
     os.chmod(home, 0o755)
-    copy = store_with(home / "ro-store", seed_path)
-    for root, _dirs, files in os.walk(copy):
-        os.chmod(root, 0o555)
-        for f in files:
-            os.chmod(Path(root) / f, 0o444)
-    as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-    env = {"PATH": os.environ["PATH"], "HOME": str(home)}
-    load = subprocess.run([*as_nobody, sys.executable, "-m", "policygraph", "load", str(seed_path), "--force",
-                           "--store", str(copy)], capture_output=True, text=True, env=env, check=False)
-    assert load.returncode == 2, load.stderr
-    assert "Traceback" not in load.stderr
-    assert load.stderr.startswith(f"policygraph: {copy}: ")
-    assert "permission denied" in load.stderr or "read-only" in load.stderr
-    stats = subprocess.run([*as_nobody, sys.executable, "-m", "policygraph", "stats", "--store", str(copy)],
-                           capture_output=True, text=True, env=env, check=False)
-    assert stats.returncode == 0, stats.stderr
-    assert "duties 105" in " ".join(stats.stdout.split())
-    for root, _dirs, _files in os.walk(home):
-        os.chmod(root, 0o755)
-    shutil.rmtree(home)
+    try:
+        python, env = _python_for_anyone(home)
+        seed = home / seed_path.name
+        shutil.copy2(seed_path, seed)
+        os.chmod(seed, 0o444)
+        copy = store_with(home / "ro-store", seed_path)
+        for root, _dirs, files in os.walk(copy):
+            os.chmod(root, 0o555)
+            for f in files:
+                os.chmod(Path(root) / f, 0o444)
+        as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *python]
+        where = subprocess.run([*as_nobody, "-c", "import policygraph; print(policygraph.__file__)"],
+                               capture_output=True, text=True, env=env, cwd=home, check=False)
+        assert where.stdout.startswith(str(home)), where.stderr  # the shared copy, not the clone
+        load = subprocess.run([*as_nobody, "-m", "policygraph", "load", str(seed), "--force", "--store", str(copy)],
+                              capture_output=True, text=True, env=env, cwd=home, check=False)
+        assert load.returncode == 2, load.stderr
+        assert "Traceback" not in load.stderr
+        assert load.stderr.startswith(f"policygraph: {copy}: ")
+        assert "permission denied" in load.stderr or "read-only" in load.stderr
+        stats = subprocess.run([*as_nobody, "-m", "policygraph", "stats", "--store", str(copy)],
+                               capture_output=True, text=True, env=env, cwd=home, check=False)
+        assert stats.returncode == 0, stats.stderr
+        assert "duties 105" in " ".join(stats.stdout.split())
+    finally:
+        for root, _dirs, _files in os.walk(home):
+            os.chmod(root, 0o755)
+        shutil.rmtree(home)
