@@ -233,15 +233,24 @@ def test_updates_need_the_token(writable: str) -> None:
         assert c.get("/sparql", params={"query": CHECK}).json()["boolean"] is True
 
 
-def test_update_with_using_graph_uri(writable: str) -> None:
+def test_using_graph_uri_is_refused_never_pasted_into_the_update(writable: str) -> None:
+    """A crafted using-graph-uri once closed the IRI and dropped a graph; the parameters are now refused
+    (USING in the update itself does the same), and nothing is written."""
     update = ("INSERT { GRAPH <urn:copy> { ?d <urn:copied> true } } "
               "WHERE { ?d a <https://w3id.org/policygraph/ontology#Prohibition> }")
+    crafted = f"urn:g> WHERE {{}} ; DROP GRAPH <{DOC}> ; INSERT DATA {{ GRAPH <urn:evil> {{ <urn:a> <urn:b> 1 }} }} #"
     with httpx.Client(base_url=writable, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
         assert c.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:x> a "
                                        "<https://w3id.org/policygraph/ontology#Prohibition> } }"}).status_code == 204
-        assert c.post("/sparql", data={"update": update, "using-graph-uri": "urn:g"}).status_code == 204
+        for value in ["urn:g", crafted]:
+            for name in ["using-graph-uri", "using-named-graph-uri"]:
+                _error(c.post("/sparql", data={"update": update, name: value}), 400)
+        using = update.replace(" WHERE", " USING <urn:g> WHERE")
+        assert c.post("/sparql", data={"update": using}).status_code == 204
         r = c.get("/sparql", params={"query": "SELECT ?d WHERE { GRAPH <urn:copy> { ?d <urn:copied> true } }"})
         assert [b["d"]["value"] for b in r.json()["results"]["bindings"]] == ["urn:x"]
+        assert c.get("/sparql", params={"query": f"ASK {{ GRAPH <{DOC}> {{ ?s ?p ?o }} }}"}).json()["boolean"]
+        assert not c.get("/sparql", params={"query": "ASK { GRAPH <urn:evil> { ?s ?p ?o } }"}).json()["boolean"]
 
 
 def test_update_by_get_is_405(client: httpx.Client) -> None:

@@ -8,10 +8,16 @@ Every error, everywhere, has one shape::
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import hmac
+import logging
+import queue
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,10 +30,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
-from .pool import QueryPool
-from .search import SearchIndex
+from .pool import Limits, QueryPool, no_network
 from .settings import Settings
 from .store import LocalStore, Store
+
+log = logging.getLogger("policygraph")
 
 
 class ApiError(Exception):
@@ -44,29 +51,42 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
 
 _CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
           406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_parameter",
-          500: "internal_error", 503: "timeout"}
+          408: "request_timeout", 500: "internal_error", 502: "upstream_error", 503: "timeout"}
 
 
 class BodyLimit:
-    """Reject request bodies over ``limit`` bytes with 413, before they are read whole."""
+    """Reject request bodies over ``limit`` bytes with 413, before they are read whole, and bodies that take
+    longer than ``timeout`` seconds to arrive with 408. A client that leaves mid-body is logged in one line."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, timeout: float = 10.0) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._reject(send)
+            await _reject(send, 413, f"the request body is over {self.limit} bytes")
             return
         seen = 0
+        complete = declared in (None, b"0") and b"transfer-encoding" not in headers  # no body to wait for
+        deadline = time.monotonic() + self.timeout
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # the body is read: what follows is waiting for a disconnect
+                return await receive()
+            try:
+                async with asyncio.timeout(max(0.01, deadline - time.monotonic())):
+                    message = await receive()
+            except TimeoutError:
+                raise _TooSlow from None
+            if message["type"] == "http.disconnect":
+                raise _Gone
             seen += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if seen > self.limit:
                 raise _TooLarge
             return message
@@ -74,16 +94,33 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._reject(send)
+            await _reject(send, 413, f"the request body is over {self.limit} bytes")
+        except _TooSlow:
+            await _reject(send, 408, f"the request body did not arrive within {self.timeout:g} s")
+        except _Gone:
+            log.warning("%s %s: the client left before sending its whole body", scope["method"], scope["path"])
 
-    async def _reject(self, send: Send) -> None:
-        body = JSONResponse(error_body(413, "too_large", f"the request body is over {self.limit} bytes")).body
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+
+async def _reject(send: Send, status: int, message: str) -> None:
+    body = JSONResponse(error_body(status, _CODES[status], message)).body
+    try:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+    except (RuntimeError, OSError):  # a response had already begun, or the client is gone
+        pass
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
+class _Gone(Exception):
     pass
 
 
@@ -119,57 +156,110 @@ class FastSparql:
         await self.app(scope, receive, send)
 
 
+class ByteCache:
+    """Least recently used answers, bounded by their total size in bytes (not by their number)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            self._entries.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        size += 200 + len(repr(key)) // 2  # the key and the entry's own overhead, roughly
+        if size > self.limit // 8:
+            return  # one answer may not crowd out the rest
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self.size -= old[1] if old else 0
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+
+class Writer:
+    """The one thread that writes the store: updates run here, one at a time, on a large stack, and (for an
+    embedded store, unless allow_service names endpoints) in a network namespace with no network."""
+
+    STACK = 64 * 1024 * 1024
+
+    def __init__(self, isolate: bool) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], Any], concurrent.futures.Future[Any]]] = queue.Queue()
+        self.isolated = False
+        previous = threading.stack_size(self.STACK)
+        try:
+            self._thread = threading.Thread(target=self._loop, args=(isolate,), name="policygraph-writer",
+                                            daemon=True)
+            self._thread.start()
+        finally:
+            threading.stack_size(previous)
+
+    def _loop(self, isolate: bool) -> None:
+        self.isolated = isolate and no_network()
+        while True:
+            work, done = self._jobs.get()
+            try:
+                done.set_result(work())
+            except BaseException as exc:  # handed to the awaiting request
+                done.set_exception(exc)
+
+    async def run(self, work: Callable[[], Any]) -> Any:
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._jobs.put((work, done))
+        return await asyncio.wrap_future(done)
+
+
 class Service:
-    """What the routes share: the store, the query pool, caches keyed by the store's version."""
+    """What the routes share: the store, the query pool, the writer, caches keyed by the store's version."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
         self.version = 0
-        self._lock = threading.Lock()
-        self._index: tuple[int, SearchIndex] | None = None
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache = ByteCache(settings.cache_bytes * 3 // 4)
         # Finished GET /sparql answers by raw query string and Accept header, for the fast path.
-        self.raw: dict[tuple[int, bytes, bytes], tuple[bytes, bytes, bytes, bool]] = {}
-        self.pool: QueryPool | None = None
-        if isinstance(store, LocalStore):
-            # A writable store is being written by this process: workers read checkpoints of it, not the
-            # directory its compactions rewrite (see pool.py).
-            self.pool = QueryPool(store.location, size=max(1, settings.workers * 2), timeout=settings.query_timeout,
-                                  checkpoint=None if store.read_only else store.checkpoint)
-
-    def index(self) -> SearchIndex:
-        with self._lock:
-            if self._index is None or self._index[0] != self.version:
-                self._index = (self.version, SearchIndex(self.store))
-            return self._index[1]
+        self.raw = ByteCache(settings.cache_bytes // 4)
+        limits = Limits(max_rows=settings.max_rows, max_bytes=settings.max_answer_bytes,
+                        max_nesting=settings.max_nesting, memory_mb=settings.worker_memory_mb,
+                        endpoints=settings.service_endpoints)
+        local = isinstance(store, LocalStore)
+        # A writable store is being written by this process: workers read checkpoints of it, not the
+        # directory its compactions rewrite (see pool.py). A remote store's workers only check requests.
+        self.pool = QueryPool(store.location if local else None, size=max(2, settings.query_workers),
+                              timeout=settings.query_timeout, limits=limits, slow_after=settings.slow_after,
+                              queue_limit=settings.queue_limit,
+                              checkpoint=store.checkpoint if local and not store.read_only else None)  # type: ignore[attr-defined]
+        self.writer = Writer(isolate=local and not settings.service_endpoints)
 
     def cached(self, key: tuple[Any, ...]) -> Any:
-        with self._lock:
-            hit = self._cache.get((self.version, *key))
-            if hit:
-                self._cache.move_to_end((self.version, *key))
-            return hit
+        return self._cache.get((self.version, *key))
 
-    def remember(self, key: tuple[Any, ...], value: Any) -> None:
-        with self._lock:
-            self._cache[(self.version, *key)] = value
-            while len(self._cache) > 512:
-                self._cache.popitem(last=False)
+    def remember(self, key: tuple[Any, ...], value: Any, size: int) -> None:
+        self._cache.put((self.version, *key), value, size)
 
     def remember_raw(self, query: bytes, accept: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
-        if len(self.raw) > 2048:
-            self.raw.clear()
-        self.raw[(self.version, query, accept)] = answer
+        self.raw.put((self.version, query, accept), answer, len(answer[0]) + len(query))
 
     def changed(self) -> None:
-        with self._lock:
-            self.version += 1
-            self._cache.clear()
-            self.raw.clear()
+        self.version += 1
+        self._cache.clear()
+        self.raw.clear()
 
     def close(self) -> None:
-        if self.pool:
-            self.pool.close()
+        self.pool.close()
 
 
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
@@ -200,7 +290,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
 
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                            allow_headers=["*"], expose_headers=["X-Truncated", "ETag"])
-    app.add_middleware(BodyLimit, limit=settings.max_body)
+    app.add_middleware(BodyLimit, limit=settings.max_body, timeout=settings.header_timeout)
     app.add_middleware(FastSparql, fastapi=app)
 
     @app.exception_handler(ApiError)
@@ -222,7 +312,10 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(error_body(500, "internal_error", f"{type(exc).__name__}: {exc}"), status_code=500)
+        # The message names no internal host, port, path or answer: those stay in the server's log.
+        log.error("%s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        return JSONResponse(error_body(500, "internal_error", "the server failed to answer this request"),
+                            status_code=500)
 
     from .routes import register
 
@@ -267,14 +360,60 @@ def app_from_env() -> FastAPI:
 
 
 def check_token(settings: Settings, authorization: str | None) -> None:
-    """Updates need the server's update token as a Bearer token (compared in constant time)."""
+    """Updates need ``Authorization: Bearer <token>`` (the scheme in any case, RFC 7235), compared in constant
+    time; a bare token or another scheme is refused."""
     if not settings.update_token:
         raise ApiError(403, "forbidden", "this endpoint is read-only (start the server with an update token "
                                          "to allow SPARQL Update)")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), settings.update_token.encode()):
-        raise ApiError(403, "forbidden", "SPARQL Update needs a valid Bearer token")
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.update_token.encode()):
+        raise ApiError(403, "forbidden", "SPARQL Update needs a valid Bearer token (Authorization: Bearer …)")
 
 
 def etag(key: tuple[Any, ...], version: int) -> str:
     return '"' + hashlib.sha1(repr((version, key)).encode()).hexdigest()[:20] + '"'
+
+
+def guarded_protocol(settings: Settings) -> type:
+    """uvicorn's HTTP protocol with what it lacks against slow or piled-up clients: a connection over
+    ``max_connections`` is closed at once, and one that has not sent a whole request head within
+    ``header_timeout`` seconds of connecting (or of starting a request) is closed."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class Guarded(HttpToolsProtocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            if len(self.connections) > settings.max_connections:
+                transport.abort()
+                return
+            self._arm()
+
+        def _arm(self) -> None:
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_later(settings.header_timeout, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _too_slow(self) -> None:
+            self._head_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return Guarded

@@ -44,6 +44,12 @@ def _friendly(func: F) -> F:
 FileArg = Annotated[str, typer.Argument(help="A regulation: text, HTML or markdown; - for stdin.")]
 
 
+def _default(name: str) -> Any:
+    from .settings import default
+
+    return default(name)
+
+
 def _setting_option(name: str) -> Any:
     from .settings import SETTINGS
 
@@ -148,7 +154,7 @@ def query(
     from pathlib import Path
 
     from .queries import NamedQuery, QueryError, load_queries
-    from .store import open_store
+    from .store import LocalStore, open_store
 
     values = dict(p.split("=", 1) for p in (param or []) if "=" in p)
     stored = load_queries()
@@ -160,14 +166,43 @@ def query(
         if values:
             raise QueryError("--param works with stored queries (queries/*.rq) only")
         named = NamedQuery("inline", "inline", "", sparql)
-    target = open_store(store, read_only=not sparql.startswith("http"))
+    target = open_store(store, read_only=not store.startswith("http"))
     try:
+        if named.name == "inline" and isinstance(target, LocalStore):
+            _print_inline(target, sparql, format)
+            return
         columns, rows = named.run(target, values)
-    except (SyntaxError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"the query failed: {exc}") from None
+    except (SyntaxError, ValueError, RuntimeError, OSError, AttributeError, TypeError) as exc:
+        raise QueryError(f"the query failed: {_one_line(exc)}") from None
     finally:
         target.close()
     _print_rows(columns, rows, format)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def _print_inline(target: Any, sparql: str, format: str) -> None:
+    """A query typed on the command line, of any form: rows, true/false, or triples (N-Triples, or the
+    format asked for when it is an RDF one)."""
+    import pyoxigraph as ox
+
+    from .store import RDF_FORMATS
+
+    result = target.query(sparql, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        typer.echo("true" if result else "false")
+    elif isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [{c: solution[c] for c in columns} for solution in result]
+        _print_rows(columns, rows, format)
+    else:
+        triples = list(result)
+        rdf = RDF_FORMATS.get(format, ox.RdfFormat.N_TRIPLES)
+        if rdf.supports_datasets:
+            rdf = ox.RdfFormat.N_TRIPLES
+        sys.stdout.buffer.write(ox.serialize(triples, format=rdf) or b"")
 
 
 def _print_rows(columns: list[str], rows: list[dict[str, Any]], format: str) -> None:
@@ -290,22 +325,23 @@ def link(
 @app.command()
 @_friendly
 def serve(
-    store: StoreOpt = "data/store",
-    host: Annotated[str, _setting_option("host")] = "127.0.0.1",
-    port: Annotated[int, _setting_option("port")] = 8000,
-    query_timeout: Annotated[float, _setting_option("query_timeout")] = 10.0,
-    max_rows: Annotated[int, _setting_option("max_rows")] = 10000,
-    max_body: Annotated[int, _setting_option("max_body")] = 1_000_000,
-    cors: Annotated[bool, _setting_option("cors")] = False,
-    allow_service: Annotated[bool, _setting_option("allow_service")] = False,
-    workers: Annotated[int, _setting_option("workers")] = 1,
+    store: StoreOpt = _default("store"),
+    host: Annotated[str, _setting_option("host")] = _default("host"),
+    port: Annotated[int, _setting_option("port")] = _default("port"),
+    query_timeout: Annotated[float, _setting_option("query_timeout")] = _default("query_timeout"),
+    max_rows: Annotated[int, _setting_option("max_rows")] = _default("max_rows"),
+    max_body: Annotated[int, _setting_option("max_body")] = _default("max_body"),
+    cors: Annotated[bool, _setting_option("cors")] = _default("cors"),
+    allow_service: Annotated[str, _setting_option("allow_service")] = _default("allow_service"),
+    workers: Annotated[int, _setting_option("workers")] = _default("workers"),
 ) -> None:
     """Serve the SPARQL endpoint, the lookups and the web page."""
     import os
+    import resource
 
     import uvicorn
 
-    from .api import create_app
+    from .api import create_app, guarded_protocol
     from .errors import StoreError
     from .settings import Settings
     from .store import open_store
@@ -316,6 +352,11 @@ def serve(
     typer.echo(f"policygraph {settings.store} on http://{settings.host}:{settings.port}/ "
                f"({'updates with token' if settings.update_token else 'read-only'}, "
                f"{settings.workers} worker{'s' if settings.workers > 1 else ''})", err=True)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for max_connections and the workers' pipes
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    limits: dict[str, Any] = {"host": settings.host, "port": settings.port, "log_level": "warning",
+              "http": guarded_protocol(settings), "timeout_keep_alive": settings.keep_alive,
+              "h11_max_incomplete_event_size": 64 * 1024}
     if settings.workers > 1:
         # Several processes share the store read-only; updates need the single writer.
         if settings.update_token:
@@ -325,11 +366,10 @@ def serve(
                             ("ALLOW_SERVICE", settings.allow_service)]:
             os.environ[f"POLICYGRAPH_{name}"] = str(value)
         open_store(settings.store, read_only=True).close()  # fail here, clearly, if it cannot be opened
-        uvicorn.run("policygraph.api:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, log_level="warning")
+        uvicorn.run("policygraph.api:app_from_env", factory=True, workers=settings.workers, **limits)
         return
     app_ = create_app(open_store(settings.store), settings)
-    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(app_, **limits)
 
 
 _MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}

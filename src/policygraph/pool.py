@@ -1,48 +1,92 @@
-"""Run user SPARQL queries in worker processes, so a timeout really stops the work.
+"""Run user SPARQL, stored queries and lookups in worker processes, so limits really stop the work.
 
-pyoxigraph offers no way to cancel a running query. Each worker opens the store
-read-only; a query that outlives the timeout gets its worker killed and replaced,
-and the server keeps answering others.
+pyoxigraph offers no way to cancel a running query, nor to bound its memory. Each worker opens the store
+read-only, gives up its network (a network namespace of its own, unless ``allow_service`` names
+endpoints) and its address space is capped (``RLIMIT_AS``). A job that outlives the timeout gets its
+worker killed and replaced (503); a worker that runs out of memory dies and is replaced (503); the
+server keeps answering others.
 
-A read-only opener must not read the directory of a store whose writer is live:
-the writer's compactions delete table files under it, and pyoxigraph then fails
-("IO error: No such file or directory") or, in some query plans, spins forever.
-So when the server holds the writable store, workers read a *view*: a RocksDB
-checkpoint of the store (hard links, made by ``Store.backup`` in milliseconds)
-that no compaction touches. An update makes a new version; the next job gets a
-fresh view, and views no worker holds any more are deleted.
+Scheduling: waiting requests are served newest first (under overload the oldest are the ones about to
+time out anyway), at most ``queue_limit`` wait (more get 503 at once), and a query running past
+``slow_after`` seconds may hold only ``size - 1`` workers: when they are all held by slow queries it is
+stopped (503), so a short query always finds a worker within about ``slow_after`` seconds.
+
+A read-only opener must not read the directory of a store whose writer is live: the writer's compactions
+delete table files under it. So when the server holds the writable store, workers read a *view*: a
+RocksDB checkpoint of the store (hard links, made by ``Store.backup`` in milliseconds) that no
+compaction touches. An update makes a new version; the next job gets a fresh view, and views no worker
+holds any more are deleted.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import multiprocessing as mp
-import queue
+import os
 import shutil
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .ontology import PREFIXES
+from .endpoint import Refused
+
+_CLONE_NEWNET = 0x40000000
 
 
 class QueryTimeout(Exception):
-    """The query ran past the timeout; its worker was stopped."""
+    """The job ran past the timeout, or no worker came free in time; it was stopped (503)."""
 
 
 class QueryFailed(Exception):
-    """The query could not be parsed or evaluated (the message is the engine's)."""
+    """The job was refused or failed, with the status and code it is answered with."""
+
+    def __init__(self, message: str, status: int = 400, code: str = "bad_query") -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a worker enforces on every job."""
+
+    max_rows: int = 10_000
+    max_bytes: int = 16_000_000
+    max_nesting: int = 100
+    memory_mb: int = 1024
+    endpoints: frozenset[str] = frozenset()  # SERVICE/LOAD targets allowed; empty: no network at all
 
 
 @dataclass
 class Job:
+    """A SPARQL query; the worker negotiates ``accept`` against the form its parser finds."""
+
     query: str
-    media: str  # the negotiated media type
+    accept: str | None = None
     default_graph: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    max_rows: int = 10_000
+    version: int = 0
+
+
+@dataclass
+class UpdateCheck:
+    """An update to inspect before the writer runs it: nesting, SERVICE/LOAD, the engine's own parser."""
+
+    text: str
+    version: int = 0
+
+
+@dataclass
+class Call:
+    """A lookup or stored query: ``function`` ("module:name" in policygraph) called with the store first;
+    the answer is its result as JSON bytes."""
+
+    function: str
+    args: tuple[Any, ...] = ()
     version: int = 0
 
 
@@ -50,93 +94,80 @@ class Job:
 class Answer:
     body: bytes
     content_type: str
-    kind: str  # "select", "ask" or "graph"
+    kind: str  # "select", "ask", "graph" or "json"
     rows: int
     truncated: bool
 
 
-def _execute(store: Any, job: Job) -> Answer:
-    import pyoxigraph as ox
-
-    from .endpoint import CONTENT_TYPE, GRAPH_TYPES, SELECT_TYPES, serialize_boolean, serialize_select
-
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if job.default_graph:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    result = store.query(job.query, **kwargs)
-    if isinstance(result, ox.QueryBoolean):
-        fmt = SELECT_TYPES.get(job.media, "json")
-        return Answer(serialize_boolean(bool(result), fmt), CONTENT_TYPE[fmt], "ask", 1, False)
-    if isinstance(result, ox.QuerySolutions):
-        fmt = SELECT_TYPES.get(job.media, "json")
-        variables = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
-        truncated = False
-        for solution in result:
-            if len(rows) == job.max_rows:
-                truncated = True
-                break
-            rows.append([solution[v] for v in variables])
-        del result  # a live result holds the store
-        body = serialize_select(variables, rows, fmt, truncated=truncated)
-        return Answer(body, CONTENT_TYPE[fmt], "select", len(rows), truncated)
-    triples: list[Any] = []
-    truncated = False
-    for triple in result:
-        if len(triples) == job.max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-    del result
-    rdf = GRAPH_TYPES.get(job.media, ox.RdfFormat.TURTLE)
-    prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
-    body = ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
-    return Answer(body, f"{rdf.media_type}; charset=utf-8" if rdf.media_type.startswith("text/") else rdf.media_type,
-                  "graph", len(triples), truncated)
+def no_network() -> bool:
+    """Move the calling thread (a process's only thread, in a worker) into an empty network namespace:
+    no interface but a loopback that is down. False where the kernel does not allow it."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
 
 
-def _worker(path: str, conn: Connection) -> None:
+def _limit_memory(megabytes: int) -> None:
+    """Cap the worker's address space at what it uses now plus ``megabytes``."""
+    import resource
+
+    size = 0
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                size = int(line.split()[1]) * 1024
+    if size:
+        limit = size + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
     """A worker's loop: open the store (or a view of it) read-only, answer jobs until the pipe closes."""
-    from .store import open_read_only, vanished_file
+    from .store import LocalStore, vanished_file
+    from .work import run
 
-    store = open_read_only(path)
+    isolated = not limits.endpoints and no_network()
+    store = LocalStore(path, read_only=True) if path else None
+    _limit_memory(limits.memory_mb)
     while True:
         try:
             job, view = conn.recv()
         except EOFError:
             return
-        if view != path:
+        if view is not None and view != path:
             del store
             path = view
-            store = open_read_only(path)
+            store = LocalStore(path, read_only=True)
         for attempt in range(3):
             try:
-                conn.send(("ok", _execute(store, job)))
-                break
+                conn.send(("ok", run(store, job, limits, isolated)))
+            except Refused as exc:
+                conn.send(("error", exc.message, exc.status, exc.code))
+            except MemoryError:
+                conn.send(("error", "the query needed more memory than a query may use and was stopped", 503,
+                           "too_much_memory"))
             except (OSError, RuntimeError) as exc:
                 # Serving a store read-only while another process writes it (a load beside a --workers N
                 # server): a table file vanished. Reading can be repeated; reopening sees the new files.
-                if vanished_file(exc) and attempt < 2:
+                if vanished_file(exc) and attempt < 2 and path:
                     del store
-                    store = open_read_only(path)
+                    store = LocalStore(path, read_only=True)
                     continue
-                conn.send(("error", f"{type(exc).__name__}: {exc}"))
-                break
+                conn.send(("error", "the query failed while it was evaluated (storage or network error)", 500,
+                           "internal_error"))
             except (SyntaxError, ValueError, TypeError) as exc:
-                conn.send(("error", str(exc) if isinstance(exc, SyntaxError) else f"{type(exc).__name__}: {exc}"))
-                break
+                conn.send(("error", str(exc) if isinstance(exc, SyntaxError) else f"{type(exc).__name__}: {exc}",
+                           400, "bad_query"))
+            break
 
 
 class _Worker:
-    def __init__(self, ctx: Any, view: str) -> None:
-        self.job: Job | None = None  # the job it is running, if any
+    def __init__(self, ctx: Any, view: str | None, limits: Limits) -> None:
+        self.job: object | None = None  # the job it is running, if any
         self.view = view  # the directory it has open
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(view, child), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(view, child, limits), daemon=True)
         self.process.start()
         child.close()
 
@@ -146,31 +177,46 @@ class _Worker:
         self.conn.close()
 
 
+def _died(job: object) -> QueryFailed:
+    if isinstance(job, UpdateCheck):
+        return QueryFailed("the update could not be parsed safely (nested too deeply, or too large)", 400,
+                           "bad_update")
+    return QueryFailed("the query needed more memory than a query may use, or crashed the engine; it was "
+                       "stopped", 503, "too_much_memory")
+
+
 class QueryPool:
-    """A fixed number of query worker processes over one store directory.
+    """A fixed number of worker processes over one store directory (or none: parse checks only).
 
     With ``checkpoint`` (the live writer's ``LocalStore.checkpoint``), workers read views of the store
     made by it, one per version, in a directory beside the store; without, they read the store itself.
     """
 
-    def __init__(self, path: str, *, size: int = 2, timeout: float = 10.0,
-                 checkpoint: Callable[[Path], None] | None = None) -> None:
+    def __init__(self, path: str | None, *, size: int = 2, timeout: float = 10.0,
+                 checkpoint: Callable[[Path], None] | None = None, limits: Limits | None = None,
+                 slow_after: float | None = None, queue_limit: int = 32) -> None:
         self.path = path
+        self.size = size
         self.timeout = timeout
+        self.limits = limits or Limits()
+        self.slow_after = slow_after
+        self.queue_limit = queue_limit
         self._checkpoint = checkpoint
-        self._views_dir = Path(path).with_name(f".{Path(path).name}.views")
+        self._views_dir = Path(path).with_name(f".{Path(path).name}.views") if path else Path()
         self._views: dict[int, str] = {}
         self._version = 0
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._waiters: list[asyncio.Future[_Worker]] = []  # newest last: served first
+        self._slow: set[_Worker] = set()
         self._workers: list[_Worker] = []
         if checkpoint is not None:
             shutil.rmtree(self._views_dir, ignore_errors=True)  # left by a server that was killed
         for _ in range(size):
             self._add()
 
-    def view(self, version: int) -> str:
+    def view(self, version: int) -> str | None:
         """The directory to answer a job of ``version`` from: the newest view (made now if the version is
         new), or the store itself when there is no writer to checkpoint."""
         if self._checkpoint is None:
@@ -190,63 +236,152 @@ class QueryPool:
             return newest
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self.view(self._version))
+        worker = _Worker(self._ctx, self.view(self._version), self.limits)
         with self._lock:
             self._workers.append(worker)
-        self._idle.put(worker)
+        self._release(worker)
 
-    def run(self, job: Job) -> Answer:
-        """Run a job; QueryTimeout if it outlives the timeout (its worker is replaced)."""
-        worker = self.acquire(self.timeout)
-        if worker is None:
-            raise QueryTimeout("every query worker stayed busy for the whole timeout")
-        return self.execute(worker, job)
+    def _release(self, worker: _Worker) -> None:
+        """Give a free worker to the newest waiter, or make it idle."""
+        with self._lock:
+            worker.job = None
+            self._slow.discard(worker)
+            while self._waiters:
+                waiter = self._waiters.pop()
+                if not waiter.done():
+                    waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, worker)
+                    return
+            self._idle.append(worker)
 
-    def acquire(self, wait: float) -> _Worker | None:
-        """An idle worker, waiting at most ``wait`` seconds."""
-        try:
-            return self._idle.get(timeout=wait) if wait > 0 else self._idle.get_nowait()
-        except queue.Empty:
-            return None
+    def _hand_over(self, waiter: asyncio.Future[_Worker], worker: _Worker) -> None:
+        if waiter.done():  # it gave up meanwhile
+            self._release(worker)
+        else:
+            waiter.set_result(worker)
 
-    def execute(self, worker: _Worker, job: Job, *, timeout: float | None = None) -> Answer:
-        """Run a job on an acquired worker, which is released (or replaced, on timeout or death)."""
-        view = self.view(job.version)
+    def discard(self, worker: _Worker, job: object | None = None) -> None:
+        """Stop a worker and start a fresh one; with ``job``, only while the worker still runs that job."""
+        with self._lock:
+            if worker not in self._workers or (job is not None and worker.job is not job):
+                return
+            self._workers.remove(worker)
+            self._slow.discard(worker)
+        worker.stop()
+        self._add()
+
+    # ------------------------------------------------------------ blocking use (CLI, tests)
+
+    def run(self, job: Job | UpdateCheck | Call) -> Any:
+        """Run a job, waiting for a worker; QueryTimeout if it outlives the timeout."""
+        deadline = time.monotonic() + self.timeout
+        worker = None
+        while worker is None:
+            with self._lock:
+                worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                if time.monotonic() > deadline:
+                    raise QueryTimeout("every query worker stayed busy for the whole timeout")
+                time.sleep(0.02)
+        self._send(worker, job)
+        if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            self.discard(worker)
+            raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+        return self._receive(worker, job)
+
+    def _send(self, worker: _Worker, job: Job | UpdateCheck | Call) -> None:
+        view = self.view(job.version) if self.path else None
         with self._lock:
             worker.job = job
             worker.view = view
         try:
             worker.conn.send((job, view))
-            limit = self.timeout if timeout is None else timeout
-            if not worker.conn.poll(limit):
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            status, payload = worker.conn.recv()
-        except QueryTimeout:
+        except (OSError, ValueError):
             self.discard(worker)
-            raise
-        except (EOFError, OSError, BrokenPipeError, ValueError):
+            raise _died(job) from None
+
+    def _receive(self, worker: _Worker, job: object) -> Any:
+        try:
+            reply = worker.conn.recv()
+        except (EOFError, OSError, ValueError):
             self.discard(worker)
-            raise QueryFailed("the query worker died or was stopped; the query was not answered") from None
-        with self._lock:
-            worker.job = None
-        self._idle.put(worker)
-        if status == "error":
-            raise QueryFailed(payload)
-        answer: Answer = payload
-        return answer
+            raise _died(job) from None
+        self._release(worker)
+        if reply[0] == "error":
+            raise QueryFailed(reply[1], reply[2], reply[3])
+        return reply[1]
 
-    def discard(self, worker: _Worker, job: Job | None = None) -> None:
-        """Stop a worker and start a fresh one; with ``job``, only while the worker still runs that job.
+    # ------------------------------------------------------------ the server's use
 
-        A client that leaves as its query finishes must not stop the worker, which may already be
-        answering someone else.
-        """
+    async def submit(self, job: Job | UpdateCheck | Call, gone: Callable[[], Awaitable[bool]] | None = None) -> Any:
+        """Run a job from the event loop; stops it if ``gone()`` says the client left."""
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout
+        worker = await self._acquire(deadline, gone)
+        await loop.run_in_executor(None, self._send, worker, job)
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
+        started = time.monotonic()
+        try:
+            while not ready.done():
+                await asyncio.wait({ready}, timeout=0.1)
+                if ready.done():
+                    break
+                now = time.monotonic()
+                if now > deadline:
+                    self.discard(worker, job)
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                if gone is not None and await gone():
+                    self.discard(worker, job)  # the client left: stop its query now
+                    raise QueryFailed("the client closed the connection", 400, "client_gone")
+                self._check_slow(worker, job, now - started)
+        finally:
+            loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop made it non-blocking; recv and send expect a blocking pipe
+        return await loop.run_in_executor(None, self._receive, worker, job)
+
+    def _check_slow(self, worker: _Worker, job: object, elapsed: float) -> None:
+        """Keep one worker for short queries: a query turning slow when the others are all slow stops."""
+        if self.slow_after is None or elapsed < self.slow_after or worker in self._slow:
+            return
         with self._lock:
-            if worker not in self._workers or (job is not None and worker.job is not job):
-                return
-            self._workers.remove(worker)
-        worker.stop()
-        self._add()
+            crowded = len(self._slow) >= self.size - 1
+            if not crowded:
+                self._slow.add(worker)
+        if crowded:
+            self.discard(worker, job)
+            raise QueryTimeout(f"the other workers are busy with long queries; this one was stopped after "
+                               f"{self.slow_after:g} s so that short ones still get answered")
+
+    async def _acquire(self, deadline: float, gone: Callable[[], Awaitable[bool]] | None) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+            if len([w for w in self._waiters if not w.done()]) >= self.queue_limit:
+                raise QueryTimeout("too many requests are waiting for a query worker")
+            waiter: asyncio.Future[_Worker] = loop.create_future()
+            self._waiters.append(waiter)
+        taken = False
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                done, _ = await asyncio.wait({waiter}, timeout=min(0.1, max(0.0, remaining)))
+                if done:
+                    taken = True
+                    return waiter.result()
+                if remaining <= 0:
+                    raise QueryTimeout("every query worker stayed busy for the whole timeout")
+                if gone is not None and await gone():
+                    raise QueryFailed("the client closed the connection", 400, "client_gone")
+        finally:
+            if not waiter.done():
+                waiter.cancel()
+            elif not taken and not waiter.cancelled():
+                self._release(waiter.result())  # handed over just as this request gave up
+            with self._lock:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
 
     def close(self) -> None:
         with self._lock:

@@ -1,9 +1,13 @@
-"""The app's routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/api/…`` lookups, ``/healthz``."""
+"""The app's routes: ``/sparql`` (SPARQL 1.1 Protocol), ``/api/…`` lookups, ``/healthz``.
+
+Nothing here reads a request's SPARQL text: query workers parse it (see work.py). Lookups and stored
+queries run on the workers too, under the same timeout, and their JSON is cached per store version.
+The ``payload_*`` functions at the end are what the workers call.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Query, Request
@@ -12,36 +16,20 @@ from fastapi.responses import Response
 
 from . import __version__, lookups
 from .api import ApiError, Service, check_token, etag
-from .endpoint import GRAPH_TYPES, SELECT_TYPES, negotiate, service_description, uses_service
-from .pool import Job, QueryFailed, QueryTimeout
+from .endpoint import GRAPH_TYPES, negotiate, service_description
+from .errors import StoreError
+from .pool import Call, Job, QueryFailed, QueryTimeout, UpdateCheck
 from .queries import QueryError, load_queries
 from .settings import Settings
-from .store import RemoteStore, value
+from .store import RemoteStore, Store, value
 
 _FORM = "application/x-www-form-urlencoded"
-_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_NOISE = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
-
-
-T = TypeVar("T")
-
-
-def _found(value: T | None, message: str) -> T:
-    """The value a lookup found, or the API's 404."""
-    if value is None:
-        raise ApiError(404, "not_found", message)
-    return value
+_JSON = "application/json"
 
 
 def _service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
-
-
-def query_form(query: str) -> str:
-    m = _QUERY_FORM.search(_NOISE.sub(" ", query))
-    return m.group(1).upper() if m else "SELECT"
 
 
 def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -59,18 +47,23 @@ def _decode(data: bytes, what: str) -> str:
         raise ApiError(400, "bad_request", message) from None
 
 
-def _using(update: str, using: list[str], using_named: list[str]) -> str:
-    """Apply using-graph-uri / using-named-graph-uri as USING clauses (the protocol's equivalent)."""
-    if not using and not using_named:
-        return update
-    if re.search(r"\b(USING|WITH)\b", _NOISE.sub(" ", update), re.IGNORECASE):
-        raise ApiError(400, "bad_request", "using-graph-uri and USING/WITH in the update cannot be combined")
-    clause = " ".join([*(f"USING <{g}>" for g in using), *(f"USING NAMED <{g}>" for g in using_named)])
-    return _WHERE.sub(lambda m: f"{clause} WHERE", update)
+async def _pooled(request: Request, job: Job | UpdateCheck | Call) -> Any:
+    """Run a job on a query worker; its failures as the API's errors."""
+    pool = _service(request).pool
+    assert pool is not None
+    try:
+        return await pool.submit(job, gone=request.is_disconnected)
+    except QueryTimeout as exc:
+        raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
+                       headers={"Retry-After": "1"}) from None
+    except QueryFailed as exc:
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        raise ApiError(exc.status, exc.code, str(exc), headers=headers) from None
 
 
 def register(app: FastAPI, settings: Settings) -> None:
     stored_queries = load_queries()  # read once per app, not on every request
+
     @app.api_route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], tags=["SPARQL"],
                    summary="SPARQL 1.1 Protocol endpoint (query by GET or POST; update by POST with a token)",
                    response_class=Response)
@@ -107,8 +100,11 @@ def register(app: FastAPI, settings: Settings) -> None:
             raise ApiError(400, "bad_request", "send either a query or an update, not both")
         if update is not None:
             check_token(settings, request.headers.get("authorization"))
-            text = _using(update, fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", []))
-            await run_in_threadpool(_apply_update, _service(request), text)
+            if fields.get("using-graph-uri") or fields.get("using-named-graph-uri"):
+                raise ApiError(400, "bad_request", "using-graph-uri and using-named-graph-uri are not supported "
+                               "(request parameters are never pasted into update text): write USING <…> or "
+                               "GRAPH <…> in the update")
+            await _update(request, update)
             return Response(status_code=204)
         if not query:
             raise ApiError(400, "bad_request", "missing query (or update) parameter")
@@ -127,26 +123,21 @@ def register(app: FastAPI, settings: Settings) -> None:
 
     async def _answer(request: Request, query: str, default: list[str], named: list[str]) -> Response:
         service = _service(request)
-        if uses_service(query) and not settings.allow_service:
-            raise ApiError(400, "service_refused", "SERVICE calls to other endpoints are refused by this server")
-        offered = GRAPH_TYPES if query_form(query) in ("CONSTRUCT", "DESCRIBE") else SELECT_TYPES
         accept = request.headers.get("accept")
-        media = negotiate(accept, offered)
-        if media is None:
-            raise ApiError(406, "not_acceptable", f"cannot answer this query as {accept}; try one of: "
-                           + ", ".join(offered))
-        key = (query, tuple(default), tuple(named), media)
+        key = ("sparql", query, tuple(default), tuple(named), accept)
         tag = etag(key, service.version)
         if request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
         hit = service.cached(key)
         if hit is None:
-            if service.pool is None:
-                hit = await run_in_threadpool(_remote, service, query, default, named, media)
+            job = Job(query, accept, default, named, service.version)
+            if isinstance(service.store, RemoteStore):
+                await _pooled(request, job)  # the checks only: the server answers
+                hit = await run_in_threadpool(_remote, service, query, default, named, accept)
             else:
-                job = Job(query, media, default, named, settings.max_rows, service.version)
-                hit = await _pooled(request, service, job)
-            service.remember(key, hit)
+                answer = await _pooled(request, job)
+                hit = (answer.body, answer.content_type, answer.truncated)
+            service.remember(key, hit, len(hit[0]))
         body, content_type, truncated = hit
         if request.method == "GET":
             service.remember_raw(request.scope["query_string"], request.headers.get("accept", "").encode(),
@@ -157,163 +148,231 @@ def register(app: FastAPI, settings: Settings) -> None:
         return Response(body, media_type=content_type, headers=headers)
 
     def _remote(service: Service, query: str, default: list[str], named: list[str],
-                media: str) -> tuple[bytes, str, bool]:
+                accept: str | None) -> tuple[bytes, str, bool]:
         import httpx
 
         assert isinstance(service.store, RemoteStore)
         try:
-            body, ctype = service.store.raw_query(query, accept=media, default_graph=default, named_graphs=named)
+            body, ctype = service.store.raw_query(query, accept=accept or "application/sparql-results+json",
+                                                  default_graph=default, named_graphs=named)
         except httpx.TimeoutException:
             raise ApiError(503, "timeout", "the SPARQL server did not answer in time") from None
+        except StoreError:
+            raise ApiError(502, "upstream_error", "the SPARQL server behind this endpoint refused or failed the "
+                           "query") from None
+        if len(body) > settings.max_answer_bytes:
+            raise ApiError(502, "upstream_error", "the SPARQL server's answer is larger than this endpoint passes on")
         return body, ctype, False
 
-    async def _pooled(request: Request, service: Service, job: Job) -> tuple[bytes, str, bool]:
-        """Run a query in a worker process, giving up (and stopping the worker) if the client leaves."""
-        import asyncio
-        import time
-
-        pool = service.pool
-        assert pool is not None
-        deadline = time.monotonic() + settings.query_timeout
-        worker = pool.acquire(0)  # an idle worker right away, without a thread hop
-        while worker is None:  # wait for a worker, but not for a client who has gone
-            worker = await run_in_threadpool(pool.acquire, 0.05)
-            if worker is None and (await request.is_disconnected() or time.monotonic() > deadline):
-                if time.monotonic() > deadline:
-                    raise ApiError(503, "timeout", "every query worker stayed busy for the whole timeout",
-                                   headers={"Retry-After": "1"})
-                raise ApiError(400, "client_gone", "the client closed the connection")
-        running = asyncio.ensure_future(run_in_threadpool(pool.execute, worker, job,
-                                                          timeout=max(0.1, deadline - time.monotonic())))
-        try:
-            while not running.done():
-                await asyncio.wait({running}, timeout=0.1)
-                if not running.done() and await request.is_disconnected():
-                    pool.discard(worker, job)  # the client left: stop its query now
-            answer = running.result()
-        except QueryTimeout as exc:
-            raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
-                           headers={"Retry-After": "1"}) from None
-        except QueryFailed as exc:
-            raise ApiError(400, "bad_query", str(exc)) from None
-        return answer.body, answer.content_type, answer.truncated
-
-    def _apply_update(service: Service, text: str) -> None:
+    async def _update(request: Request, text: str) -> None:
+        """Check the update on a worker (nesting, SERVICE/LOAD, the engine's parser), then let the writer
+        thread (which has no network unless allow_service names endpoints) run it."""
         from .reason import STALE, materialize
         from .store import insert_data
 
-        try:
-            service.store.update(text + " ;\n" + insert_data([STALE]))
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise ApiError(400, "bad_update", str(exc)) from None
-        materialize(service.store)
-        service.changed()
+        service = _service(request)
+        if service.pool is not None:
+            await _pooled(request, UpdateCheck(text, service.version))
+
+        def apply() -> None:
+            try:
+                service.store.update(text + " ;\n" + insert_data([STALE]))
+            except (SyntaxError, ValueError) as exc:
+                raise ApiError(400, "bad_update", str(exc)) from None
+            except (OSError, StoreError):
+                raise ApiError(503, "store_unwritable", "the update could not be written (the store's disk may "
+                               "be full); nothing was written", headers={"Retry-After": "5"}) from None
+            materialize(service.store)
+            service.changed()
+
+        await service.writer.run(apply)
+
+    async def _lookup(request: Request, function: str, *args: Any) -> Response:
+        """A lookup's JSON: from the cache, else from a query worker (in process for a remote store)."""
+        service = _service(request)
+        key = ("call", function, args)
+        body = service.cached(key)
+        if body is None:
+            if isinstance(service.store, RemoteStore) or service.pool is None:
+                found = await run_in_threadpool(globals()[function], service.store, *args)
+                import json
+
+                body = json.dumps(found, ensure_ascii=False).encode()
+            else:
+                body = await _pooled(request, Call(f"policygraph.routes:{function}", args, service.version))
+            service.remember(key, body, len(body))
+        return Response(body, media_type=_JSON)
 
     # ---------------------------------------------------------------- lookups
 
-    @app.get("/api/responsibilities", tags=["lookups"], summary="Who is responsible for what: ranked duties")
-    def responsibilities(
+    @app.get("/api/responsibilities", tags=["lookups"], summary="Who is responsible for what: ranked duties",
+             response_model=dict[str, Any])
+    async def responsibilities(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=200, description="A keyword or a question, simplified "
                                 "or traditional", examples=["谁负责扶贫资金管理监督？", "县级党委和政府有哪些职责？"])],
         limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    ) -> dict[str, Any]:
-        service = _service(request)
-        key = ("responsibilities", q, limit)
-        if (hit := service.cached(key)) is not None:
-            return hit
-        hits = service.index().search(q, limit=limit)
-        for h in hits:
-            h.actor_id = lookups.actor_id(h.actor_id) if h.actor_id else None
-            h.document_id = lookups.document_id(h.document_id)
-        answer = {"query": q, "results": [h.to_json() for h in hits]}
-        service.remember(key, answer)
-        return answer
+    ) -> Response:
+        return await _lookup(request, "payload_responsibilities", q, limit)
 
-    @app.get("/api/actors", tags=["lookups"], summary="Actors, by level, kind or document")
-    def actors(
+    @app.get("/api/actors", tags=["lookups"], summary="Actors, by level, kind or document",
+             response_model=dict[str, Any])
+    async def actors(
         request: Request,
         level: Annotated[str | None, Query(max_length=40, examples=["county"])] = None,
         kind: Annotated[str | None, Query(max_length=80, examples=["government"])] = None,
         document: Annotated[str | None, Query(max_length=300, examples=["脱贫攻坚责任制实施办法"])] = None,
-    ) -> dict[str, Any]:
-        return {"actors": lookups.actors(_service(request).store, level=level, kind=kind, document_id_=document)}
+    ) -> Response:
+        return await _lookup(request, "payload_actors", level, kind, document)
 
-    @app.get("/api/actors/{actor_id:path}/duties", tags=["lookups"],
+    @app.get("/api/actors/{actor_id:path}/duties", tags=["lookups"], response_model=dict[str, Any],
              summary="An actor's duties, direct and inherited, each with its reason")
-    def actor_duties(request: Request, actor_id: str,
-                     inherited: Annotated[bool, Query()] = True) -> dict[str, Any]:
-        store = _service(request).store
-        if not lookups.actor_exists(store, actor_id):
-            raise ApiError(404, "not_found", f"no actor {actor_id!r}")
-        return {"actor": actor_id, "duties": lookups.actor_duties(store, actor_id, inherited=inherited)}
+    async def actor_duties(request: Request, actor_id: str,
+                           inherited: Annotated[bool, Query()] = True) -> Response:
+        return await _lookup(request, "payload_actor_duties", actor_id, inherited)
 
-    @app.get("/api/actors/{actor_id:path}", tags=["lookups"], summary="One actor: level, kind, aliases, members")
-    def actor(request: Request, actor_id: str) -> dict[str, Any]:
-        return _found(lookups.actor(_service(request).store, actor_id), f"no actor {actor_id!r}")
+    @app.get("/api/actors/{actor_id:path}", tags=["lookups"], response_model=dict[str, Any],
+             summary="One actor: level, kind, aliases, members")
+    async def actor(request: Request, actor_id: str) -> Response:
+        return await _lookup(request, "payload_actor", actor_id)
 
-    @app.get("/api/documents", tags=["lookups"], summary="The documents in the store")
-    def documents(request: Request) -> dict[str, Any]:
-        return {"documents": lookups.documents(_service(request).store)}
+    @app.get("/api/documents", tags=["lookups"], summary="The documents in the store", response_model=dict[str, Any])
+    async def documents(request: Request) -> Response:
+        return await _lookup(request, "payload_documents")
 
-    @app.get("/api/documents/{doc_id}/articles/{number}", tags=["lookups"],
+    @app.get("/api/documents/{doc_id}/articles/{number}", tags=["lookups"], response_model=dict[str, Any],
              summary="An article: text, original, duties, cited titles, aligned articles")
-    def article(request: Request, doc_id: str, number: str) -> dict[str, Any]:
-        return _found(lookups.article(_service(request).store, doc_id, number),
-                      f"no article {number!r} in document {doc_id!r}")
+    async def article(request: Request, doc_id: str, number: str) -> Response:
+        return await _lookup(request, "payload_article", doc_id, number)
 
-    @app.get("/api/documents/{doc_id}", tags=["lookups"], summary="A document: dates, issuers, chapters, articles")
-    def document(request: Request, doc_id: str) -> dict[str, Any]:
-        return _found(lookups.document(_service(request).store, doc_id), f"no document {doc_id!r}")
+    @app.get("/api/documents/{doc_id}", tags=["lookups"], response_model=dict[str, Any],
+             summary="A document: dates, issuers, chapters, articles")
+    async def document(request: Request, doc_id: str) -> Response:
+        return await _lookup(request, "payload_document", doc_id)
 
-    @app.get("/api/links", tags=["linking"], summary="A rule's articles aligned to the measure it implements")
-    def links(request: Request,
-              document: Annotated[str, Query(max_length=300, examples=["江北省脱贫攻坚责任制实施细则"])]
-              ) -> dict[str, Any]:
-        found = _comparison(request, document)
-        return {"document": document, "based_on": found["based_on"],
-                "links": [a.to_json() for a in found["alignments"]]}
+    @app.get("/api/links", tags=["linking"], summary="A rule's articles aligned to the measure it implements",
+             response_model=dict[str, Any])
+    async def links(request: Request,
+                    document: Annotated[str, Query(max_length=300, examples=["江北省脱贫攻坚责任制实施细则"])]
+                    ) -> Response:
+        return await _lookup(request, "payload_links", document)
 
-    @app.get("/api/documents/{doc_id}/comparison", tags=["linking"],
+    @app.get("/api/documents/{doc_id}/comparison", tags=["linking"], response_model=dict[str, Any],
              summary="A rule beside its measure: gaps, new articles, and changed duties")
-    def comparison(request: Request, doc_id: str) -> dict[str, Any]:
-        found = _comparison(request, doc_id)
-        return {"document": doc_id, "based_on": found["based_on"],
-                "alignments": [a.to_json() for a in found["alignments"]], **found["comparison"]}
-
-    def _comparison(request: Request, doc_id: str) -> dict[str, Any]:
-        from .link import align, compare
-
-        store = _service(request).store
-        doc = _found(lookups.document(store, doc_id), f"no document {doc_id!r}")
-        if not doc["based_on"]:
-            raise ApiError(404, "not_found", f"document {doc_id!r} implements no document in the store")
-        measure = doc["based_on"][0]
-        rule = lookups.link_articles(store, lookups.DOC_PREFIX + doc_id)
-        central = lookups.link_articles(store, lookups.DOC_PREFIX + measure["id"])
-        alignments = align(rule, central)
-        return {"based_on": measure, "alignments": alignments, "comparison": compare(rule, central, alignments)}
+    async def comparison(request: Request, doc_id: str) -> Response:
+        return await _lookup(request, "payload_comparison", doc_id)
 
     @app.get("/api/queries", tags=["stored queries"], summary="The stored queries, with their parameters")
     def queries() -> dict[str, Any]:
         return {"queries": [q.describe() for q in stored_queries.values()]}
 
-    @app.get("/api/queries/{name}", tags=["stored queries"],
+    @app.get("/api/queries/{name}", tags=["stored queries"], response_model=dict[str, Any],
              summary="Run a stored query; its parameters are query-string parameters")
-    def run_query(request: Request, name: str) -> dict[str, Any]:
-        query = _found(stored_queries.get(name), f"no stored query {name!r}")
-        values = {k: v for k, v in request.query_params.items()}
-        try:
-            columns, rows = query.run(_service(request).store, values)
-        except QueryError as exc:
-            raise ApiError(400, "bad_parameter", str(exc)) from None
-        limit = settings.max_rows
-        return {"query": name, "columns": columns, "truncated": len(rows) > limit,
-                "rows": [{c: value(r[c]) for c in columns} for r in rows[:limit]]}
+    async def run_query(request: Request, name: str) -> Response:
+        if name not in stored_queries:
+            raise ApiError(404, "not_found", f"no stored query {name!r}")
+        values = tuple(sorted(request.query_params.items()))
+        return await _lookup(request, "payload_stored", name, values, settings.max_rows)
 
-    @app.get("/healthz", tags=["service"], summary="Liveness: the store answers")
-    def healthz(request: Request) -> dict[str, Any]:
+    @app.get("/healthz", tags=["service"], summary="Liveness: the store answers (and can be written, when "
+             "updates are allowed)")
+    def healthz(request: Request) -> Response:
+        import json
+
         service = _service(request)
         service.store.ask("ASK WHERE { }")  # raises if the store cannot answer
-        return {"status": "ok", "version": __version__, "store": service.store.location,
-                "read_only": not settings.update_token}
+        writable = getattr(service.store, "writable", lambda: True)() if settings.update_token else None
+        body = {"status": "ok" if writable is not False else "unwritable", "version": __version__,
+                "store": service.store.location, "read_only": not settings.update_token, "writable": writable}
+        return Response(json.dumps(body), status_code=200 if writable is not False else 503, media_type=_JSON)
+
+
+# ---------------------------------------------------------------- what the query workers call
+
+
+def _found(found: Any, message: str) -> Any:
+    """The value a lookup found, or the API's 404 (raised in the worker, answered by the server)."""
+    from .endpoint import Refused
+
+    if found is None:
+        raise Refused(404, "not_found", message)
+    return found
+
+
+_INDEX: dict[str, Any] = {}
+
+
+def payload_responsibilities(store: Store, q: str, limit: int) -> dict[str, Any]:
+    from .search import SearchIndex
+
+    index = _INDEX.get(store.location)
+    if index is None:  # one index per view of the store: a new version is a new view
+        _INDEX.clear()
+        index = _INDEX[store.location] = SearchIndex(store)
+    hits = index.search(q, limit=limit)
+    for h in hits:
+        h.actor_id = lookups.actor_id(h.actor_id) if h.actor_id else None
+        h.document_id = lookups.document_id(h.document_id)
+    return {"query": q, "results": [h.to_json() for h in hits]}
+
+
+def payload_actors(store: Store, level: str | None, kind: str | None, document: str | None) -> dict[str, Any]:
+    return {"actors": lookups.actors(store, level=level, kind=kind, document_id_=document)}
+
+
+def payload_actor_duties(store: Store, actor_id: str, inherited: bool) -> dict[str, Any]:
+    _found(True if lookups.actor_exists(store, actor_id) else None, f"no actor {actor_id!r}")
+    return {"actor": actor_id, "duties": lookups.actor_duties(store, actor_id, inherited=inherited)}
+
+
+def payload_actor(store: Store, actor_id: str) -> dict[str, Any]:
+    return dict(_found(lookups.actor(store, actor_id), f"no actor {actor_id!r}"))
+
+
+def payload_documents(store: Store) -> dict[str, Any]:
+    return {"documents": lookups.documents(store)}
+
+
+def payload_article(store: Store, doc_id: str, number: str) -> dict[str, Any]:
+    return dict(_found(lookups.article(store, doc_id, number), f"no article {number!r} in document {doc_id!r}"))
+
+
+def payload_document(store: Store, doc_id: str) -> dict[str, Any]:
+    return dict(_found(lookups.document(store, doc_id), f"no document {doc_id!r}"))
+
+
+def payload_links(store: Store, document: str) -> dict[str, Any]:
+    found = _comparison(store, document)
+    return {"document": document, "based_on": found["based_on"],
+            "links": [a.to_json() for a in found["alignments"]]}
+
+
+def payload_comparison(store: Store, doc_id: str) -> dict[str, Any]:
+    found = _comparison(store, doc_id)
+    return {"document": doc_id, "based_on": found["based_on"],
+            "alignments": [a.to_json() for a in found["alignments"]], **found["comparison"]}
+
+
+def _comparison(store: Store, doc_id: str) -> dict[str, Any]:
+    from .link import align, compare
+
+    doc = _found(lookups.document(store, doc_id), f"no document {doc_id!r}")
+    if not doc["based_on"]:
+        _found(None, f"document {doc_id!r} implements no document in the store")
+    measure = doc["based_on"][0]
+    rule = lookups.link_articles(store, lookups.DOC_PREFIX + doc_id)
+    central = lookups.link_articles(store, lookups.DOC_PREFIX + measure["id"])
+    alignments = align(rule, central)
+    return {"based_on": measure, "alignments": alignments, "comparison": compare(rule, central, alignments)}
+
+
+def payload_stored(store: Store, name: str, values: tuple[tuple[str, str], ...], limit: int) -> dict[str, Any]:
+    from .endpoint import Refused
+
+    query = load_queries()[name]
+    try:
+        columns, rows = query.run(store, dict(values))
+    except QueryError as exc:
+        raise Refused(400, "bad_parameter", str(exc)) from None
+    return {"query": name, "columns": columns, "truncated": len(rows) > limit,
+            "rows": [{c: value(r[c]) for c in columns} for r in rows[:limit]]}

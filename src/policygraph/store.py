@@ -12,6 +12,8 @@ document's graph replaced and its actors added, or nothing written), ``dump``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -111,20 +113,39 @@ def insert_data(quads: Iterable[Quad]) -> str:
 
 
 class LocalStore:
-    """The embedded pyoxigraph store in a directory."""
+    """The embedded pyoxigraph store in a directory.
+
+    A writer holds ``.{name}.lock`` beside the store (``flock``) from open to close, across a bulk load's
+    rebuild and directory swap, so a second policygraph writer is refused at every moment of it.
+    """
 
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.location = path
         self.read_only = read_only
-        _recover_swap(Path(path))
+        self._lock_file: int | None = None
         try:
             if read_only:
+                _check_not_swapping(Path(path))
                 self.store = open_read_only(path)
             else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self._lock_file = _take_lock(Path(path))
+                _recover_swap(Path(path))
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(path)
         except OSError as exc:
+            self._unlock()
             raise StoreError(_explain_open_error(path, exc)) from None
+        except StoreError:
+            self._unlock()
+            raise
+
+    @classmethod
+    def over(cls, store: ox.Store, location: str) -> LocalStore:
+        """A read-only LocalStore around an already open pyoxigraph store (a query worker's)."""
+        self = cls.__new__(cls)
+        self.location, self.read_only, self._lock_file, self.store = location, True, None, store
+        return self
 
     def query(self, sparql: str, /, *, bindings: Mapping[str, Term] | None = None,
               default_graph: Sequence[NamedNode] | None = None, named_graphs: Sequence[NamedNode] | None = None,
@@ -151,15 +172,52 @@ class LocalStore:
 
     def update(self, sparql: str) -> None:
         self._writable()
-        self.store.update(SPARQL_PREFIXES + sparql)
+        self._write(lambda: self.store.update(SPARQL_PREFIXES + sparql))
 
     def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
         """Replace ``graph`` by ``quads`` and add ``extra``, in one transaction."""
         self._writable()
         if not self.store.contains_named_graph(graph):
-            self.store.extend([*quads, *extra])  # one atomic transaction, and faster than parsing
+            self._write(lambda: self.store.extend([*quads, *extra]))  # one atomic transaction, faster than parsing
             return
-        self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
+        self._write(lambda: self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])))
+
+    def _write(self, write: Any) -> None:
+        """Run a write; after a storage error (a full disk), reopen the store so that later writes can
+        succeed once the cause is gone (RocksDB stays read-only after a failed write until reopened)."""
+        try:
+            write()
+        except OSError as exc:
+            self._reopen()
+            raise StoreError(f"{self.location}: the store could not be written ({_reason(exc)}); nothing was "
+                             "written") from None
+
+    def _reopen(self) -> None:
+        with contextlib.suppress(AttributeError):
+            del self.store
+        for _ in range(20):
+            try:
+                self.store = ox.Store(self.location)
+                return
+            except OSError:
+                time.sleep(0.25)
+        self.store = ox.Store(self.location)
+
+    def writable(self) -> bool:
+        """Whether the store's directory can take a write now (space and permission), by writing a probe."""
+        if self.read_only:
+            return False
+        probe = Path(self.location).with_name(f".{Path(self.location).name}.probe")
+        try:
+            with open(probe, "wb") as handle:
+                handle.write(b"\0" * 4096)
+                handle.flush()
+                os.fsync(handle.fileno())
+            probe.unlink()
+            return True
+        except OSError:
+            probe.unlink(missing_ok=True)
+            return False
 
     def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode, extra: Sequence[Quad] = ()) -> int:
         """Load an RDF file into ``graph`` (replacing it; datasets keep their graphs), in one transaction."""
@@ -167,7 +225,7 @@ class LocalStore:
                  for q in ox.parse(path=str(path), format=fmt)]
         if fmt.supports_datasets:
             self._writable()
-            self.store.extend([*quads, *extra])
+            self._write(lambda: self.store.extend([*quads, *extra]))
         else:
             self.replace_graphs(graph, quads, extra)
         return len(quads)
@@ -190,22 +248,29 @@ class LocalStore:
     def bulk_add(self, quads: Sequence[Quad]) -> None:
         """Add many quads at bulk-load speed, atomically: build a new store beside this one, then swap it in.
 
-        The current quads are copied across, so nothing is lost. If the process dies before the swap, the
-        store is untouched and the half-built copy is discarded on the next bulk load; if it dies between
-        the two renames of the swap, the next open puts the old store back.
+        The current quads are copied across, so nothing is lost. The store stays open (RocksDB's own lock
+        held) while the copy is built, and the lock file beside it is held throughout, the swap included.
+        If the process dies before the swap, the store is untouched and the half-built copy is removed on
+        the next open; if it dies between the two renames, the next open puts the old store back.
         """
         self._writable()
         path = Path(self.location)
         incoming, previous = _swap_paths(path)
         shutil.rmtree(incoming, ignore_errors=True)
         existing = list(self.store.quads_for_pattern(None, None, None, None))
-        self.store.flush()
-        del self.store  # release the directory lock
+        new = ox.Store(str(incoming))
         try:
-            new = ox.Store(str(incoming))
             new.bulk_extend([*existing, *quads])
             new.flush()
+        except OSError as exc:
             del new
+            shutil.rmtree(incoming, ignore_errors=True)
+            raise StoreError(f"{self.location}: the bulk load could not be written ({_reason(exc)}); the store "
+                             "is as it was") from None
+        del new
+        self.store.flush()
+        del self.store
+        try:
             os.rename(path, previous)
             os.rename(incoming, path)
             shutil.rmtree(previous, ignore_errors=True)
@@ -221,6 +286,12 @@ class LocalStore:
         if not self.read_only:
             self.store.flush()
         del self.store
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_file is not None:
+            os.close(self._lock_file)  # closing the descriptor releases the flock
+            self._lock_file = None
 
     def _writable(self) -> None:
         if self.read_only:
@@ -231,13 +302,43 @@ def _swap_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f".{path.name}.incoming"), path.with_name(f".{path.name}.previous")
 
 
-def _recover_swap(path: Path) -> None:
-    """Finish or undo a bulk load's directory swap that a killed process left half done."""
+def _take_lock(path: Path) -> int:
+    """Hold the writer's lock beside the store, or StoreError if another process holds it."""
+    handle = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        raise StoreError(f"{path}: the store is in use by another process (close it, or open it read-only)"
+                         ) from None
+    return handle
+
+
+def _check_not_swapping(path: Path) -> None:
     _incoming, previous = _swap_paths(path)
+    if not path.exists() and previous.exists():
+        raise StoreError(f"{path}: a bulk load is swapping the store in (or was killed doing it); open it "
+                         "for writing to finish, or try again")
+
+
+def _recover_swap(path: Path) -> None:
+    """With the writer's lock held: finish or undo a bulk load's swap that a killed process left half done,
+    and remove the copy a killed bulk load was building."""
+    incoming, previous = _swap_paths(path)
     if not path.exists() and previous.exists():
         os.rename(previous, path)  # killed between the two renames: put the old store back
     elif path.exists() and previous.exists():
         shutil.rmtree(previous, ignore_errors=True)  # killed after the swap, before the clean-up
+    shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _reason(exc: OSError) -> str:
+    text = str(exc)
+    if "No space left" in text or "ENOSPC" in text:
+        return "no space left on the device"
+    if "Permission denied" in text or "Read-only file system" in text:
+        return "permission denied"
+    return "storage error"
 
 
 def _explain_open_error(path: str, exc: OSError) -> str:
