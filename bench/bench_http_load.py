@@ -3,8 +3,15 @@
     .venv/bin/python bench/bench_http_load.py [--seconds S] [--levels 1,8,32,64]
 
 A bounded async httpx client (it stops by itself) sends a mix of staff questions, actor and article lookups,
-stored queries and distinct SPARQL SELECTs to one `policygraph serve` process (and its query workers). Memory is
+stored queries and SPARQL SELECTs to one `policygraph serve` process (and its query workers). Memory is
 the resident size of the server and its workers, read from /proc, before and after each level.
+
+The server caches answers by request (keyed by the store's version), so a load test that repeats requests
+measures the cache. Here every SPARQL SELECT and every staff question is a new request (a numbered comment; a
+numbered question), so the server evaluates it; the actor, article and stored-query lookups go through every
+actor and article of the measure in turn, and repeat once they have all been asked. The client counts the
+requests whose URL it had already sent to this server: the most the cache could have answered (the hit rate is
+at most that), reported per level.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -35,27 +43,56 @@ def rss_mb(pid: int) -> float:
     return round(sum(int(x) for x in out.stdout.split()) / 1024, 1)
 
 
-def requests() -> itertools.cycle[str]:
-    paths = [f"/api/responsibilities?q={quote(q)}" for q in QUESTIONS]
-    paths += ["/api/actors/县级政府/duties", "/api/documents/脱贫攻坚责任制实施办法/articles/19",
-              "/api/queries/duties-of-actor?actor=" + quote("县级政府"), "/api/actors?level=county"]
-    sparql = "SELECT ?d ?a WHERE { ?d pg:bearer/skos:prefLabel ?b ; pg:action ?a } LIMIT %d"
-    paths += [f"/sparql?query={quote(sparql % n)}" for n in range(1, 40)]  # distinct: evaluated, not cached
-    return itertools.cycle(paths)
+SPARQL = "SELECT ?d ?a WHERE { ?d pg:bearer/skos:prefLabel ?b ; pg:action ?a } LIMIT %d\n# request %d"
+DOCUMENT = "脱贫攻坚责任制实施办法"
 
 
-async def level(base: str, concurrency: int, seconds: float) -> dict[str, Any]:
+def requests(actors: list[str], articles: list[str]) -> Iterator[str]:
+    """An endless mix, one in ten a staff question, six in ten SPARQL, the rest lookups.
+
+    Questions and SPARQL are numbered, so never repeated; lookups walk through every actor and article."""
+    for n in itertools.count():
+        step = n % 10
+        if step == 0:
+            yield f"/api/responsibilities?q={quote(f'{QUESTIONS[n // 10 % len(QUESTIONS)]} {n}')}"
+        elif step == 1:
+            yield f"/api/actors/{quote(actors[n // 10 % len(actors)])}/duties"
+        elif step == 2:
+            yield f"/api/documents/{quote(DOCUMENT)}/articles/{articles[n // 10 % len(articles)]}"
+        elif step == 3:
+            yield "/api/queries/duties-of-actor?actor=" + quote(actors[n // 10 % len(actors)])
+        else:
+            yield f"/sparql?query={quote(SPARQL % (1 + n % 40, n))}"
+
+
+class Source:
+    """The request mix, shared by every level of one server run, counting URLs sent before."""
+
+    def __init__(self, actors: list[str], articles: list[str]) -> None:
+        self.paths = requests(actors, articles)
+        self.seen: set[str] = set()
+        self.repeats = 0
+
+    def next(self) -> str:
+        path = next(self.paths)
+        if path in self.seen:
+            self.repeats += 1
+        self.seen.add(path)
+        return path
+
+
+async def level(base: str, concurrency: int, seconds: float, source: Source) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     failures: dict[str, int] = {}
     stop = time.monotonic() + seconds
-    source = requests()
+    repeats_before = source.repeats
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         async def user() -> None:
             nonlocal errors
             while time.monotonic() < stop:
-                path = next(source)
+                path = source.next()
                 started = time.perf_counter()
                 try:
                     r = await client.get(path)
@@ -76,7 +113,8 @@ async def level(base: str, concurrency: int, seconds: float) -> dict[str, Any]:
     return {"concurrency": concurrency, "requests": len(latencies), "rps": round(len(latencies) / took, 1),
             "p50_ms": round(statistics.median(latencies) * 1000, 2),
             "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2), "errors": errors,
-            "failures": failures}
+            "failures": failures, "repeated": source.repeats - repeats_before,
+            "repeated_pct": round(100 * (source.repeats - repeats_before) / max(1, len(latencies)), 1)}
 
 
 def main() -> int:
@@ -85,12 +123,16 @@ def main() -> int:
     parser.add_argument("--levels", default="1,8,32,64")
     args = parser.parse_args()
     from policygraph.loader import Loader
+    from policygraph.lookups import actors, document
     from policygraph.store import open_store
 
     tmp = Path(tempfile.mkdtemp(prefix="pg-http-"))
     store = open_store(tmp / "store")
-    Loader(store).load([ROOT / "data" / "脱贫攻坚责任制实施办法.txt"])
+    Loader(store).load([ROOT / "data" / f"{DOCUMENT}.txt"])
+    names = [a["id"] for a in actors(store)]
+    numbers = [a["number"] for a in (document(store, DOCUMENT) or {"articles": []})["articles"]]
     store.close()
+    source = Source(names, numbers)
     import socket
 
     with socket.socket() as s:
@@ -106,11 +148,11 @@ def main() -> int:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        asyncio.run(level(base, 4, 2))  # warm up: workers started, caches and search index built
+        asyncio.run(level(base, 4, 2, source))  # warm up: workers started, search index built
         memory_start = rss_mb(server.pid)
         levels = []
         for c in (int(x) for x in args.levels.split(",")):
-            result = asyncio.run(level(base, c, args.seconds))
+            result = asyncio.run(level(base, c, args.seconds, source))
             result["server_rss_mb"] = rss_mb(server.pid)
             levels.append(result)
         memory_end = rss_mb(server.pid)
@@ -119,6 +161,7 @@ def main() -> int:
         server.wait()
     record("http_load", {"seconds_per_level": args.seconds, "levels": levels, "rss_start_mb": memory_start,
                          "rss_end_mb": memory_end, "errors": sum(lv["errors"] for lv in levels),
+                         "actors": len(names), "articles": len(numbers),
                          "client": "httpx.AsyncClient in one process on the same 2 cores"})
     return 0
 

@@ -3,11 +3,13 @@
     .venv/bin/python bench/bench_sparql.py [--seconds S] [--repeats R] [--connections C]
 
 All servers hold the same quads (the bundled measure's graph) and answer the same
-SELECT; wrk (Debian package) drives 32 connections on loopback, first repeating one
-query (which policygraph answers from its cache keyed by store version, with
-ETags), then with every request a distinct query (no cache can help). The in-process
-pyoxigraph time for the query is the floor. Target: our /sparql at least 0.5x the
-Oxigraph server's throughput.
+SELECT; wrk (Debian package) drives 32 connections on loopback, with every request
+a distinct query (a random numbered comment: no cache can help, each query is
+evaluated), and repeating one query (which policygraph answers from its cache keyed by
+store version, with ETags: a figure of the cache, not of query evaluation). Staff
+questions to /api/responsibilities are distinct too. The in-process pyoxigraph time for
+the query is the floor. Target: our /sparql, evaluating distinct queries, at least 0.5x
+the Oxigraph server's throughput on the same distinct queries.
 """
 
 from __future__ import annotations
@@ -141,8 +143,11 @@ def main() -> int:
         results["policygraph_sparql"] = measure(f"http://127.0.0.1:{port}/sparql?query={encoded}", args)
         results["policygraph_sparql_distinct"] = measure(f"http://127.0.0.1:{port}/sparql?query={encoded}", args,
                                                          script=distinct)
-        results["policygraph_responsibilities"] = measure(
-            f"http://127.0.0.1:{port}/api/responsibilities?q={quote(QUESTION)}", args, "application/json")
+        for _ in range(4):  # warm up: every query worker has built its search index
+            httpx.get(f"http://127.0.0.1:{port}/api/responsibilities", params={"q": QUESTION + " warm-up"}, timeout=60)
+        results["policygraph_responsibilities_distinct"] = measure(  # the question numbered: never cached
+            f"http://127.0.0.1:{port}/api/responsibilities?q={quote(QUESTION)}", args, "application/json",
+            script=distinct)
     finally:
         ours.terminate()
         ours.wait()
@@ -160,9 +165,11 @@ def main() -> int:
     finally:
         alt.terminate()
         alt.wait()
-    results["ratio_ours_to_oxigraph"] = round(results["policygraph_sparql"]["rps"] / results["oxigraph"]["rps"], 2)
-    results["ratio_ours_to_oxigraph_distinct"] = round(
+    # The headline: distinct queries, each evaluated. The repeated query measures policygraph's answer cache.
+    results["ratio_ours_to_oxigraph"] = round(
         results["policygraph_sparql_distinct"]["rps"] / results["oxigraph_distinct"]["rps"], 2)
+    results["ratio_ours_to_oxigraph_repeated_cache"] = round(
+        results["policygraph_sparql"]["rps"] / results["oxigraph"]["rps"], 2)
     results["ratio_rdflib_endpoint_to_oxigraph"] = round(
         results["rdflib_endpoint"]["rps"] / results["oxigraph"]["rps"], 3)
     results["target_ratio"] = 0.5
