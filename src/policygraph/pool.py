@@ -321,26 +321,33 @@ class QueryPool:
         ready = loop.create_future()
         fd = worker.conn.fileno()
         loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
-        started = time.monotonic()
         try:
-            while not ready.done():
-                await asyncio.wait({ready}, timeout=0.1)
-                if ready.done():
-                    break
-                now = time.monotonic()
-                if now > deadline:
-                    self.discard(worker, job)
-                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-                if gone is not None and await gone():
-                    self.discard(worker, job)  # the client left: stop its query now
-                    raise QueryFailed("the client closed the connection", 400, "client_gone")
-                self._check_slow(worker, job, now - started)
-        finally:
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop made it non-blocking; recv and send expect a blocking pipe
+            await self._watch(worker, ready, deadline, gone)
+        except BaseException:  # timed out, client gone, or the request itself cancelled
+            loop.remove_reader(fd)  # before the worker (and its descriptor) goes
+            self.discard(worker, job)
+            raise
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop made it non-blocking; recv and send expect a blocking pipe
         return await loop.run_in_executor(None, self._receive, worker, job)
 
-    def _check_slow(self, worker: _Worker, job: object, elapsed: float) -> None:
+    async def _watch(self, worker: _Worker, ready: asyncio.Future[None], deadline: float,
+                     gone: Callable[[], Awaitable[bool]] | None) -> None:
+        """Wait for the answer; raise (the caller stops the worker) at the deadline, when the client has
+        left, or when the query turns slow while the other workers are all held by slow queries."""
+        started = time.monotonic()
+        while not ready.done():
+            await asyncio.wait({ready}, timeout=0.1)
+            if ready.done():
+                return
+            now = time.monotonic()
+            if now > deadline:
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            if gone is not None and await gone():
+                raise QueryFailed("the client closed the connection", 400, "client_gone")
+            self._check_slow(worker, now - started)
+
+    def _check_slow(self, worker: _Worker, elapsed: float) -> None:
         """Keep one worker for short queries: a query turning slow when the others are all slow stops."""
         if self.slow_after is None or elapsed < self.slow_after or worker in self._slow:
             return
@@ -349,7 +356,6 @@ class QueryPool:
             if not crowded:
                 self._slow.add(worker)
         if crowded:
-            self.discard(worker, job)
             raise QueryTimeout(f"the other workers are busy with long queries; this one was stopped after "
                                f"{self.slow_after:g} s so that short ones still get answered")
 

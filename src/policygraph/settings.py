@@ -51,7 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("header_timeout", 10.0, "Seconds a client has to send a request's headers, and then its "
             "body, before the connection is closed.", cli=False),
     Setting("keep_alive", 5, "Seconds an idle keep-alive connection stays open.", cli=False),
-    Setting("max_connections", 1000, "Open connections per server process; more are closed at once.",
+    Setting("max_connections", 4000, "Open connections per server process; more are closed at once.",
             cli=False),
     Setting("max_file_bytes", 20_000_000, "Largest file `policygraph load` reads, in bytes.", cli=False),
 )
