@@ -26,6 +26,7 @@ from policygraph.structure import parse
 
 from .conftest import LAWREFBOOK, SEED
 
+MODALITIES = " ".join(f"pg:{c}" for c in MODALITY_CLASS.values())
 # (name, the aggregate as a researcher writes it, the same over distinct facts). Each groups by ?k.
 AGGREGATES = {
     "duties": (
@@ -33,10 +34,8 @@ AGGREGATES = {
         "SELECT ?k (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a pg:Duty BIND(1 AS ?k) } GROUP BY ?k",
     ),
     "duties per modality": (
-        "SELECT ?k (COUNT(*) AS ?n) WHERE { ?d a ?k VALUES ?k { pg:Obligation pg:Permission pg:Prohibition } }"
-        " GROUP BY ?k",
-        "SELECT ?k (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a ?k VALUES ?k { pg:Obligation pg:Permission"
-        " pg:Prohibition } } GROUP BY ?k",
+        f"SELECT ?k (COUNT(*) AS ?n) WHERE {{ ?d a ?k VALUES ?k {{ {MODALITIES} }} }} GROUP BY ?k",
+        f"SELECT ?k (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a ?k VALUES ?k {{ {MODALITIES} }} }} GROUP BY ?k",
     ),
     "duties per document": (
         "SELECT ?k (COUNT(*) AS ?n) WHERE { ?d a pg:Duty ; pg:inDocument ?k } GROUP BY ?k",
@@ -111,7 +110,7 @@ def _titled(store: LocalStore, counts: dict[str, int]) -> dict[str, int]:
 def test_count_of_duties_is_the_number_of_duties(store: LocalStore, expected: dict[str, Counter[str]]) -> None:
     rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?d a pg:Duty }")
     duties = sum(expected["per_document"].values())
-    assert duties == 105 + 49
+    assert duties > 100  # the measure alone has over a hundred
     assert int(rows[0]["n"].value) == duties  # type: ignore[union-attr]
 
 
@@ -145,9 +144,10 @@ def test_no_triple_is_in_two_graphs(store: LocalStore) -> None:
     assert rows == []
 
 
-def test_load_reload_and_reason_twice_doubles_nothing(store: LocalStore, jiangbei_path: Path) -> None:
+def test_load_reload_and_reason_twice_doubles_nothing(store: LocalStore, jiangbei_path: Path,
+                                                     expected: dict[str, Counter[str]]) -> None:
     before = snapshot(store)
-    assert before["duties"] == {"1": 154}
+    assert before["duties"] == {"1": sum(expected["per_document"].values())}
     again = Loader(store).load([SEED, jiangbei_path])  # unchanged files: skipped
     assert {f.status for f in again.files} == {"unchanged"}
     assert snapshot(store) == before
