@@ -122,7 +122,7 @@ class LocalStore:
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         self.location = path
         self.read_only = read_only
-        self._lock_file: int | None = None
+        self._lock_file: Any = None  # an open file: closed (and the lock released) with this object
         try:
             if read_only:
                 _check_not_swapping(Path(path))
@@ -290,7 +290,7 @@ class LocalStore:
 
     def _unlock(self) -> None:
         if self._lock_file is not None:
-            os.close(self._lock_file)  # closing the descriptor releases the flock
+            self._lock_file.close()  # closing the descriptor releases the flock
             self._lock_file = None
 
     def _writable(self) -> None:
@@ -302,13 +302,13 @@ def _swap_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f".{path.name}.incoming"), path.with_name(f".{path.name}.previous")
 
 
-def _take_lock(path: Path) -> int:
+def _take_lock(path: Path) -> Any:
     """Hold the writer's lock beside the store, or StoreError if another process holds it."""
-    handle = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    handle = open(path.with_name(f".{path.name}.lock"), "a+b")  # noqa: SIM115 - held as long as the store
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        os.close(handle)
+        handle.close()
         raise StoreError(f"{path}: the store is in use by another process (close it, or open it read-only)"
                          ) from None
     return handle
