@@ -8,7 +8,7 @@ export POLICYGRAPH_STORE ?= data/store
 
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: install serve test lint browser bench clean
+.PHONY: install install-tools office serve test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) install-tools
+
+# Legacy Word (.doc/.wps) is read by Debian's antiword (catdoc as fallback); the format tests write their
+# DOC and PDF fixtures with LibreOffice headless, in a font with Chinese glyphs.
+install-tools:
+	command -v antiword >/dev/null 2>&1 && command -v catdoc >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq antiword catdoc; }
+
+office:
+	command -v soffice >/dev/null 2>&1 && fc-list | grep -qi wqy || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui fonts-wqy-zenhei; }
 
 serve: install
 	$(BIN)/policygraph load $(MEASURE)
@@ -33,7 +46,7 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
 
-test: lint browser
+test: lint browser office
 	$(BIN)/pytest
 
 bench: install

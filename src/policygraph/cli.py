@@ -41,7 +41,8 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-FileArg = Annotated[str, typer.Argument(help="A regulation: text, HTML or markdown; - for stdin.")]
+FileArg = Annotated[str, typer.Argument(
+    help="A regulation: text, markdown, HTML/MHTML, Word (.docx/.doc), PDF, OFD or WPS; an http(s) URL; - for stdin.")]
 
 
 def _default(name: str) -> Any:
@@ -64,15 +65,19 @@ StoreOpt = Annotated[str, _setting_option("store")]
 @_friendly
 def parse(
     file: FileArg,
-    format: Annotated[str, typer.Option("--format", "-f", help="json or text")] = "json",
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="json; text (the text read, which offsets point into); or outline")] = "json",
 ) -> None:
     """Parse a regulation into title, dates, chapters, articles, paragraphs and items."""
-    from .pipeline import parse_file
+    from .pipeline import read_document
 
-    doc = parse_file(file)
+    doc = read_document(file)
     if format == "json":
         json.dump(doc.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        return
+    if format == "text":
+        sys.stdout.write(doc.norm.source_text)
         return
     _print_text(doc)
 
@@ -85,9 +90,9 @@ def extract(
 ) -> None:
     """Extract duties: one record per bearer per action, with the source span."""
     from .extract import Extractor
-    from .pipeline import parse_file
+    from .pipeline import read_document
 
-    duties = Extractor().extract(parse_file(file))
+    duties = Extractor().extract(read_document(file))
     if format == "jsonl":
         for duty in duties:
             sys.stdout.write(json.dumps(duty.to_json(), ensure_ascii=False) + "\n")
@@ -105,7 +110,8 @@ def extract(
 @app.command()
 @_friendly
 def load(
-    files: Annotated[list[str], typer.Argument(help="Regulations (text, HTML, markdown) or RDF files.")],
+    files: Annotated[list[str], typer.Argument(
+        help="Regulations (text, markdown, HTML, Word, PDF, OFD; files or http(s) URLs) or RDF files.")],
     store: StoreOpt = "data/store",
     graph: Annotated[str | None, typer.Option(help="Named graph for RDF files.")] = None,
     force: Annotated[bool, typer.Option(help="Reload even when a file is unchanged.")] = False,
@@ -114,9 +120,13 @@ def load(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .fetch import fetch
     from .loader import Loader
+    from .read import is_url
     from .store import open_store
 
+    for url in filter(is_url, files):  # a URL that cannot be fetched stops the load before anything is written
+        fetch(url)
     err = Console(stderr=True, soft_wrap=True)
     target = open_store(store)
     try:

@@ -216,6 +216,8 @@ class GraphBuilder:
                 add(d, pg("responsibilityKind"), pg(KIND_CONCEPT[duty.kind]))
             if duty.condition:
                 add(d, pg("condition"), Literal(duty.condition, language="zh-Hans"))
+            if duty.with_:
+                add(d, pg("withText"), Literal(duty.with_, language="zh-Hans"))
             if duty.recipient:
                 add(d, pg("recipientText"), Literal(duty.recipient, language="zh-Hans"))
                 recipient = resolver.resolve_name(duty.recipient)
@@ -261,6 +263,8 @@ class GraphBuilder:
         add(file, NamedNode(DCTERMS + "source"), Literal(source.name))
         add(file, pg("sourceFormat"), Literal(source.format))
         add(file, pg("sourceEncoding"), Literal(source.encoding))
+        if source.url:
+            add(file, prov("wasDerivedFrom"), NamedNode(source.url))
         for w in warnings:
             add(load, pg("warning"), Literal(w, language="en"))
 

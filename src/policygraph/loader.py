@@ -138,24 +138,24 @@ class Loader:
         return report
 
     def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False) -> FileResult:
-        p = Path(path)
+        p, name = Path(path), str(path)  # a URL keeps its "//"
         fmt = RDF_FORMATS.get(p.suffix.lower().lstrip("."))
         try:
             if fmt is not None:
                 return self._load_rdf(p, fmt, graph)
-            built = self.build(p)
+            built = self.build(path)
             if not force and self._unchanged(built):
-                return FileResult(str(p), "unchanged", built.iri.value, built.title, built.articles,
+                return FileResult(name, "unchanged", built.iri.value, built.title, built.articles,
                                   built.duties, built.actors, len(built.quads), built.warnings)
             if self.validate_shapes:
                 validate(built.quads, name=str(p))
             self.store.replace_graphs(built.iri, built.quads, [*built.actor_quads, STALE])
-            return FileResult(str(p), "loaded", built.iri.value, built.title, built.articles, built.duties,
+            return FileResult(name, "loaded", built.iri.value, built.title, built.articles, built.duties,
                               built.actors, len(built.quads), built.warnings)
         except PolicygraphError as exc:
-            return FileResult(str(p), "failed", error=str(exc))
+            return FileResult(name, "failed", error=str(exc))
         except (SyntaxError, ValueError, OSError) as exc:
-            return FileResult(str(p), "failed", error=f"{p}: {exc}")
+            return FileResult(name, "failed", error=f"{name}: {exc}")
 
     def _bulk_pays(self, paths: list[str | Path]) -> bool:
         """A first load of many regulations into an embedded store: bulk-load it and swap it in whole."""
@@ -191,7 +191,7 @@ class Loader:
             # The ontology and lexicon go in with the documents: one swap, nothing written before it.
             self.store.bulk_add([*self.ontology_quads(), *quads, STALE])
 
-    def build(self, path: Path) -> DocumentGraph:
+    def build(self, path: str | Path) -> DocumentGraph:
         """The graph of a regulation file, not yet written."""
         source = read_path(path)
         document = parse(normalize(source))

@@ -76,6 +76,9 @@ class Normalized:
     format: str = "text"
     # Where the body starts: after a markdown "<!-- INFO END -->" metadata block.
     body_start: int = 0
+    # The title and date the file's or page's metadata give, for a body that names none.
+    title_hint: str | None = None
+    published_hint: str | None = None
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to the span of the source."""
@@ -92,7 +95,10 @@ class Normalized:
 
 def normalize(source: Source) -> Normalized:
     """Normalise a Source (see the module docstring)."""
-    return normalize_text(source.text, fmt=source.format)
+    norm = normalize_text(source.text, fmt=source.format)
+    norm.title_hint = _t2s(source.title) if source.title else None
+    norm.published_hint = source.published
+    return norm
 
 
 def normalize_text(text: str, *, fmt: str = "text") -> Normalized:

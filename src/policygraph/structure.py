@@ -217,12 +217,13 @@ def _parse(norm: Normalized, provision: re.Pattern[str], *, sequential: bool) ->
     articles = walker.articles
     for ch in walker.chapters:
         ch.end = max([a.end for a in articles if a.chapter == ch.number] or [ch.end])
-    title = _find_title(walker.front)
+    title = _find_title(walker.front) or norm.title_hint or ""
     cites: list[str] = []
     for art in articles:
         art.cites = [t for t in _titles(art.text) if t != title]
         cites.extend(t for t in art.cites if t not in cites)
     published, issuers = _find_issue(_front_chunks(walker.front), title)
+    published = published or norm.published_hint
     effective, rule = _find_effective(articles, published)
     return Document(
         title=title,
