@@ -114,6 +114,9 @@ def load(
         help="Regulations (text, markdown, HTML, Word, PDF, OFD; files or http(s) URLs) or RDF files.")],
     store: StoreOpt = "data/store",
     graph: Annotated[str | None, typer.Option(help="Named graph for RDF files.")] = None,
+    replace_graph: Annotated[bool, typer.Option(help="Let RDF files replace graphs already in the store, and "
+                                                "write into policygraph's own (ontology, actors, documents).")]
+    = False,
     force: Annotated[bool, typer.Option(help="Reload even when a file is unchanged.")] = False,
 ) -> None:
     """Load files into the store, each document whole or not at all."""
@@ -134,7 +137,7 @@ def load(
                       TextColumn("{task.description}"), console=err, transient=True,
                       disable=len(files) < 3) as progress:
             task = progress.add_task("", total=len(files))
-            report = Loader(target).load(
+            report = Loader(target, replace_graph=replace_graph).load(
                 files, graph=graph, force=force,
                 progress=lambda name: progress.update(task, advance=1, description=name[-40:]),
             )
@@ -145,6 +148,7 @@ def load(
     summary = report.summary()
     err.print(
         f"{summary['documents']} documents ({summary['loaded']} loaded, {summary['unchanged']} unchanged), "
+        f"{summary['rdf_files']} RDF files, "
         f"{summary['articles']} articles, {summary['duties']} duties, {summary['actors']} actors, "
         f"{summary['warnings']} warnings, {summary['failed']} failed, {summary['inferred_quads']} inferred quads, "
         f"{summary['seconds']} s", highlight=False)

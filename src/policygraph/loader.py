@@ -12,12 +12,21 @@ from typing import Any
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Quad
 
-from .errors import PolicygraphError, ShapeError
+from .errors import InputError, PolicygraphError, ShapeError
 from .extract import Extractor
 from .graph import DocumentGraph, GraphBuilder, actor_graph
 from .lexicon import Lexicon, default_lexicon
 from .normalize import normalize
-from .ontology import ACTORS_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_GRAPH, SHAPES_FILE, ActorResolver
+from .ontology import (
+    ACTORS_GRAPH,
+    ID,
+    INFERRED_GRAPH,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    SHAPES_FILE,
+    STATE_GRAPH,
+    ActorResolver,
+)
 from .read import read_path
 from .reason import STALE
 from .store import RDF_FORMATS, LocalStore, Store
@@ -102,8 +111,13 @@ class Loader:
     """
 
     def __init__(self, store: Store, *, lexicon: Lexicon | None = None, extractor: Extractor | None = None,
-                 validate_shapes: bool = True) -> None:
+                 validate_shapes: bool = True, replace_graph: bool = False, max_file_bytes: int | None = None
+                 ) -> None:
+        from .settings import Settings
+
         self.store = store
+        self.replace_graph = replace_graph  # RDF files may write into existing or policygraph's own graphs
+        self.max_file_bytes = max_file_bytes or Settings.from_env().max_file_bytes
         self.lexicon = lexicon or default_lexicon()
         self.extractor = extractor or Extractor(lexicon=self.lexicon)
         self.builder = GraphBuilder(self.lexicon)
@@ -193,6 +207,7 @@ class Loader:
 
     def build(self, path: str | Path) -> DocumentGraph:
         """The graph of a regulation file, not yet written."""
+        check_size(path, self.max_file_bytes)
         source = read_path(path)
         document = parse(normalize(source))
         if not document.provisions:
@@ -212,7 +227,23 @@ class Loader:
         )
 
     def _load_rdf(self, path: Path, fmt: ox.RdfFormat, graph: str | None) -> FileResult:
+        """An RDF file goes into its own graph (or ``graph``); a dataset keeps its named graphs. None of them may
+        be policygraph's own (ontology, actors, inferences, a document's), nor one already in the store other
+        than the file's own, unless ``replace_graph``: then they are replaced."""
+        check_size(path, self.max_file_bytes)
         target = NamedNode(graph or f"{ID}graph/file/{path.name}")
+        graphs = {target}
+        if fmt.supports_datasets:
+            graphs |= {q.graph_name for q in ox.parse(path=str(path), format=fmt)
+                       if isinstance(q.graph_name, NamedNode)}
+        if not self.replace_graph:
+            for g in sorted(graphs, key=lambda g: g.value):
+                if _protected(g):
+                    raise InputError(str(path), f"would write into {g.value}, one of policygraph's own graphs "
+                                     "(say --replace-graph to allow it)")
+                if (g != target or graph is not None) and self.store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", g=g):
+                    raise InputError(str(path), f"would write into {g.value}, a graph already in the store (say "
+                                     "--replace-graph to replace it)")
         count = self.store.load_rdf(path, fmt, target, extra=[STALE])  # type: ignore[attr-defined]
         return FileResult(str(path), "rdf", target.value, quads=count)
 
@@ -242,3 +273,17 @@ class Loader:
         rows = self.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ONTOLOGY_GRAPH} {{ ?s ?p ?o }} }}")
         n = rows[0]["n"]
         return n is not None and int(n.value) == size
+
+
+def check_size(path: str | Path, limit: int) -> None:
+    """Refuse a file over ``limit`` bytes before reading it (POLICYGRAPH_MAX_FILE_BYTES)."""
+    p = Path(path)
+    if p.is_file() and (size := p.stat().st_size) > limit:
+        raise InputError(str(path), f"{size:,} bytes, over the limit of {limit:,} for one file "
+                         "(POLICYGRAPH_MAX_FILE_BYTES)")
+
+
+def _protected(graph: NamedNode) -> bool:
+    """policygraph's own graphs: ontology, actors, inferences, state, and every document's (and its links)."""
+    return graph in (ONTOLOGY_GRAPH, ACTORS_GRAPH, INFERRED_GRAPH, STATE_GRAPH) or (
+        graph.value.startswith(ID) and not graph.value.startswith(ID + "graph/file/"))

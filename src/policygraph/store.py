@@ -103,6 +103,13 @@ def open_store(location: str | Path, *, read_only: bool = False, **options: Any)
     return LocalStore(loc, read_only=read_only)
 
 
+def rdf_quads(path: Path, fmt: RdfFormat, graph: NamedNode) -> list[Quad]:
+    """An RDF file's statements as quads: a dataset's named graphs kept, everything else in ``graph``."""
+    return [Quad(q.subject, q.predicate, q.object,
+                 q.graph_name if isinstance(q.graph_name, NamedNode) else graph)
+            for q in ox.parse(path=str(path), format=fmt)]
+
+
 def insert_data(quads: Iterable[Quad]) -> str:
     """An INSERT DATA request for quads, grouped by graph (terms serialised by pyoxigraph)."""
     by_graph: dict[str, list[str]] = {}
@@ -133,7 +140,7 @@ class LocalStore:
                 _recover_swap(Path(path))
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(path)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB reports corruption so
             self._unlock()
             raise StoreError(_explain_open_error(path, exc)) from None
         except StoreError:
@@ -220,14 +227,16 @@ class LocalStore:
             return False
 
     def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode, extra: Sequence[Quad] = ()) -> int:
-        """Load an RDF file into ``graph`` (replacing it; datasets keep their graphs), in one transaction."""
-        quads = [Quad(q.subject, q.predicate, q.object, graph if not fmt.supports_datasets else q.graph_name)
-                 for q in ox.parse(path=str(path), format=fmt)]
-        if fmt.supports_datasets:
-            self._writable()
-            self._write(lambda: self.store.extend([*quads, *extra]))
+        """Load an RDF file into ``graph``, replacing it, in one transaction; a dataset's named graphs are kept
+        (and replaced), its default graph goes into ``graph``. (The loader decides which graphs may be written.)"""
+        quads = rdf_quads(path, fmt, graph)
+        graphs = {q.graph_name for q in quads} | {graph}
+        self._writable()
+        if not any(self.store.contains_named_graph(g) for g in graphs):
+            self._write(lambda: self.store.extend([*quads, *extra]))  # one atomic transaction
         else:
-            self.replace_graphs(graph, quads, extra)
+            drops = "".join(f"DROP SILENT GRAPH {g} ;\n" for g in sorted(graphs, key=str))
+            self._write(lambda: self.store.update(drops + insert_data([*quads, *extra])))
         return len(quads)
 
     def dump(self, fmt: RdfFormat, graph: NamedNode | None = None) -> bytes:
@@ -341,8 +350,10 @@ def _reason(exc: OSError) -> str:
     return "storage error"
 
 
-def _explain_open_error(path: str, exc: OSError) -> str:
-    text = str(exc)
+def _explain_open_error(path: str, exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    if "Corruption" in text:
+        return f"{path}: the store is damaged and cannot be opened ({text[:300]})"
     if "lock" in text.lower():
         return f"{path}: the store is in use by another process (close it, or open it read-only)"
     if "Permission denied" in text or "Read-only file system" in text:
@@ -402,9 +413,10 @@ class RemoteStore:
         self.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra]))
 
     def load_rdf(self, path: Path, fmt: RdfFormat, graph: NamedNode, extra: Sequence[Quad] = ()) -> int:
-        quads = list(ox.parse(path=str(path), format=fmt))
+        quads = rdf_quads(path, fmt, graph)
         if fmt.supports_datasets:
-            self.update(insert_data([*quads, *extra]))
+            graphs = sorted({q.graph_name for q in quads} | {graph}, key=str)
+            self.update("".join(f"DROP SILENT GRAPH {g} ;\n" for g in graphs) + insert_data([*quads, *extra]))
         else:
             # Graph Store Protocol PUT: the server replaces the graph in one step.
             body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads],
