@@ -123,13 +123,13 @@ def load(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .fetch import fetch
     from .loader import Loader
+    from .pipeline import read_document
     from .read import is_url
     from .store import open_store
 
-    for url in filter(is_url, files):  # a URL that cannot be fetched stops the load before anything is written
-        fetch(url)
+    for url in filter(is_url, files):  # a URL that cannot be read stops the load before anything is written
+        read_document(url)
     err = Console(stderr=True, soft_wrap=True)
     target = open_store(store)
     try:

@@ -18,6 +18,7 @@ from email.message import Message
 from ..errors import InputError
 from . import Extracted
 
+_SITE_SEPARATOR = re.compile(r"\s*(?:_|\||｜|\s-\s|\s—+\s|——|--)\s*")
 _ARTICLE_LINE = re.compile(r"^[ \t　]*第[0-9〇零一二三四五六七八九十百千两]+条", re.M)
 
 
@@ -31,9 +32,21 @@ def read_page(page: str, full_text: str) -> Extracted:
     if len(_ARTICLE_LINE.findall(main)) < len(_ARTICLE_LINE.findall(full_text)) or not main.strip():
         main = full_text
     meta = trafilatura.extract_metadata(page)
-    title = meta.title.strip("《》 ") if meta is not None and meta.title else None
+    title = page_title(meta.title) if meta is not None and meta.title else None
     published = meta.date if meta is not None and meta.date else None
     return Extracted(main, title=title, published=published)
+
+
+def page_title(title: str) -> str | None:
+    """A page title without the site's name after it.
+
+    >>> page_title("中华人民共和国反外国制裁法_中国人大网")
+    '中华人民共和国反外国制裁法'
+    >>> page_title("《脱贫攻坚责任制实施办法》 - 新闻中心 - 政府网")
+    '脱贫攻坚责任制实施办法'
+    """
+    first = _SITE_SEPARATOR.split(title.strip())[0]
+    return first.strip().strip("《》").strip() or None
 
 
 def mhtml_to_html(data: bytes, name: str) -> str:
