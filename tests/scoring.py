@@ -88,3 +88,49 @@ def score_actions(predicted: list[tuple[str, str | None, str]], gold: list[GoldD
             free.remove(best)
             tp += 1
     return Score(tp, len(predicted), len(gold))
+
+
+# -- the national gold (tests/gold/dev, tests/gold/test): CONVENTIONS.md's format and matching rule --
+
+SOURCES = {
+    "村民委员会组织法": "宪法相关法/村民委员会组织法(2018-12-29).md",
+    "农业技术推广法": "经济法/农业技术推广法(2012-08-31).md",
+    "自然灾害救助条例": "行政法规/自然灾害救助条例(2019-03-02).md",
+    "公共文化体育设施条例": "行政法规/公共文化体育设施条例(2003-06-26).md",
+    "数据安全法": "行政法/数据安全法(2021-06-10).md",
+    "地质灾害防治条例": "行政法规/地质灾害防治条例(2003-11-24).md",
+    "电子签名法": "民法商法/电子签名法(2019-04-23).md",
+    "反洗钱法": "经济法/反洗钱法(2006-10-31).md",
+    "信访工作条例": "行政法规/信访工作条例(2022-02-25).md",
+    "乡村医生从业管理条例": "行政法规/乡村医生从业管理条例(2003-08-05).md",
+    "生态保护补偿条例": "行政法规/生态保护补偿条例(2024-04-06).md",
+    "安全生产法": "社会法/安全生产法(2021-06-10).md",
+}
+_BRACKETS = str.maketrans("()", "（）")
+
+
+def same_bearer(name: str | None) -> str | None:
+    """A bearer as CONVENTIONS.md matches it: brackets folded, spaces, a leading 各, a trailing 等 and 的 dropped."""
+    if name is None or name == "-":
+        return None
+    name = name.translate(_BRACKETS).replace(" ", "").replace("　", "")
+    if name.startswith("各") and not name.startswith("各级"):
+        name = name[1:]
+    return name.removesuffix("等").replace("的", "")
+
+
+def load_annotated(path: Path) -> list[GoldDuty]:
+    """Records of a gold file in CONVENTIONS.md's six columns (article, actor, modality, action, condition, with)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [*line.split("\t"), "", ""][:6]
+        rows.append(GoldDuty(cells[0].strip(), same_bearer(cells[1].strip()), cells[2].strip(), cells[3].strip(),
+                             None, cells[4] or None, None))
+    return rows
+
+
+def by_modality(predicted: list[tuple[str, str | None, str]], gold: list[GoldDuty], modality: str) -> Score:
+    """Pair scores restricted to one modality (recall of permissions, prohibitions…)."""
+    return score_bearers([p for p in predicted if p[2] == modality], [g for g in gold if g.modality == modality])

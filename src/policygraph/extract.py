@@ -1,17 +1,14 @@
-"""Find who must do what: a spaCy pipeline over the articles of a parsed regulation.
+"""Find who must do what: a spaCy pipeline and a clause reader over a parsed regulation.
 
-The pipeline is ``spacy.blank("zh")`` with the jieba segmenter and two rule
-components registered here:
+The pipeline is Chinese spaCy with the jieba segmenter and one registered component,
+``policygraph_cues``: a token Matcher for modal cues (应当, 可以, 不得, 有权…), so that 负责人,
+主要 and 要求 are never mistaken for 负责, 要 and 要. Bearers are read by the grammar of
+``bearers.py`` (the shape of their names), not from a list.
 
-* ``policygraph_cues`` — a token Matcher for modal cues (应当, 可以, 不得, 负责…),
-  so that 负责人, 主要 and 要求 are never mistaken for 负责, 要 and 要;
-* ``policygraph_actors`` — a character-offset ruler over the actor lexicon
-  (jieba splits names differently in context, so token patterns would miss them).
-
-``Extractor`` walks each paragraph and item sentence by sentence and clause by
-clause, applying the conventions written in the README: one record per bearer per
-action, joint bearers kept whole, a clause without its own cue taking the nearest
-one before it in the sentence, lead-ins with items giving one record per item.
+``Extractor`` works in named steps, each a method: units (a paragraph's own line or an item) →
+sentences (which bearer a sentence goes on with, convention 11) → clauses (lead-ins joined,
+conditions set aside) → reading a clause (its bearers and cue) → records. The conventions are in
+``tests/gold/CONVENTIONS.md`` and the README.
 """
 
 from __future__ import annotations
@@ -22,21 +19,27 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-from .lexicon import DATA_DIR, Actor, Lexicon, default_lexicon
+from .bearers import BearerGrammar, default_grammar
+from .lexicon import Actor, Lexicon, default_lexicon
 from .structure import Article, Document
 
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，；：,;:"
 _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
-# 由X负责Y, also after the document's own name: 本办法由X负责解释.
-_BY = re.compile(r"(?:本[^\s，。；由]{1,4})?由")
+# 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
+_BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
+_OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
+
+Cue = tuple[int, int, str]  # start, end, modality
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Duty:
     original: str
     start: int
     end: int
+    with_: str | None = None
     level: str | None = None
     actor_kind: str | None = None
     post_of: str | None = None
@@ -69,38 +73,38 @@ class Duty:
         data = asdict(self)
         for private in ("norm_start", "norm_end", "level", "actor_kind", "post_of"):
             data.pop(private)
+        data["with"] = data.pop("with_")
         return data
 
 
 @dataclass(frozen=True)
 class Cues:
-    """Cue words and clause patterns from ``data/cues.toml``."""
+    """Cue words and clause patterns from ``resources/cues.toml``."""
 
     modal: dict[str, str]
-    max_cue_offset: int
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
-    coordinators: re.Pattern[str]
+    circumstance: re.Pattern[str]
+    describes: re.Pattern[str]
+    exception: re.Pattern[str]
+    condition_items: re.Pattern[str]
     recipient: re.Pattern[str]
 
     @classmethod
     def load(cls) -> Cues:
-        with (DATA_DIR / "cues.toml").open("rb") as f:
-            raw = tomllib.load(f)
-        clauses = raw["clauses"]
+        raw = tomllib.loads(resources.files("policygraph").joinpath("resources/cues.toml").read_text("utf-8"))
+        c = raw["clauses"]
         return cls(
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
-            max_cue_offset=raw["modal"]["max_cue_offset"],
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
-            prepositions=tuple(clauses["prepositions"]),
-            light_verbs=tuple(clauses["light_verbs"]),
-            basis_nouns=tuple(clauses["basis_nouns"]),
-            leading=tuple(clauses["leading"]),
-            coordinators=re.compile("|".join(map(re.escape, clauses["coordinators"]))),
-            recipient=re.compile(clauses["recipient"]),
+            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]),
+            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
+            circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
+            exception=re.compile(c["exception"]),
+            condition_items=re.compile(c["condition_items"]), recipient=re.compile(c["recipient"]),
         )
 
 
@@ -109,55 +113,34 @@ def default_cues() -> Cues:
     return Cues.load()
 
 
-@Language.factory("policygraph_cues")
-def _make_cues(nlp: Language, name: str) -> CueMatcher:
-    return CueMatcher(nlp, default_cues())
-
-
-@Language.factory("policygraph_actors")
-def _make_actors(nlp: Language, name: str) -> ActorRuler:
-    return ActorRuler(default_lexicon())
+@Language.factory("policygraph_cues", default_config={"modal": {}})
+def _make_cues(nlp: Language, name: str, modal: dict[str, str]) -> CueMatcher:
+    return CueMatcher(nlp, modal)
 
 
 class CueMatcher:
-    """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality."""
+    """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality (longest match wins)."""
 
-    def __init__(self, nlp: Language, cues: Cues) -> None:
+    def __init__(self, nlp: Language, modal: dict[str, str]) -> None:
         self.matcher = Matcher(nlp.vocab)
-        for word, modality in cues.modal.items():
-            self.matcher.add(modality, [[{"ORTH": word}]])
+        for words, modality in modal.items():
+            self.matcher.add(modality, [[{"ORTH": w} for w in words.split()]])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["cues"] = [Span(doc, s, e, label=mid) for mid, s, e in self.matcher(doc)]
+        spans = [Span(doc, s, e, label=mid) for mid, s, e in self.matcher(doc)]
+        doc.spans["cues"] = sorted(filter_spans(spans), key=lambda s: s.start)
         return doc
 
 
-class ActorRuler:
-    """Marks lexicon actors in ``doc.spans["actors"]`` by character offsets."""
-
-    def __init__(self, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for m in self.lexicon.pattern.finditer(doc.text):
-            span = doc.char_span(m.start(), m.end(), label="ACTOR", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["actors"] = spans
-        return doc
-
-
-def build_nlp() -> Language:
-    """The spaCy pipeline: blank Chinese with jieba, then cues and actors."""
+def build_nlp(cues: Cues | None = None) -> Language:
+    """Chinese spaCy with jieba, then the cue matcher configured with ``cues``."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     from spacy.lang.zh import Chinese
 
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("policygraph_cues")
-    nlp.add_pipe("policygraph_actors")
+    nlp.add_pipe("policygraph_cues", config={"modal": (cues or default_cues()).modal})
     return nlp
 
 
@@ -180,8 +163,22 @@ class _Unit:
 
 @dataclass
 class _State:
-    bearers: list[Actor | None] = field(default_factory=list)
+    """Who the clauses being read speak of, and with what force."""
+
+    bearers: list[str | None] = field(default_factory=list)
     modality: str | None = None
+    conditional: bool = False  # the bearers were named inside a condition (…的，)
+    carried: bool = False  # the bearers come from the sentence before (convention 11)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one clause says of itself: bearers it names, its cue, where its action starts."""
+
+    bearers: list[str] | None
+    cue: Cue | None
+    action_start: int
+    with_: str | None = None
 
 
 class Extractor:
@@ -195,10 +192,11 @@ class Extractor:
     """
 
     def __init__(self, nlp: Language | None = None, lexicon: Lexicon | None = None,
-                 cues: Cues | None = None) -> None:
-        self.nlp = nlp or default_nlp()
-        self.lexicon = lexicon or default_lexicon()
+                 cues: Cues | None = None, grammar: BearerGrammar | None = None) -> None:
         self.cues = cues or default_cues()
+        self.nlp = nlp or (default_nlp() if cues is None else build_nlp(self.cues))
+        self.lexicon = lexicon or default_lexicon()
+        self.grammar = grammar or default_grammar()
 
     def extract(self, document: Document) -> list[Duty]:
         return list(self.iter_duties([document]))
@@ -207,139 +205,206 @@ class Extractor:
         for document in documents:
             units = list(_units(document))
             docs = self.nlp.pipe((u.text for u in units), batch_size=batch_size)
-            lead: dict[tuple[str, int], _State] = {}
+            lead: dict[tuple[str, int], _State | None] = {}
             for unit, doc in zip(units, docs, strict=True):
-                inherited = lead.get((unit.article.key, unit.paragraph)) if unit.item else None
+                key = (unit.article.key, unit.paragraph)
+                if unit.item is not None and key in lead and lead[key] is None:
+                    continue  # items that are conditions (有下列情形之一的：)
+                inherited = lead.get(key) if unit.item is not None else None
                 state = _State(list(inherited.bearers), inherited.modality) if inherited else _State()
                 yield from self._unit(document, unit, doc, state)
                 if unit.lead_in:
-                    lead[(unit.article.key, unit.paragraph)] = state
+                    lead[key] = None if self.cues.condition_items.search(unit.text) else state
 
-    # -- one paragraph line or item -------------------------------------------------
+    # -- step 1: sentences ---------------------------------------------------------
 
     def _unit(self, document: Document, unit: _Unit, doc: Doc, state: _State) -> Iterator[Duty]:
         text = unit.text
-        cues = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]]
+        cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]]
         for s_start, s_end in _split(text, _SENTENCE_END, 0, len(text)):
-            if unit.item is None:
-                state.bearers, state.modality = [], None
-            clauses = list(_split(text, _CLAUSE_END, s_start, s_end))
-            pending: tuple[int, int] | None = None  # (clause, action) start of a lead-in joined to the next
-            condition: str | None = None
-            for index, (c_start, c_end) in enumerate(clauses):
-                last = index == len(clauses) - 1
-                pos = self._skip_leading(text, c_start)
-                action_start = pos
-                by = _BY.match(text, pos)
-                you = by and self._bearers(text, by.end(), c_end)
-                if you and text.startswith("负责", you[1]):
-                    # 由X负责Y: X bears 负责Y (the cue stays in the action).
-                    state.bearers, action_start = you[0], you[1]
-                    state.modality = "obligation"
-                    cue = None
-                else:
-                    bearer_start = pos
-                    found = self._bearers(text, pos, c_end)
-                    if found:
-                        state.bearers, pos = found
-                        action_start = pos
-                    cue = next(
-                        (c for c in cues if pos <= c[0] < min(c_end, pos + self.cues.max_cue_offset + 1)),
-                        None,
-                    )
-                    if not found and cue and not state.bearers and cue[2] != "prohibition":
-                        guessed = self._guess(text, pos, cue[0])
-                        if guessed:
-                            state.bearers = guessed
-                    if cue and found and pos < cue[0] and (longer := self._guess(text, bearer_start, cue[0])):
-                        # 国务院有关部门: the lexicon's 国务院 is only the start of the bearer.
-                        state.bearers, pos = longer, cue[0]
-                    if cue:
-                        pre = text[pos : cue[0]]
-                        if pre.endswith("的"):
-                            condition = pre
-                        elif len(pre) > 2 and not self._guess(text, pos, cue[0]):
-                            cue = (pos, pos, cue[2])  # keep the words before the cue
-                        action_start = cue[1]
-                        state.modality = cue[2]
-                        if cue[2] == "prohibition" and not state.bearers:
-                            state.bearers = [None]
-                if not state.bearers:
-                    continue
-                if state.modality is None:
-                    state.modality = "obligation"  # a declarative that assigns an action
-                action_start = self._skip_leading(text, action_start)
-                action = text[action_start:c_end].strip(" 　")
-                if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"):
-                    continue
-                if action.endswith("的") and not last and cue is None:
-                    condition = action
-                    continue
-                if pending is None and not last and self._leads_in(action):
-                    pending = (c_start, action_start)
-                    continue
-                if pending is not None:
-                    (c_start, action_start), pending = pending, None
-                    action = text[action_start:c_end].strip(" 　")
-                yield from self._records(document, unit, state, action, condition,
-                                         c_start, c_end)
-                condition = None
+            if self.cues.describes.match(text, s_start):
+                state.bearers, state.modality, state.conditional = [], None, False
+                continue
+            if unit.item is None:  # the state is the caller's: a lead-in hands it on to its items
+                carried: list[str | None] = [b for b in state.bearers if b] if self._continues(text, s_start) else []
+                state.bearers, state.modality, state.conditional = carried, None, False
+                state.carried = bool(carried)
+            yield from self._sentence(document, unit, text, cues, s_start, s_end, state)
 
-    def _records(self, document: Document, unit: _Unit, state: _State, action: str,
-                 condition: str | None, c_start: int, c_end: int) -> Iterator[Duty]:
+    def _continues(self, text: str, start: int) -> bool:
+        """Convention 11: a sentence opening with a verb, an adverbial or a lead-in goes on."""
+        pos = self._skip_leading(text, start)
+        if text.startswith(_OPENS_NEW_SUBJECT, pos):
+            return False
+        return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \
+            or self.grammar.is_verb(text[pos:])
+
+    # -- step 2: clauses -----------------------------------------------------------
+
+    def _sentence(self, document: Document, unit: _Unit, text: str, cues: list[Cue],
+                  s_start: int, s_end: int, state: _State) -> Iterator[Duty]:
+        clauses = list(_split(text, _CLAUSE_END, s_start, s_end))
+        pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
+        condition: str | None = None
+        for index, (c_start, c_end) in enumerate(clauses):
+            last = index == len(clauses) - 1
+            reading = self._read(text, c_start, c_end, cues, in_item=unit.item is not None and bool(state.bearers))
+            body = text[self._skip_leading(text, c_start):c_end].strip(" 　")
+            if self.cues.exception.match(body):
+                continue  # 国家另有规定的除外
+            action = text[reading.action_start:c_end].strip(" 　")
+            if not last and (body.endswith("的") or (reading.cue is None and (
+                    self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
+                condition = body  # …的， / 在…时， : the condition of what follows
+                if reading.bearers:
+                    state.bearers, state.conditional = list(reading.bearers), True
+                continue
+            if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
+                state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
+                continue
+            if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, c_start):
+                continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
+            if not self._bear(state, reading):
+                continue
+            action_start = self._skip_leading(text, reading.action_start)
+            action = text[action_start:c_end].strip(" 　")
+            if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"):
+                continue
+            if pending is None and not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
+                pending = (c_start, action_start, c_end)
+                continue
+            if pending is not None:  # 结合实际，组织开展… / 根据…的要求，慈善组织应当…: one action
+                (c_start, lead_start, lead_end), pending = pending, None
+                lead = text[lead_start:lead_end].strip(" 　")
+                action = action if action.startswith(lead) else f"{lead}，{action}"
+            if reading.cue and reading.bearers and text[max(0, reading.cue[0] - 8):reading.cue[0]].endswith("的"):
+                condition = condition or self._condition_before_cue(text, reading)
+            yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
+            condition = None
+
+    # -- step 3: reading a clause --------------------------------------------------
+
+    def _read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> _Reading:
+        """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
+        bearers are the lead-in's), then a clause that is only a bearer or a description's subject."""
+        pos = self._skip_leading(text, start)
+        own = [c for c in cues if pos <= c[0] < end]
+        by = _BY.search(text, pos, end)
+        before = [c for c in own if c[0] < by.start()] if by else []
+        if by and (not before or before[-1][1] == by.start()) and \
+                (found := self.grammar.before_verb(text, by.end(), end, longest=True)):
+            names, after = found  # 由X确定 / 可以由X补选 (convention 16)
+            if text.startswith(("组成", "构成"), after):
+                return _Reading(None, None, end)  # 由主任和委员组成: what it is made of
+            cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] != "负责"), None)
+            if cue is None and before:
+                return self._with(text, names, before[-1], after, end)
+            return self._with(text, names, cue, cue[1] if cue else after, end)
+        for cue in own:
+            if found := self.grammar.before_cue(text, pos, cue[0]):
+                return self._with(text, found[0], cue, cue[1], end)
+        if own and own[0][0] == pos and own[0][2] == "prohibition" and \
+                (found := self.grammar.before_verb(text, own[0][1], end)):
+            return _Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
+        if not own and not in_item:
+            if (found := self.grammar.before_verb(text, pos, end)) and self.grammar.assigns(found[0]):
+                return self._with(text, found[0], None, found[1], end)
+            if whole := self.grammar.parse(text[pos:end]):
+                return _Reading(whole, None, end)  # 村民委员会、居民委员会以及…等社会组织，依法协助…
+            if topic := self.grammar.described(text, pos, end):
+                return _Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
+        cue = self._first_cue(text, own)
+        return _Reading(None, cue, cue[1] if cue else pos)
+
+    def _with(self, text: str, names: list[str], cue: Cue | None, action_start: int, end: int) -> _Reading:
+        """X会同Y… : Y goes in ``with`` and the action starts after it (convention 17)."""
+        at = self._skip_leading(text, action_start)
+        if text.startswith("会同", at):
+            if partner := self.grammar.before_verb(text, at + 2, end):
+                return _Reading(names, cue, partner[1], text[at + 2:partner[1]])
+            if self.grammar.parse(text[at + 2:end]):
+                return _Reading(names, cue, end, text[at + 2:end])  # X会同Y，依据…，编制…
+        return _Reading(names, cue, action_start)
+
+    def _condition_before_cue(self, text: str, reading: _Reading) -> str | None:
+        """军队有条件的应当…: the 的-phrase between the bearer and its cue is the duty's condition."""
+        assert reading.cue is not None
+        start = reading.cue[0]
+        names = tuple(reading.bearers or ())
+        while start > 0 and text[start - 1] not in _CLAUSE_END and not text[:start].endswith(names):
+            start -= 1
+        phrase = text[start:reading.cue[0]]
+        return phrase if phrase.endswith("的") else None
+
+    def _acts(self, text: str, start: int) -> bool:
+        """A clause that opens with an action: a verb, an adverbial or a preposition."""
+        pos = self._skip_leading(text, start)
+        return self.grammar.acts(text[pos:]) or self.grammar.adverbial_at(text, pos) \
+            or text.startswith(self.cues.prepositions, pos)
+
+    def _is_topic(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
+        """A clause that is a noun phrase (…的建设资金) and is followed by a clause opening with a cue."""
+        at = self._skip_leading(text, following[0])
+        if not any(c[0] == at for c in cues) and not _BY.match(text, at):
+            return False  # the next clause opens with a cue or with 由X: this one is its topic
+        tail = text[reading.action_start:following[0] - 1]
+        if "的" not in tail or self.grammar.adverbial_at(text, reading.action_start) \
+                or tail.startswith(("（", *self.cues.prepositions)):
+            return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
+        return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    @staticmethod
+    def _first_cue(text: str, own: list[Cue]) -> Cue | None:
+        """The clause's cue when no bearer is named: not one inside a 的-phrase (负有…职责的部门应当)."""
+        for i, cue in enumerate(own):
+            later = own[i + 1] if i + 1 < len(own) else None
+            if later is None or "的" not in text[cue[1]:later[0]]:
+                return cue
+        return None
+
+    @staticmethod
+    def _bear(state: _State, reading: _Reading) -> bool:
+        """Update who bears the clause (conventions 5, 9, 11, 12); False when it assigns nothing."""
+        if reading.bearers is not None:
+            state.bearers, state.conditional, state.carried = list(reading.bearers), False, False
+            state.modality = reading.cue[2] if reading.cue else state.modality
+            return True
+        if reading.cue is not None:
+            state.modality = reading.cue[2]
+            state.conditional = False
+            if not state.bearers:
+                state.bearers = [None]
+            return True
+        return bool(state.bearers) and not state.conditional
+
+    # -- step 4: records -----------------------------------------------------------
+
+    def _records(self, document: Document, unit: _Unit, state: _State, action: str, condition: str | None,
+                 with_: str | None, c_start: int, c_end: int) -> Iterator[Duty]:
         norm = document.norm
         n_start, n_end = unit.start + c_start, unit.start + c_end
         src_start, src_end = norm.to_source(n_start, n_end)
         kind = next((k for k, p in self.cues.kinds if p.search(action)), None)
         recipient = self.cues.recipient.search(action)
-        for bearer in state.bearers:
+        for name in state.bearers:
+            actor = self._actor(name)
             yield Duty(
-                document=document.title,
-                article=unit.article.key,
-                paragraph=unit.paragraph,
-                item=unit.item,
-                actor=bearer.name if bearer else None,
-                members=list(bearer.members) if bearer else [],
-                modality=state.modality or "obligation",
-                action=action,
-                kind=kind,
-                condition=condition,
+                document=document.title, article=unit.article.key, paragraph=unit.paragraph, item=unit.item,
+                actor=name, members=list(actor.members) if actor else [],
+                modality=state.modality or "obligation", action=action, kind=kind, condition=condition,
                 recipient=recipient.group("recipient") if recipient else None,
-                text=norm.text[n_start:n_end],
-                original=norm.source_text[src_start:src_end],
-                start=src_start,
-                end=src_end,
-                level=bearer.level if bearer else None,
-                actor_kind=bearer.kind if bearer else None,
-                post_of=bearer.post_of if bearer else None,
-                norm_start=n_start,
-                norm_end=n_end,
+                text=norm.text[n_start:n_end], original=norm.source_text[src_start:src_end],
+                start=src_start, end=src_end, with_=with_,
+                level=actor.level if actor else None, actor_kind=actor.kind if actor else None,
+                post_of=actor.post_of if actor else None, norm_start=n_start, norm_end=n_end,
             )
 
-    # -- pieces ---------------------------------------------------------------------
-
-    def _bearers(self, text: str, pos: int, end: int) -> tuple[list[Actor | None], int] | None:
-        """Coordinated actors named at ``pos``: 民营企业、社会组织和公民个人 → three."""
-        found = self.lexicon.match(text, pos)
-        if not found or found[2] > end:
+    def _actor(self, name: str | None) -> Actor | None:
+        if name is None:
             return None
-        actors: list[Actor | None] = [found[0]]
-        pos = found[2]
-        while (c := self.cues.coordinators.match(text, pos)) and (
-            nxt := self.lexicon.match(text, c.end())
-        ) and nxt[2] <= end:
-            actors.append(nxt[0])
-            pos = nxt[2]
-        return actors, pos
+        return self.lexicon.resolve(name) or self.lexicon.guess(name)
 
-    def _guess(self, text: str, pos: int, cue_at: int) -> list[Actor | None]:
-        """Bearers the lexicon does not list: 国务院有关部门应当… (a noun phrase before the cue)."""
-        phrase = text[pos:cue_at]
-        if not phrase or re.search(r"[，。；：“”《》]|对|向|在|按照|根据", phrase):
-            return []
-        parts = self.cues.coordinators.split(phrase)
-        guessed = [self.lexicon.guess(p) for p in parts]
-        return list(guessed) if all(guessed) else []
+    # -- pieces ---------------------------------------------------------------------
 
     def _skip_leading(self, text: str, pos: int) -> int:
         for word in self.cues.leading:
@@ -352,19 +417,25 @@ class Extractor:
         if not clause.startswith(self.cues.prepositions):
             return False
         tail = clause.rsplit("的", 1)[-1]
-        if any(v in tail for v in self.cues.light_verbs) or any(w in clause for w in self.cues.modal):
+        if any(v in tail for v in self.cues.light_verbs) or any(w in clause for w in self.cues.modal if len(w) > 1):
             return False
         if any(p.search(clause) for k, p in self.cues.kinds if k != "supervisory"):
             return False
-        import jieba.posseg
-
-        tokens = jieba.posseg.lcut(tail)
-        if not tokens or not tokens[-1].flag.startswith(_NOUNISH):
+        if clause.endswith(self.cues.basis_nouns):
+            return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
+        tokens = _posseg(tail)
+        if not tokens or not tokens[-1][1].startswith(_NOUNISH):
             return False
         # The object runs to the end: a 的-phrase, a noun like 情况 that takes a clause
         # (根据财力增长情况), or a run of nouns with no verb inside (按照工作职责).
-        middle = [t.flag for t in tokens[1:-1]]
-        return "的" in clause or tokens[-1].word in self.cues.basis_nouns or "v" not in middle
+        middle = [flag for _, flag in tokens[1:-1]]
+        return "的" in clause or tokens[-1][0] in self.cues.basis_nouns or "v" not in middle
+
+
+def _posseg(text: str) -> list[tuple[str, str]]:
+    import jieba.posseg
+
+    return [(t.word, t.flag) for t in jieba.posseg.lcut(text)]
 
 
 def _units(document: Document) -> Iterator[_Unit]:

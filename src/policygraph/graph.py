@@ -206,8 +206,9 @@ class GraphBuilder:
             if duty.actor is None:
                 add(d, pg("bearerUnspecified"), Literal("true", datatype=_BOOL))
             else:
-                found = self.lexicon.resolve(duty.actor) or self.lexicon.guess(duty.actor)
-                bearer = resolver.resolve(found) if found else _plain_actor(duty.actor)
+                named = own_place(duty.actor, jurisdiction)
+                found = self.lexicon.resolve(named) or self.lexicon.guess(named)
+                bearer = resolver.resolve(found) if found else _plain_actor(named)
                 actors[str(bearer.iri)] = bearer
                 add(d, pg("bearer"), bearer.iri)
                 add(d, pg("bearerText"), Literal(duty.actor, language="zh-Hans"))
@@ -279,6 +280,20 @@ def _adder(quads: list[Quad], graph: NamedNode) -> _Add:
         quads.append(Quad(s, p, o, graph))
 
     return add
+
+
+_OWN_PLACE = re.compile(r"^本(?:省|市|自治区|自治州|县|区|行政区域)")
+
+
+def own_place(name: str, jurisdiction: str | None) -> str:
+    """Convention 14: 本市 as a subject stands for the document's jurisdiction.
+
+    >>> own_place("本市各级人民政府", "上海市")
+    '上海市各级人民政府'
+    >>> own_place("本市各级人民政府", None)
+    '本市各级人民政府'
+    """
+    return _OWN_PLACE.sub(jurisdiction, name, count=1) if jurisdiction else name
 
 
 def _plain_actor(name: str) -> ActorNode:

@@ -1,4 +1,4 @@
-"""The actor lexicon (``data/lexicon.toml``): who can bear a duty, at what level, of what kind.
+"""The actor lexicon (``resources/lexicon.toml``): what is known of a bearer — level, kind, members.
 
 Names are composed from level prefixes and heads (县级 + 党委和政府) or listed
 in full (国务院扶贫开发领导小组). ``Lexicon.match`` finds the actor named at a
@@ -8,24 +8,24 @@ position of a text, longest name first, with an optional post suffix
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
-
-DATA_DIR = Path(os.environ.get("POLICYGRAPH_DATA", Path(__file__).resolve().parents[2] / "data"))
 
 # Heads of a noun phrase that names a body, for bodies the lexicon does not list.
 _FALLBACK_HEADS = (
     "主管部门", "有关部门", "部门", "机关", "单位", "机构", "委员会", "人民政府", "政府", "党委", "党组",
     "企业", "公民", "法人", "组织", "小组", "办公室", "局", "厅", "院", "署", "人员", "负责人", "书记",
+    "个人", "合作社", "户", "成员", "者", "人",
 )
 _FALLBACK_KIND = {
     "政府": "government", "人民政府": "government", "党委": "party_committee", "党组": "party_committee",
     "企业": "enterprise", "公民": "citizen", "负责人": "post", "书记": "post", "人员": "post",
-    "小组": "leading_group", "组织": "organisation", "院": "judicial",
+    "小组": "leading_group", "组织": "organisation", "院": "judicial", "个人": "citizen", "户": "citizen",
+    "合作社": "organisation", "成员": "post", "者": "organisation", "人": "citizen",
 }
 
 
@@ -51,7 +51,7 @@ class Actor:
 
 @dataclass
 class Lexicon:
-    """Actor names and their level, kind and members; see ``data/lexicon.toml``."""
+    """Actor names and their level, kind and members; see ``resources/lexicon.toml``."""
 
     actors: dict[str, Actor]
     level_labels: dict[str, tuple[str, str]]
@@ -62,10 +62,12 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Lexicon:
-        """Read a lexicon file (default: ``data/lexicon.toml``)."""
-        p = Path(path) if path else DATA_DIR / "lexicon.toml"
-        with p.open("rb") as f:
-            raw = tomllib.load(f)
+        """Read a lexicon file (default: the packaged ``resources/lexicon.toml``)."""
+        if path:
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            text = resources.files("policygraph").joinpath("resources/lexicon.toml").read_text("utf-8")
+        raw = tomllib.loads(text)
         actors: dict[str, Actor] = {}
         prefixes: dict[str, str] = {}
         for level, forms in raw["levels"].items():
@@ -145,7 +147,7 @@ class Lexicon:
         'department'
         """
         head = next((h for h in _FALLBACK_HEADS if phrase.endswith(h)), None)
-        if head is None or len(phrase) > 24:
+        if head is None or len(phrase) > 40:
             return None
         level = next((lvl for p, lvl in self.level_prefixes.items() if phrase.startswith(p)), None)
         if phrase.startswith(("国务院", "国家", "中央")):

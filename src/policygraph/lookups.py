@@ -126,7 +126,8 @@ SELECT DISTINCT ?art ?duty ?ordinal ?actor ?actor_name ?modality ?action ?kind ?
 WHERE {
   ?duty a pg:Duty ; prov:wasDerivedFrom/eli:is_part_of* ?art ; pg:ordinal ?ordinal ; pg:action ?action ;
         pg:text ?text ; pg:sourceStart ?start ; pg:sourceEnd ?end .
-  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission") (pg:Prohibition "prohibition") }
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
+                              (pg:Prohibition "prohibition") (pg:Right "right") }
   ?duty a ?class .
   OPTIONAL { ?duty pg:bearer ?actor . ?actor skos:prefLabel ?actor_name
              FILTER(langMatches(lang(?actor_name), "zh-Hans")) }
@@ -278,7 +279,8 @@ SELECT DISTINCT ?actor ?duty ?reason ?via ?via_name ?modality ?action ?kind ?art
   ?duty pg:action ?action ; pg:text ?text ; pg:inDocument ?doc ; prov:wasDerivedFrom/eli:is_part_of* ?art .
   ?art a pg:Article ; eli:number ?article ; pg:ordinal ?n .
   ?doc eli:title ?document .
-  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission") (pg:Prohibition "prohibition") }
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
+                              (pg:Prohibition "prohibition") (pg:Right "right") }
   ?duty a ?class .
   OPTIONAL { ?duty pg:responsibilityKind/skos:prefLabel ?kind FILTER(langMatches(lang(?kind), "zh-Hans")) }
 } ORDER BY ?document ?n ?duty
@@ -316,7 +318,7 @@ SELECT ?doc ?art ?number ?n ?chapter ?text ?bearer ?modality ?action ?ordinal WH
   OPTIONAL {
     ?duty a pg:Duty ; prov:wasDerivedFrom/eli:is_part_of* ?art ; pg:action ?action ; pg:ordinal ?ordinal .
     VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
-                                (pg:Prohibition "prohibition") }
+                                (pg:Prohibition "prohibition") (pg:Right "right") }
     ?duty a ?class .
     OPTIONAL { ?duty pg:bearerText ?bearer }
   }

@@ -51,7 +51,8 @@ INFERRED_GRAPH = NamedNode(ID + "graph/inferred")
 ONTOLOGY_GRAPH = NamedNode(ID + "graph/ontology")
 STATE_GRAPH = NamedNode(ID + "graph/state")  # bookkeeping: whether inferences are stale
 
-MODALITY_CLASS = {"obligation": "Obligation", "permission": "Permission", "prohibition": "Prohibition"}
+MODALITY_CLASS = {"obligation": "Obligation", "permission": "Permission", "prohibition": "Prohibition",
+                  "right": "Right"}
 KIND_CONCEPT = {
     "overall": "Overall", "primary": "Primary", "first_responsible": "FirstResponsible",
     "foremost": "Foremost", "supervisory": "Supervisory",

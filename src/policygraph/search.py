@@ -33,7 +33,8 @@ WHERE {
   ?doc eli:title ?document .
   ?duty prov:wasDerivedFrom/eli:is_part_of* ?art .
   ?art a pg:Article ; eli:number ?article ; pg:ordinal ?artno ; pg:text ?article_text .
-  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission") (pg:Prohibition "prohibition") }
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
+                              (pg:Prohibition "prohibition") (pg:Right "right") }
   ?duty a ?class .
   OPTIONAL { ?duty pg:bearer ?actor . ?actor skos:prefLabel ?actor_name
              FILTER(langMatches(lang(?actor_name), "zh-Hans")) }

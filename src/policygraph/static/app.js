@@ -2,7 +2,7 @@
 // and query in SPARQL. Plain JavaScript over the JSON API; every view has a stable #/ URL.
 "use strict";
 
-const MODALITY = { obligation: "应当", permission: "可以", prohibition: "不得" };
+const MODALITY = { obligation: "应当", permission: "可以", prohibition: "不得", right: "有权" };
 const LEVELS = [["central", "中央"], ["provincial", "省级"], ["municipal", "市级"], ["county", "县级"],
                 ["township", "乡级"], ["village", "村级"]];
 const EXAMPLES = ["谁负责扶贫资金管理监督？", "县级党委和政府有哪些职责？", "谁向中央签署脱贫责任书？", "誰負責扶貧資金管理監督？"];

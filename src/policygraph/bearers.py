@@ -1,0 +1,404 @@
+"""Who must act: duty bearers read by the shape of their names, not looked up in a list.
+
+Names of bearers in Chinese legislation are built from parts (``resources/bearers.toml``):
+a jurisdiction, a level, a system, a function and a head for public bodies
+(县级以上地方各级 + 人民政府 + 应急管理 + 部门), a modifier and a head from a closed class for
+organisations and persons (生产经营 + 单位, 从事数据处理活动的 + 组织), and a post after either
+(…的主要负责人). ``BearerGrammar`` parses a span as one or more coordinated bearers, and finds
+the subject of a clause: the longest bearer at the start of a clause followed by a cue or an
+adverbial, or the shortest one followed by a verb.
+
+>>> g = BearerGrammar.load()
+>>> g.parse("县级以上人民政府发展改革、财政、审计等部门")
+['县级以上人民政府发展改革部门', '县级以上人民政府财政部门', '县级以上人民政府审计部门']
+>>> g.parse("县级以上人民政府及其有关部门")
+['县级以上人民政府', '县级以上人民政府有关部门']
+>>> g.parse("建立生产经营单位") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
+# Words that open a prepositional or modal phrase: never inside a name without 的.
+_NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
+                          "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同"))
+_MAX_NAME = 40
+_APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
+_MAX_CONDITION = 8
+_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
+_RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
+_SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
+# One-character adverbials (对, 在, 应…) count only as whole words: 应急 is not 应.
+_SINGLE = 1
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One bearer: its name, the shared prefix (level and system) and head it was built from."""
+
+    name: str
+    prefix: str = ""
+    head: str = ""
+    rel: str = ""  # a 的-clause before the name (接到报告的)
+
+
+def _alternation(words: Collection[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@dataclass
+class BearerGrammar:
+    """The parts of bearer names and the rules that compose them."""
+
+    jurisdictions: tuple[str, ...]
+    places: tuple[str, ...]
+    levels: tuple[str, ...]
+    systems: tuple[str, ...]
+    functions: tuple[str, ...]
+    department_heads: tuple[str, ...]
+    party_heads: tuple[str, ...]
+    posts: tuple[str, ...]
+    regions: frozenset[str]
+    universal: frozenset[str]
+    adverbials: tuple[str, ...]
+    descriptive_verbs: tuple[str, ...]
+    legal_verbs: tuple[str, ...]
+    coordinators: tuple[str, ...]
+    policy_subjects: frozenset[str]
+    named: frozenset[str] = frozenset()
+    is_verb: Callable[[str], bool] = lambda text: False
+    is_noun: Callable[[str], bool] = lambda text: False
+    is_adverb: Callable[[str], bool] = lambda text: False
+    words: Callable[[str], list[str]] = list
+
+    @classmethod
+    def load(cls, *, named: Collection[str] = ()) -> BearerGrammar:
+        """The grammar in ``resources/bearers.toml``; ``named`` adds whole names (from the lexicon)."""
+        raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
+        return cls(
+            jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
+            systems=tuple(raw["systems"]),
+            functions=tuple(raw["functions"]), department_heads=tuple(raw["department_heads"]),
+            party_heads=tuple(raw["party_heads"]), posts=tuple(raw["posts"]), regions=frozenset(raw["regions"]),
+            universal=frozenset(raw["universal"]), adverbials=tuple(raw["adverbials"]),
+            descriptive_verbs=tuple(raw["descriptive_verbs"]), legal_verbs=tuple(raw["legal_verbs"]),
+            coordinators=tuple(raw["coordinators"]),
+            policy_subjects=frozenset(raw["policy_subjects"]), named=frozenset(named),
+            is_verb=_first_word_tagged(("v", "vd")),
+            is_noun=_first_word_tagged(("n", "vn", "an", "nt", "nz", "ns", "s")),
+            is_adverb=_first_word_tagged(("d", "ad")), words=_words(),
+        )
+
+    def __post_init__(self) -> None:
+        j, lv, s = _alternation(self.jurisdictions), _alternation(self.levels), _alternation(self.systems)
+        j = rf"{j}|[^{_CLAUSE_PUNCT}的、]{{1,6}}?(?:{_alternation(self.places)})"
+        heads = _alternation(self.department_heads)
+        lv = rf"(?:{lv})(?:[、和](?:{lv}))*"  # 县、乡镇; 中央和国家: coordinated levels share what follows
+        self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
+                                rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
+        self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
+        self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{_alternation(self.party_heads)})")
+        self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{_alternation(self.posts)})")
+        self._coord = re.compile(_alternation(self.coordinators))
+        enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
+                  *self.regions, *self.universal, *self.levels]
+        self._ender = re.compile(_alternation(enders))
+        self._unsplit = tuple(w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w)
+        self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > _SINGLE), key=len, reverse=True))
+        self._single = frozenset(a for a in self.adverbials if len(a) == _SINGLE)
+
+    # -- one name -------------------------------------------------------------------
+
+    def one(self, name: str) -> Parsed | None:
+        """``name`` read as a single bearer, or None."""
+        name = _clean(name)
+        if not name or len(name) > _MAX_NAME:
+            return None
+        if name in self.named or name in self.universal or name in self.regions \
+                or name.removeprefix("其他") in self.regions:
+            return Parsed(name)
+        if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
+            return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
+        if (m := self._body.fullmatch(name)) and self._rel_ok(m) \
+                and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
+            return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
+        if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
+                and (m.group("mod") or not self.is_verb(name)):  # 组织 alone is a verb
+            return Parsed(name, m.group("mod"), m.group("head"))
+        if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
+            return Parsed(name, "", m.group("post"))
+        return None
+
+    def _function_ok(self, func: str, prefix: str, head: str = "") -> bool:
+        bare = func.replace("其他", "").replace("其它", "")
+        if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
+            return False
+        if "和" in func and not _SHORT_AND.fullmatch(func):
+            return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
+        if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
+            return False
+        if prefix or not func or func.startswith(self.functions) or head in _ORGAN_HEADS:
+            return True  # 选举委员会, 审判委员会: an organ named for what it does
+        return not self.is_verb(func)
+
+    def has_function_word(self, text: str) -> bool:
+        """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
+        return any(w in _NOT_IN_NAME for w in self.words(text))
+
+    def _rel_ok(self, m: re.Match[str]) -> bool:
+        return not m.group("rel") or self._relative_ok(m.group("rel")[:-1])
+
+    def _relative_ok(self, relative: str) -> bool:
+        """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
+        if not relative:
+            return False
+        words = self.words(relative)
+        return words[0] not in _NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
+            and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得"))
+
+    def _modifier_ok(self, mod: str) -> bool:
+        if not mod:
+            return True
+        if "的" in mod:
+            relative, _, rest = mod.rpartition("的")
+            return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
+        if len(mod) > 12 or self.has_function_word(mod) or any(c in mod for c in "、和及或"):
+            return False
+        if mod.endswith(self.systems):
+            return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
+        opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关"))
+        return (opening or not self.acts(mod)) and not mod.startswith(tuple(self.policy_subjects))
+
+    # -- coordinated names ----------------------------------------------------------
+
+    def parse(self, span: str) -> list[str] | None:
+        """``span`` read as one or more coordinated bearers (conventions 2, 3, 13, 17), or None."""
+        span = span.strip()
+        if not span or len(span) > 3 * _MAX_NAME:
+            return None
+        name = _clean(span)
+        if name in self.named or name in self.universal or name in self.regions:
+            return [name]
+        if (gov := self._gov.fullmatch(name)) and not gov.group("rel"):
+            return [name]  # 县级党委和政府, 省、自治区、直辖市人民政府: one body
+        if (post := self._post.fullmatch(name)) and (gov := self._gov.fullmatch(post.group("body"))) \
+                and not gov.group("rel"):
+            return [name]  # 省级党委和政府主要负责人: a post of a joint body
+        parts = self._conjuncts(span)
+        if len(parts) >= 2 and (names := self._coordinated(parts)):
+            return names
+        whole = self.one(span)
+        return [whole.name] if whole else None
+
+    def _conjuncts(self, span: str) -> list[str]:
+        """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
+        or inside a name does not split it."""
+        pieces = _split_top(span, self._coord, self._unsplit)
+        groups: list[str] = []
+        current = pieces[0][1]
+        listed = len(pieces) > 2 or "、" in span or "等" in span
+        for sep, piece in pieces[1:]:
+            joint = self._gov.fullmatch(current + sep + piece)
+            shares_head = not listed and self._modifier_only(current) and not self.one(current)
+            if joint or shares_head:
+                current = current + sep + piece  # 各级党委和政府 (3a); 有关中央和国家机关 (3b)
+            elif current and current not in self.levels and (self.one(current) or self._modifier_only(current)):
+                groups.append(current)
+                current = piece
+            else:
+                current = current + sep + piece
+        groups.append(current)
+        return [g for g in groups if g]
+
+    def _modifier_only(self, text: str) -> bool:
+        """A function or modifier that takes the head of the last conjunct (发展改革、财政…部门)."""
+        if (gov := self._gov.match(text)) and not gov.group("rel"):
+            text = text[gov.end():]  # 县级以上各级人民政府 | 财政、公安…等部门
+        if not text or len(text) > 8 or "的" in text:
+            return False
+        return len(text) <= 4 or not any(self.is_verb(w) for w in self.words(text))  # 证券监管、保险监管等部门
+
+    def _coordinated(self, parts: list[str]) -> list[str] | None:
+        if (m := _APPOSITION.fullmatch(parts[-1])) and self.one(m.group("last")):
+            parts = [*parts[:-1], m.group("last")]  # 红十字会、慈善会和公募基金会等社会组织
+        if "的" in parts[-1] and "的" not in parts[0] and self.one(parts[0]) is None:
+            return None  # 生产、经营、储存、使用危险物品的单位: verbs coordinated inside one relative
+        last_part = self._resolve_its(parts[-1], parts[-2])
+        last = self.one(last_part)
+        if last is None:
+            return None
+        readings: list[Parsed] = []
+        distributed = False
+        for part in parts[:-1]:
+            if readings:
+                part = self._resolve_its(part, readings[-1].name)
+            reading = self.one(part)
+            if reading is None and last.head and "的" not in part:
+                reading, distributed = self.one(_clean(part) + last.head), True
+            if reading is None:
+                return None
+            readings.append(reading)
+        if last_part != parts[-1] and readings:
+            last = self.one(self._resolve_its(parts[-1], readings[-1].name)) or last
+        readings.append(last)
+        first = readings[0]
+        if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head:
+            # 境内的组织、个人 → 境内的组织, 境内的个人
+            readings = [first, *(Parsed(first.prefix + r.name, first.prefix, r.head)
+                                 if r.name in self.party_heads else r for r in readings[1:])]
+        if (rel := readings[0].rel) and all(not r.rel and "的" not in r.name for r in readings[1:]):
+            # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report
+            readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
+        prefix = readings[0].prefix
+        if prefix and (distributed or readings[0].head in self.department_heads):
+            # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
+            readings = [r if r.prefix or "的" in r.name or r.head not in self.department_heads
+                        else Parsed(prefix + r.name, prefix, r.head) for r in readings]
+        return [r.name for r in readings]
+
+    @staticmethod
+    def _resolve_its(part: str, previous: str) -> str:
+        """其 points back to the bearer before it: 县级以上人民政府及其有关部门."""
+        if part.startswith("其") and not part.startswith(("其他", "其它")):
+            return _clean(previous) + part[1:]
+        return part
+
+    # -- bearers in a clause --------------------------------------------------------
+
+    def ends(self, text: str, start: int, stop: int) -> Iterator[int]:
+        """Candidate ends of a bearer that starts at ``start``, longest first."""
+        found = {m.end() for m in self._ender.finditer(text, start, min(stop, start + 3 * _MAX_NAME))}
+        yield from sorted(found, reverse=True)
+
+    @staticmethod
+    def after_aside(text: str, pos: int) -> int:
+        """The position after an aside that follows a name: （以下统称农业技术推广部门）."""
+        if text.startswith(("（以下", "(以下"), pos) and (close := text.find("）", pos)) > 0:
+            return close + 1
+        return pos
+
+    def adverbial_at(self, text: str, pos: int) -> bool:
+        """Whether an adverbial or a preposition opens ``text`` at ``pos`` (对本单位…, 依法…)."""
+        pos = self.after_aside(text, pos)
+        if text.startswith(self._adverbial, pos):
+            return True
+        return pos < len(text) and text[pos] in self._single and not self.is_noun(text[pos:pos + 8])
+
+    def before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
+        """The longest bearer at ``start`` followed by the cue or by an adverbial (…对…应当)."""
+        for end in self.ends(text, start, cue):
+            if self._post_follows(text, end):
+                continue
+            between = text[end:cue]
+            if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or \
+                    (between.endswith("的") and len(between) <= _MAX_CONDITION):  # 军队有条件的应当…
+                names = self.parse(text[start:end])
+                if names:
+                    return names, end
+        return None
+
+    def before_verb(self, text: str, start: int, stop: int, *, longest: bool = False) -> tuple[list[str], int] | None:
+        """The shortest bearer at ``start`` followed by an action (县级以上人民政府 | 组织编制…), or the longest
+        (由村民选举委员会 | 主持…)."""
+        ends = list(self.ends(text, start, stop))
+        for end in ends if longest else reversed(ends):
+            rest = text[self.after_aside(text, end):stop]
+            if not rest or self._post_follows(text, end):
+                continue
+            if rest.startswith(self.descriptive_verbs) and not _RESPONSIBLE.match(rest):
+                continue  # 是/为/指…: a description; but 是第一责任人 assigns
+            if self.adverbial_at(text, end) or self.acts(rest):
+                names = self.parse(text[start:end])
+                if names:
+                    return names, end
+        return None
+
+    def described(self, text: str, start: int, stop: int) -> list[str] | None:
+        """The subject of a description (村民委员会是…组织): the topic of what follows, not a duty."""
+        for end in sorted(self.ends(text, start, stop)):
+            if text.startswith(self.descriptive_verbs, end) and (names := self.parse(text[start:end])):
+                return names
+        return None
+
+    def _post_follows(self, text: str, end: int) -> bool:
+        """A post follows the name (县级党委和政府 | 主要负责人): the bearer is the post."""
+        at = end + 1 if text.startswith("的", end) else end
+        return text.startswith(self.posts, at)
+
+    def acts(self, text: str) -> bool:
+        """Whether ``text`` opens with an action: a verb, an adverb or a legal verb (责令改正)."""
+        return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs)
+
+    def assigns(self, names: list[str]) -> bool:
+        """Whether a declarative with these subjects assigns a duty (国家鼓励… does not)."""
+        return not any(n in self.policy_subjects for n in names)
+
+
+_ETC = re.compile(r"等(?=[^等]{0,6}(?:部门|机关|单位|机构|组织)$)")
+
+
+def _clean(name: str) -> str:
+    name = name.strip(" 　")
+    if name.startswith("各") and not name.startswith("各级"):
+        name = name[1:]
+    return _ETC.sub("", name.removesuffix("等"))
+
+
+def _split_top(span: str, coord: re.Pattern[str], whole: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(coordinator before, piece) pairs, split outside brackets and names: 省（自治区、直辖市）, 中华人民共和国
+    stay whole."""
+    parts: list[tuple[str, str]] = []
+    depth, begin, i, sep = 0, 0, 0, ""
+    while i < len(span):
+        ch = span[i]
+        if word := next((w for w in whole if span.startswith(w, i)), None):
+            i += len(word)
+            continue
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (m := coord.match(span, i)):
+            parts.append((sep, span[begin:i]))
+            sep, begin, i = m.group(0), m.end(), m.end()
+            continue
+        i += 1
+    parts.append((sep, span[begin:]))
+    return parts
+
+
+def _words() -> Callable[[str], list[str]]:
+    import jieba
+
+    tokenizer = jieba.dt
+    return lambda text: tokenizer.lcut(text, HMM=False)
+
+
+def _first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a text opens with a word that jieba's dictionary tags with one of ``wanted``."""
+    import jieba
+    import jieba.posseg
+
+    tags = jieba.posseg.dt.word_tag_tab
+    tokenizer = jieba.dt
+
+    def opens_with(text: str) -> bool:
+        first = next(iter(tokenizer.cut(text[:8], HMM=False)), "")
+        return len(first) > 1 and tags.get(first) in wanted if wanted[0] != "v" else tags.get(first) in wanted
+
+    return opens_with
+
+
+@cache
+def default_grammar() -> BearerGrammar:
+    from .lexicon import default_lexicon
+
+    return BearerGrammar.load(named=list(default_lexicon().actors))
