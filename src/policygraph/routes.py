@@ -182,7 +182,13 @@ def register(app: FastAPI, settings: Settings) -> None:
             except (OSError, StoreError):
                 raise ApiError(503, "store_unwritable", "the update could not be written (the store's disk may "
                                "be full); nothing was written", headers={"Retry-After": "5"}) from None
-            materialize(service.store)
+            service.changed()
+            try:
+                materialize(service.store)
+            except (OSError, StoreError):  # the update is in; its inferences are marked stale, redone later
+                raise ApiError(503, "store_unwritable", "the update was written but its inferences could not be "
+                               "(the store's disk may be full); they are recomputed by the next write",
+                               headers={"Retry-After": "5"}) from None
             service.changed()
 
         await service.writer.run(apply)

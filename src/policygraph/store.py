@@ -12,7 +12,6 @@ document's graph replaced and its actors added, or nothing written), ``dump``.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
@@ -130,6 +129,7 @@ class LocalStore:
         self.location = path
         self.read_only = read_only
         self._lock_file: Any = None  # an open file: closed (and the lock released) with this object
+        self._failed = False  # a write failed: reopen before the next one
         try:
             if read_only:
                 _check_not_swapping(Path(path))
@@ -152,6 +152,7 @@ class LocalStore:
         """A read-only LocalStore around an already open pyoxigraph store (a query worker's)."""
         self = cls.__new__(cls)
         self.location, self.read_only, self._lock_file, self.store = location, True, None, store
+        self._failed = False
         return self
 
     def query(self, sparql: str, /, *, bindings: Mapping[str, Term] | None = None,
@@ -190,25 +191,31 @@ class LocalStore:
         self._write(lambda: self.store.update(f"DROP SILENT GRAPH {graph} ;\n" + insert_data([*quads, *extra])))
 
     def _write(self, write: Any) -> None:
-        """Run a write; after a storage error (a full disk), reopen the store so that later writes can
-        succeed once the cause is gone (RocksDB stays read-only after a failed write until reopened)."""
+        """Run a write. RocksDB stays read-only after a failed write (a full disk) until it is reopened, so
+        the next write after a failure reopens the store first: once space is free, writes succeed again."""
+        if self._failed:
+            self._reopen()
         try:
             write()
         except OSError as exc:
-            self._reopen()
+            self._failed = True
             raise StoreError(f"{self.location}: the store could not be written ({_reason(exc)}); nothing was "
                              "written") from None
 
     def _reopen(self) -> None:
-        with contextlib.suppress(AttributeError):
-            del self.store
+        """Swap in a read-only opener (readers never see the store missing), then the writer again; if that
+        fails (the disk is still full), reads go on and the next write tries again."""
+        self.store = open_read_only(self.location)  # the failed writer is released with its last reference
         for _ in range(20):
             try:
                 self.store = ox.Store(self.location)
+                self._failed = False
                 return
-            except OSError:
-                time.sleep(0.25)
-        self.store = ox.Store(self.location)
+            except OSError as exc:
+                if "lock" not in str(exc).lower():  # still held by a reader finishing: wait; else give up
+                    raise StoreError(f"{self.location}: the store cannot be reopened for writing "
+                                     f"({_reason(exc)})") from None
+                time.sleep(0.1)
 
     def writable(self) -> bool:
         """Whether the store's directory can take a write now (space and permission), by writing a probe."""
@@ -352,6 +359,8 @@ def _reason(exc: OSError) -> str:
 
 def _explain_open_error(path: str, exc: Exception) -> str:
     text = " ".join(str(exc).split())
+    if "No space left" in text:
+        return f"{path}: cannot open the store for writing: no space left on the device"
     if "Corruption" in text:
         return f"{path}: the store is damaged and cannot be opened ({text[:300]})"
     if "lock" in text.lower():
