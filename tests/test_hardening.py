@@ -301,3 +301,62 @@ def test_xml_results_refuse_control_characters_and_stay_well_formed(server: str)
 def test_internal_errors_name_no_host(server: str) -> None:
     r = httpx.get(server + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://10.0.0.1:6379/> {} }"})
     assert r.status_code == 400 and "10.0.0.1" not in r.text and "6379" not in r.text
+
+
+def test_a_large_insert_data_is_not_slowed_by_the_checks(server: str) -> None:
+    triples = " ".join(f'<urn:bulk:{i}> <urn:p> "第{i}条 责任" .' for i in range(12000))
+    update = f"INSERT DATA {{ GRAPH <urn:bulk> {{ {triples} }} }}"
+    assert len(update.encode()) > 400_000
+    started = time.monotonic()
+    r = httpx.post(server + "/sparql", content=update, timeout=60,
+                   headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 204, r.text
+    assert time.monotonic() - started < 5
+
+
+def test_lookups_and_stored_queries_are_under_the_timeout(store_dir: Path, tmp_path: Path) -> None:
+    """With a timeout shorter than any lookup takes, every lookup is stopped (503), quickly; before, they ran in
+    the server process with no bound at all."""
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    with policygraph_server(copy, query_timeout="0.05") as base:
+        for path in ["/api/queries/gaps", "/api/documents", "/api/actors/县级政府/duties",
+                     "/api/responsibilities?q=扶贫资金"]:
+            started = time.monotonic()
+            r = httpx.get(base + path, timeout=30)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "timeout", (path, r.text)
+            assert time.monotonic() - started < 1.5
+        assert httpx.get(base + "/healthz").json()["status"] == "ok"
+
+
+def test_a_client_leaving_mid_body_is_one_log_line(store_dir: Path, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    from .servers import VENV_BIN, free_port, wait_until_up
+
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    port, log = free_port(), tmp_path / "server.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([str(VENV_BIN / "policygraph"), "serve", "--store", str(copy), "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=err, env=os.environ.copy())
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", proc)
+        for _ in range(3):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 1000\r\n\r\nSELECT * WHERE {")
+            time.sleep(0.2)
+            s.close()
+        time.sleep(0.5)
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    lines = [line for line in log.read_text().splitlines() if not line.startswith("policygraph ")]
+    assert "Traceback" not in log.read_text()
+    assert lines == ["POST /sparql: the client left before sending its whole body"] * 3, lines

@@ -75,6 +75,12 @@ def check_update(text: str, limits: Limits) -> None:
     if "\r" in text.replace("\r\n", "\n"):
         # SPARQL ends a comment at a lone CR; rdflib does not. Where parsers disagree, refuse.
         raise Refused(400, "bad_update", "a carriage return without a line feed is not accepted in updates")
+    folded = text.casefold()
+    if not any(word in folded for word in ("service", "load", "where")):
+        # Without these keywords it is only DATA and graph operations: nothing to reach, no WHERE to
+        # check; rdflib (seconds per 100 KB) is skipped and the engine's own parser decides below.
+        _dry_run(text)
+        return
     tree = parse_tree(text, update=True)
     refuse_remote(tree, limits.endpoints)
     if reads_empty_default_graph(tree):
