@@ -118,6 +118,10 @@ def test_wps_file_with_word_data_is_read_and_another_is_named(made: dict[str, di
     works.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
     with pytest.raises(InputError, match=r"WPS \(\.wps\) file without Word text"):
         read_path(works)
+    old = tmp_path / "1998.wps"
+    old.write_bytes(b"\xff\xfe\x00\x00WPS4" + bytes(512))
+    with pytest.raises(InputError, match=r"older WPS format that no tool here reads; save it as \.docx or PDF"):
+        read_path(old)
 
 
 # -- bad input: one line, exit 2, nothing written ------------------------------------------------------------

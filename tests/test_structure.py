@@ -281,4 +281,14 @@ def test_flattened_measure_keeps_its_chapters_items_and_paragraphs(seed: Documen
     assert [(a.number, a.chapter) for a in flat.articles] == [(a.number, a.chapter) for a in seed.articles]
     assert [[i.label for i in a.items] for a in flat.articles] == [[i.label for i in a.items] for a in seed.articles]
     assert [len(a.paragraphs) for a in flat.articles] == [len(a.paragraphs) for a in seed.articles]
-    assert flat.title == seed.title and flat.effective == seed.effective
+    assert (flat.title, flat.issuers, flat.published, flat.effective, flat.basis) == (
+        seed.title, seed.issuers, seed.published, seed.effective, seed.basis)
+
+
+def test_flattened_jiangbei_rule_keeps_title_dates_and_issuers(jiangbei_path: Path) -> None:
+    rule = parse_file(jiangbei_path)
+    flat = _doc(re.sub(r"\n+", " ", jiangbei_path.read_text(encoding="utf-8")))
+    assert (flat.title, flat.issuers, flat.published, flat.effective) == (
+        "江北省脱贫攻坚责任制实施细则", ["中共江北省委办公厅", "江北省人民政府办公厅"], "2017-02-20", "2017-02-20")
+    assert [(a.key, [i.label for i in a.items]) for a in flat.articles] == [
+        (a.key, [i.label for i in a.items]) for a in rule.articles]

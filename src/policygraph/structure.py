@@ -514,12 +514,13 @@ def _find_issue(front: list[tuple[int, str]], title: str) -> tuple[str | None, l
         if m := _ISSUE_NOTE.search(line):
             published = published or iso_date(m.group("y"), m.group("m"), m.group("d"))
             issuers = issuers or _split_bodies(m.group("who"))
-        elif (m := _NEWS_ISSUE.search(line)) and (not title or m.group("title") == title):
-            who = re.sub(r"^.*?电(?:近日|日前)?", "", m.group("who"))
-            named = _split_bodies(re.sub(r"^(?:近日|日前)", "", who))
-            # A headline abbreviates (中办国办); the lead sentence names in full.
-            if len("".join(named)) > len("".join(issuers)):
-                issuers = named
+        elif news := [m for m in _NEWS_ISSUE.finditer(line) if not title or m.group("title") == title]:
+            for m in news:  # a run-on front (breaks lost) holds the headline and the lead sentence
+                who = re.sub(r"^.*?电(?:近日|日前)?", "", re.split(r"[ \t　|]+", m.group("who"))[-1])
+                named = _split_bodies(re.sub(r"^(?:近日|日前)", "", who))
+                # A headline abbreviates (中办国办); the lead sentence names in full.
+                if len("".join(named)) > len("".join(issuers)):
+                    issuers = named
             if (d := re.search(r"(\d{1,2})月(\d{1,2})日电", line)) and page_year:
                 published = published or iso_date(page_year, d.group(1), d.group(2))
         elif m := _ADOPTED.match(line):

@@ -8,7 +8,7 @@ raises an InputError naming the problem in one line.
 format     recognised by                                   read with
 =========  ==============================================  ==================================
 docx       zip holding ``word/document.xml``               python-docx (paragraphs and tables)
-pdf        ``%PDF-``                                        pdfminer.six (text layer, lines re-joined)
+pdf        ``%PDF-``                                        pdfplumber (text layer, lines re-joined)
 doc        OLE2 compound file with a ``WordDocument``       Debian's antiword (catdoc as fallback)
 wps        OLE2 file named .wps (WPS Office / MS Works)     as doc when it holds Word data, else an error
 ofd        zip holding ``OFD.xml`` (GB/T 33190)              its XML, directly (``ofd.py``)
@@ -52,6 +52,9 @@ def sniff(data: bytes, name: str) -> str | None:
         return "wps" if name.lower().endswith(".wps") else "doc"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data, name)
+    if name.lower().endswith((".wps", ".wpt")):
+        raise InputError(name, "a WPS document in an older WPS format that no tool here reads; "
+                         "save it as .docx or PDF in WPS Office and try again")
     return None
 
 
