@@ -264,6 +264,8 @@ def test_every_lawrefbook_file_flattened_to_one_line_parses_to_the_same_articles
          "第三条本办法自印发之日起施行。", "某省扶贫资金管理办法", [1, 2, 3]),
         # A reference to an article in the front matter opens nothing.
         ("关于执行本办法第一条的说明 依照本办法第一条规定，现说明如下。", "", []),
+        ("国务院关于修改某条例的决定\n一、将某条例第一条修改为：“为了规范管理，制定本条例。”\n"
+         "二、本决定自公布之日起施行。", "国务院关于修改某条例的决定", []),
     ],
 )
 def test_a_text_without_line_breaks(text: str, title: str, articles: list[int]) -> None:

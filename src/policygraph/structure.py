@@ -53,7 +53,7 @@ _SENTENCE_GAP = re.compile(r"(?<=[。！？])[ \t　]+(?=\S)")
 _DATE_AFTER_SPACE = re.compile(r"[ \t　]+(?=\d{4}年|[〇零一二三四五六七八九]{4}年)")
 # 某省扶贫资金管理办法第一条为了…: the first 第一章/第一条 right after a title.
 _FIRST_AFTER_TITLE = re.compile(r"(?<=[法例则定见知案释要程])第[一1][ \t　]?[章条](?!之)")
-_REFERENCE = re.compile(r"^(?:依照|依据|根据|按照|违反)|[“”\"]"
+_REFERENCE = re.compile(r"^(?:依照|依据|根据|按照|违反|将|把|对|在)|[“”\"]"
                         r"|本(?:法|条例|办法|规定|细则|决定|规则|解释|意见|章程|方案)$")
 _TITLE_END = re.compile(r"(?:法|条例|办法|细则|规定|决定|意见|规则|通知|解释|准则|纲要|方案|章程|标准)$")
 
@@ -430,8 +430,9 @@ def _first_after_title(line: str) -> int | None:
     (本办法第一条)."""
     if (m := _FIRST_AFTER_TITLE.search(line)) is None:
         return None
-    title = re.split(r"[\s。；：，、》]", line[: m.start()])[-1]
-    return m.start() if len(title) >= 4 and not _REFERENCE.search(title) else None
+    title = line[: m.start()].strip(" \t　")  # the whole start of the line, a title and nothing else
+    plain = not re.search(r"[\s。；：，、《》“”]", title)
+    return m.start() if 4 <= len(title) <= 60 and plain and not _REFERENCE.search(title) else None
 
 
 def _lead(line: str) -> int:
