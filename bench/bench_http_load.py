@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import shutil
 import statistics
 import subprocess
 import sys
@@ -159,6 +160,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
     record("http_load", {"seconds_per_level": args.seconds, "levels": levels, "rss_start_mb": memory_start,
                          "rss_end_mb": memory_end, "errors": sum(lv["errors"] for lv in levels),
                          "actors": len(names), "articles": len(numbers),
