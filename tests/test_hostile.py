@@ -121,6 +121,31 @@ def test_injection_through_every_parameter(server: str, before: list[str], path:
         ("SERVICE to an outside host", {"method": "GET", "url": "/sparql",
                                         "params": {"query": "SELECT * { SERVICE <http://203.0.113.9/sparql> "
                                                             "{ ?s ?p ?o } }"}}),
+        ("SERVICE behind a CR-ended comment", {"method": "GET", "url": "/sparql", "params": {
+            "query": "SELECT * WHERE { ?a ?b 1 # x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}),
+        ("SERVICE glued to a number", {"method": "POST", "url": "/sparql", "data": {
+            "query": "SELECT * WHERE { ?a ?b 1SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}}),
+        ("SERVICE to a variable", {"method": "GET", "url": "/sparql", "params": {
+            "query": "SELECT * WHERE { BIND(<http://10.0.0.1/> AS ?e) SERVICE ?e { ?s ?p ?o } }"}}),
+        ("quadratic-regex body", {"method": "POST", "url": "/sparql", "headers": {"Content-Type": SPARQL},
+                                  "content": 'ASK {} # \n"' + '\\"' * 200_000}),
+        ("update smuggled after a CR", {"method": "GET", "url": "/sparql",
+                                        "params": {"query": "ASK {} # \rDROP ALL"}}),
+        ("LOAD with the token", {"method": "POST", "url": "/sparql", "data": {"update": "LOAD <http://127.0.0.1:9/>"},
+                                 "headers": {"Authorization": "Bearer right-token"}}),
+        ("LOAD behind a CR with the token", {"method": "POST", "url": "/sparql", "headers": {
+            "Authorization": "Bearer right-token"}, "data": {"update": "CLEAR SILENT GRAPH <urn:none> # x\r; "
+                                                                      "LOAD <http://127.0.0.1:9/>"}}),
+        ("deeply nested update", {"method": "POST", "url": "/sparql", "headers": {
+            "Authorization": "Bearer right-token", "Content-Type": "application/sparql-update"},
+            "content": "INSERT { GRAPH <urn:n> { <urn:a> <urn:b> 1 } } WHERE " + "{" * 20000 + "}" * 20000}),
+        ("DELETE WHERE over the empty default graph", {"method": "POST", "url": "/sparql", "data": {
+            "update": "DELETE WHERE { ?s ?p ?o }"}, "headers": {"Authorization": "Bearer right-token"}}),
+        ("using-graph-uri pasted into the update", {"method": "POST", "url": "/sparql", "data": {
+            "update": "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "using-graph-uri": "urn:x> WHERE {} ; DROP ALL ; #"}, "headers": {"Authorization": "Bearer right-token"}}),
+        ("the raw token without its scheme", {"method": "POST", "url": "/sparql", "data": {"update": "DROP ALL"},
+                                              "headers": {"Authorization": "right-token"}}),
         ("update without a token", {"method": "POST", "url": "/sparql", "data": {"update": "DROP ALL"}}),
         ("update with a wrong token", {"method": "POST", "url": "/sparql", "data": {"update": "DROP ALL"},
                                        "headers": {"Authorization": "Bearer wrong-token"}}),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from policygraph.pool import Job, QueryFailed, QueryPool, QueryTimeout
+from policygraph.pool import Call, Job, Limits, QueryFailed, QueryPool, QueryTimeout
 from policygraph.store import LocalStore, open_read_only, open_store
 
 JSON = "application/sparql-results+json"
@@ -136,6 +136,38 @@ def test_a_bad_or_endless_query_fails_and_the_pool_still_answers(
     try:
         with pytest.raises(error, match=message):
             pool.run(Job(query, JSON))
+        answer = pool.run(Job("ASK { GRAPH ?g { ?s ?p ?o } }", JSON))
+        assert json.loads(answer.body)["boolean"] is True
+    finally:
+        pool.close()
+
+
+def test_lookups_are_stopped_at_the_timeout_like_queries(quiet_store: LocalStore) -> None:
+    """A lookup is a job like a query: past the timeout its worker is stopped (the first call of a fresh worker
+    imports the lookups, which alone takes longer than this timeout)."""
+    pool = QueryPool(quiet_store.location, size=1, timeout=0.05, checkpoint=quiet_store.checkpoint)
+    try:
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            pool.run(Call("policygraph.routes:payload_documents"))
+        assert time.monotonic() - started < 1
+    finally:
+        pool.close()
+    pool = QueryPool(quiet_store.location, size=1, timeout=20, checkpoint=quiet_store.checkpoint)
+    try:
+        assert json.loads(pool.run(Call("policygraph.routes:payload_documents"))) == {"documents": []}
+    finally:
+        pool.close()
+
+
+def test_a_worker_over_its_memory_limit_answers_503_and_is_replaced(quiet_store: LocalStore) -> None:
+    pool = QueryPool(quiet_store.location, size=1, timeout=20, checkpoint=quiet_store.checkpoint,
+                     limits=Limits(memory_mb=256))
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(30))
+    try:
+        with pytest.raises(QueryFailed) as failed:
+            pool.run(Job(f'SELECT ?v30 WHERE {{ BIND("0123456789abcdef" AS ?v0) {binds} }}', JSON))
+        assert failed.value.status == 503
         answer = pool.run(Job("ASK { GRAPH ?g { ?s ?p ?o } }", JSON))
         assert json.loads(answer.body)["boolean"] is True
     finally:
