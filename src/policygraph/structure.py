@@ -294,7 +294,8 @@ class _Walker:
             if what == "条" and (n == nxt["条"] - (1 if m.group("sub") else 0) or (
                     _after_break(line, m.start(), kind) and (nxt["条"] == 1 or nxt["条"] < n <= nxt["条"] + 2))):
                 return m.start()
-            if what in ("编", "章", "节") and n == nxt[what] and _HEADING_AHEAD.match(line, m.end()):
+            if what in ("编", "章", "节") and _HEADING_AHEAD.match(line, m.end()) and (n == nxt[what] or (
+                    _after_break(line, m.start(), kind) and nxt[what] < n <= nxt[what] + 2)):
                 return m.start()
         if nxt["item"] and (gap := _SENTENCE_GAP.search(line, 1)):
             return gap.end()
