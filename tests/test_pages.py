@@ -33,11 +33,17 @@ def _mhtml(page: str) -> bytes:
     return archive.as_bytes()
 
 
-@pytest.mark.parametrize("kind", ["saved.html", "news.htm", "saved.mhtml"])
+def _gbk(page: str) -> bytes:
+    """The portal page as many government sites serve it: GB2312/GBK, declared in a <meta>."""
+    return page.replace("charset=utf-8", "charset=gb2312").encode("gb18030")
+
+
+@pytest.mark.parametrize("kind", ["saved.html", "news.htm", "saved.mhtml", "news-gbk.htm"])
 def test_a_whole_page_gives_the_measure_s_29_articles(seed: Document, tmp_path: Path, kind: str) -> None:
     page = news_page(measure_lines()) if kind.startswith("news") else saved_page(measure_lines())
     path = tmp_path / kind
-    path.write_bytes(_mhtml(page) if kind.endswith(".mhtml") else page.encode("utf-8"))
+    encoded = _gbk(page) if "gbk" in kind else page.encode("utf-8")
+    path.write_bytes(_mhtml(page) if kind.endswith(".mhtml") else encoded)
     doc = parse_file(path)
     assert doc.norm.format == "html"
     assert [a.number for a in doc.articles] == list(range(1, 30))

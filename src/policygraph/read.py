@@ -30,6 +30,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf", "7-Zip archive"),
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.I)
 _BLOCK_TAGS = (
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -100,7 +101,7 @@ def read_bytes(data: bytes, *, name: str, charset: str | None = None, html: bool
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             raise InputError(name, f"binary file ({kind}), not a regulation")
-    text, encoding = _decode(data, name, charset)
+    text, encoding = _decode(data, name, charset or _meta_charset(data))
     if _looks_binary(text):
         raise InputError(name, "binary data (control characters), not a text regulation")
     fmt = "html" if html else _sniff_format(name, data, text)
@@ -153,6 +154,19 @@ def _decode(data: bytes, name: str, charset: str | None = None) -> tuple[str, st
     if best is None:
         raise InputError(name, "unknown text encoding (not UTF-8, GB18030/GBK or Big5)")
     return str(best), best.encoding
+
+
+def _meta_charset(data: bytes) -> str | None:
+    """The charset a page declares in its <meta> (GBK pages say so), when the bytes look like HTML.
+
+    >>> _meta_charset(b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    'gb18030'
+    """
+    head = data[:4096]
+    if b"<" not in head or not (m := _META_CHARSET.search(head)):
+        return None
+    declared = m.group(1).decode("ascii").lower()
+    return "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
 
 
 def _looks_binary(text: str) -> bool:

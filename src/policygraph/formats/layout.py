@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _SENTENCE_END = ("。", "：", "；", "！", "？", ":", ";")
+_UNIFY = {c: ord(u) for c in [*range(0x2E80, 0x2FE0), *range(0xF900, 0xFB00)]
+          if len(u := unicodedata.normalize("NFKC", chr(c))) == 1 and u != chr(c)}
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$|^\s*第\s*\d+\s*页")
 
 
@@ -34,6 +37,16 @@ class _Page:
     pitch: float  # the usual distance from one line's top to the next inside a paragraph
 
 
+def unify(text: str) -> str:
+    """Kangxi radicals and compatibility ideographs, which some PDF and OFD writers map CJK glyphs to
+    (⽂件 for 文件, ⼈民 for 人民), as the unified ideographs a reader sees; one character for one.
+
+    >>> unify("⼈民政府⽂件")
+    '人民政府文件'
+    """
+    return text.translate(_UNIFY)
+
+
 def paragraphs(pages: list[list[Line]]) -> list[str]:
     """Join the visual lines of each paragraph; a paragraph may run on from one page to the next.
 
@@ -50,10 +63,11 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
     for page in pages:
         geometry = _geometry(page)
         for line in page:
+            text = unify(line.text.strip())
             if previous is not None and _continues(previous, line, geometry, indented, spaced):
-                out[-1] += line.text.strip()
+                out[-1] += text
             else:
-                out.append(line.text.strip())
+                out.append(text)
             previous = (line, geometry)
     return out
 
