@@ -157,3 +157,44 @@ def news_page(lines: list[str]) -> str:
 <div id="content"><h1>{html.escape(headline)}</h1>{_paragraphs(body)}</div>
 <div id="right">{items}</div>
 </body></html>"""
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_LISTS = {  # numId: (abstractNumId, [(level text, format)]) — articles with their items, and chapters
+    "901": ("801", [("第%1条", "chineseCounting"), ("（%2）", "chineseCounting")]),
+    "902": ("802", [("第%1章", "chineseCounting")]),
+}
+_LABEL = re.compile(r"^(第[一二三四五六七八九十百零]+[条章])\s*|^（[一二三四五六七八九十]+）")
+
+
+def write_numbered_docx(lines: list[str], path: Path) -> Path:
+    """A .docx whose 第X章, 第X条 and （一） are Word's automatic numbering, not text: each such paragraph
+    keeps its text without the label and is put in a list whose level text is 第%1条 (chineseCounting)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
+    for abstract_id, levels in _LISTS.values():
+        lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                       f'<w:lvlText w:val="{text}"/><w:suff w:val="space"/></w:lvl>'
+                       for i, (text, fmt) in enumerate(levels))
+        element = parse_xml(f'<w:abstractNum {_W} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
+        if first_num is not None:
+            first_num.addprevious(element)
+        else:
+            numbering.append(element)
+    for num_id, (abstract_id, _) in _LISTS.items():
+        numbering.append(parse_xml(f'<w:num {_W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                                   "</w:num>"))
+    for line in lines:
+        m = _LABEL.match(line)
+        paragraph = document.add_paragraph(line[m.end():] if m else line)
+        if m:
+            num_id, ilvl = ("902", 0) if line.startswith("第") and m.group(1).endswith("章") else (
+                ("901", 0) if line.startswith("第") else ("901", 1))
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {_W}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    document.save(str(path))
+    return path

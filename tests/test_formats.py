@@ -21,7 +21,16 @@ from policygraph.store import open_store
 from policygraph.structure import Document
 
 from .conftest import LAWREFBOOK, SEED
-from .documents import LAWS, convert, law_lines, measure_lines, write_docx, write_ofd, write_text
+from .documents import (
+    LAWS,
+    convert,
+    law_lines,
+    measure_lines,
+    write_docx,
+    write_numbered_docx,
+    write_ofd,
+    write_text,
+)
 
 FORMATS = ["docx", "doc", "pdf", "ofd"]
 NAMES = ["measure", "flag", "sanctions", "tcm"]
@@ -217,3 +226,19 @@ def test_bad_documents_give_one_line_exit_2_and_write_nothing(made: dict[str, di
         assert not written.has_documents()  # type: ignore[attr-defined]
     finally:
         written.close()
+
+
+@pytest.mark.parametrize("name", ["flag", "tcm"])
+def test_word_automatic_numbering_is_read_as_shown(made: dict[str, dict[str, Path]], tmp_path: Path,
+                                                   name: str) -> None:
+    """第X章, 第X条 and （一） as Word list numbers (level text 第%1条, chineseCounting), not text: the .docx
+    and LibreOffice's PDF of it parse as the text does."""
+    lines = law_lines(LAWS[NAMES.index(name) - 1])
+    numbered = write_numbered_docx(lines, tmp_path / f"{name}-numbered.docx")
+    import docx
+
+    assert "第一条" not in "".join(p.text for p in docx.Document(str(numbered)).paragraphs)  # numbers, not text
+    text = parse_file(made[name]["text"])
+    assert _shape(parse_file(numbered)) == _shape(text)
+    (pdf,) = convert([numbered], "pdf", tmp_path)
+    assert _shape(parse_file(pdf)) == _shape(text)

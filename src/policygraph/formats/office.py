@@ -16,7 +16,8 @@ _TIMEOUT = 60  # seconds for antiword/catdoc on one file
 
 
 def read_docx(data: bytes, name: str) -> Extracted:
-    """The paragraphs of a .docx (table cells too, in reading order), one per line; the core title."""
+    """The paragraphs of a .docx (table cells too, in reading order), one per line, with the numbers Word's
+    automatic numbering shows (``numbering.py``); the core title."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -35,10 +36,13 @@ def _body_lines(document: object) -> list[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from .numbering import Numbering
+
+    numbering = Numbering.of(document)
     lines: list[str] = []
     for block in document.iter_inner_content():  # type: ignore[attr-defined]
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(numbering.label(block) + block.text if block.text.strip() else "")
         elif isinstance(block, Table):
             for row in block.rows:
                 cells = [c.text.strip() for c in row.cells]
