@@ -19,11 +19,12 @@ True
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
@@ -111,7 +112,12 @@ class BearerGrammar:
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
                   *self.regions, *self.universal, *self.levels]
         self._ender = re.compile(_alternation(enders))
-        self._unsplit = tuple(w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w)
+        unsplit = [w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w]
+        self._unsplit = re.compile(_alternation(unsplit)) if unsplit else None
+        # The same names recur across a corpus: parse each span once per process.
+        self.one = lru_cache(maxsize=1 << 17)(self.one)  # type: ignore[method-assign]
+        self.parse = lru_cache(maxsize=1 << 17)(self.parse)  # type: ignore[method-assign]
+        self._ends = lru_cache(maxsize=1 << 16)(self._ends)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > _SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == _SINGLE)
 
@@ -273,10 +279,12 @@ class BearerGrammar:
 
     # -- bearers in a clause --------------------------------------------------------
 
-    def ends(self, text: str, start: int, stop: int) -> Iterator[int]:
+    def ends(self, text: str, start: int, stop: int) -> list[int]:
         """Candidate ends of a bearer that starts at ``start``, longest first."""
-        found = {m.end() for m in self._ender.finditer(text, start, min(stop, start + 3 * _MAX_NAME))}
-        yield from sorted(found, reverse=True)
+        return self._ends(text[start:min(stop, start + 3 * _MAX_NAME)], start)
+
+    def _ends(self, span: str, offset: int) -> list[int]:
+        return sorted({m.end() + offset for m in self._ender.finditer(span)}, reverse=True)
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
@@ -352,15 +360,15 @@ def _clean(name: str) -> str:
     return _ETC.sub("", name.removesuffix("等"))
 
 
-def _split_top(span: str, coord: re.Pattern[str], whole: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def _split_top(span: str, coord: re.Pattern[str], whole: re.Pattern[str] | None = None) -> list[tuple[str, str]]:
     """(coordinator before, piece) pairs, split outside brackets and names: 省（自治区、直辖市）, 中华人民共和国
     stay whole."""
     parts: list[tuple[str, str]] = []
     depth, begin, i, sep = 0, 0, 0, ""
     while i < len(span):
         ch = span[i]
-        if word := next((w for w in whole if span.startswith(w, i)), None):
-            i += len(word)
+        if whole is not None and (m := whole.match(span, i)):
+            i = m.end()
             continue
         if ch in "（(":
             depth += 1
@@ -375,24 +383,55 @@ def _split_top(span: str, coord: re.Pattern[str], whole: tuple[str, ...] = ()) -
     return parts
 
 
-def _words() -> Callable[[str], list[str]]:
-    import jieba
-
-    tokenizer = jieba.dt
-    return lambda text: tokenizer.lcut(text, HMM=False)
+_LONGEST_WORD = 6
 
 
-def _first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
-    """Whether a text opens with a word that jieba's dictionary tags with one of ``wanted``."""
+@cache
+def _dictionary() -> dict[str, str]:
+    """jieba's dictionary of words and their part-of-speech tags."""
     import jieba
     import jieba.posseg
 
-    tags = jieba.posseg.dt.word_tag_tab
-    tokenizer = jieba.dt
+    jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _segment(text: str) -> list[str]:
+    """Words by forward maximum matching on jieba's dictionary: cheap, and enough to tell what a
+    name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制)."""
+    tags = _dictionary()
+    words, i = [], 0
+    while i < len(text):
+        for size in range(min(_LONGEST_WORD, len(text) - i), 0, -1):
+            if size == 1 or text[i:i + size] in tags:
+                words.append(text[i:i + size])
+                i += size
+                break
+    return words
+
+
+@lru_cache(maxsize=1 << 16)
+def tagged(text: str) -> list[tuple[str, str]]:
+    """Words of ``text`` with jieba's dictionary tags ("x" for a character it does not list)."""
+    tags = _dictionary()
+    return [(w, tags.get(w, "x")) for w in _segment(text)]
+
+
+def _words() -> Callable[[str], list[str]]:
+    return lru_cache(maxsize=1 << 17)(_segment)
+
+
+def _first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a text opens with a word that jieba's dictionary tags with one of ``wanted``
+    (a word of one character counts for verbs only: 对 is no noun, 建 may be a verb)."""
+    tags = _dictionary()
 
     def opens_with(text: str) -> bool:
-        first = next(iter(tokenizer.cut(text[:8], HMM=False)), "")
-        return len(first) > 1 and tags.get(first) in wanted if wanted[0] != "v" else tags.get(first) in wanted
+        for size in range(min(_LONGEST_WORD, len(text)), 0, -1):
+            if (tag := tags.get(text[:size])) is not None or size == 1:
+                return tag in wanted and (size > 1 or wanted[0] == "v")
+        return False
 
     return opens_with
 

@@ -1,8 +1,8 @@
 """Find who must do what: a spaCy pipeline and a clause reader over a parsed regulation.
 
 The pipeline is Chinese spaCy with the jieba segmenter and one registered component,
-``policygraph_cues``: a token Matcher for modal cues (应当, 可以, 不得, 有权…), so that 负责人,
-主要 and 要求 are never mistaken for 负责, 要 and 要. Bearers are read by the grammar of
+``policygraph_cues``, which marks modal cues (应当, 可以, 不得, 有权…) as whole jieba words, so that
+负责人, 主要 and 要求 are never mistaken for 负责, 要 and 要. Bearers are read by the grammar of
 ``bearers.py`` (the shape of their names), not from a list.
 
 ``Extractor`` works in named steps, each a method: units (a paragraph's own line or an item) →
@@ -23,11 +23,9 @@ from importlib import resources
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from .bearers import BearerGrammar, default_grammar
+from .bearers import BearerGrammar, default_grammar, tagged
 from .lexicon import Actor, Lexicon, default_lexicon
 from .structure import Article, Document
 
@@ -119,16 +117,26 @@ def _make_cues(nlp: Language, name: str, modal: dict[str, str]) -> CueMatcher:
 
 
 class CueMatcher:
-    """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality (longest match wins)."""
+    """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality; a cue of two words
+    (不 应当) wins over the one word inside it. Cues are whole jieba words, so 负责人 is never 负责."""
 
     def __init__(self, nlp: Language, modal: dict[str, str]) -> None:
-        self.matcher = Matcher(nlp.vocab)
-        for words, modality in modal.items():
-            self.matcher.add(modality, [[{"ORTH": w} for w in words.split()]])
+        self.single = {w: m for w, m in modal.items() if " " not in w}
+        self.double = {tuple(w.split()): m for w, m in modal.items() if " " in w}
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label=mid) for mid, s, e in self.matcher(doc)]
-        doc.spans["cues"] = sorted(filter_spans(spans), key=lambda s: s.start)
+        strings = doc.vocab.strings
+        words = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
+        spans, i = [], 0
+        while i < len(words):
+            if (pair := self.double.get((words[i], words[i + 1]) if i + 1 < len(words) else ("", ""))):
+                spans.append(Span(doc, i, i + 2, label=pair))
+                i += 2
+                continue
+            if (modality := self.single.get(words[i])) is not None:
+                spans.append(Span(doc, i, i + 1, label=modality))
+            i += 1
+        doc.spans["cues"] = spans
         return doc
 
 
@@ -197,6 +205,8 @@ class Extractor:
         self.nlp = nlp or (default_nlp() if cues is None else build_nlp(self.cues))
         self.lexicon = lexicon or default_lexicon()
         self.grammar = grammar or default_grammar()
+        self._actors: dict[str, Actor | None] = {}
+        self._leading = re.compile("|".join(map(re.escape, sorted(self.cues.leading, key=len, reverse=True))))
 
     def extract(self, document: Document) -> list[Duty]:
         return list(self.iter_duties([document]))
@@ -402,15 +412,15 @@ class Extractor:
     def _actor(self, name: str | None) -> Actor | None:
         if name is None:
             return None
-        return self.lexicon.resolve(name) or self.lexicon.guess(name)
+        if name not in self._actors:
+            self._actors[name] = self.lexicon.resolve(name) or self.lexicon.guess(name)
+        return self._actors[name]
 
     # -- pieces ---------------------------------------------------------------------
 
     def _skip_leading(self, text: str, pos: int) -> int:
-        for word in self.cues.leading:
-            if text.startswith(word, pos):
-                return pos + len(word)
-        return pos
+        m = self._leading.match(text, pos)
+        return m.end() if m else pos
 
     def _leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
@@ -423,19 +433,13 @@ class Extractor:
             return False
         if clause.endswith(self.cues.basis_nouns):
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
-        tokens = _posseg(tail)
+        tokens = tagged(tail)
         if not tokens or not tokens[-1][1].startswith(_NOUNISH):
             return False
         # The object runs to the end: a 的-phrase, a noun like 情况 that takes a clause
         # (根据财力增长情况), or a run of nouns with no verb inside (按照工作职责).
         middle = [flag for _, flag in tokens[1:-1]]
         return "的" in clause or tokens[-1][0] in self.cues.basis_nouns or "v" not in middle
-
-
-def _posseg(text: str) -> list[tuple[str, str]]:
-    import jieba.posseg
-
-    return [(t.word, t.flag) for t in jieba.posseg.lcut(text)]
 
 
 def _units(document: Document) -> Iterator[_Unit]:
@@ -450,8 +454,22 @@ def _units(document: Document) -> Iterator[_Unit]:
                 yield _Unit(art, para.number, item.number, body, item.text)
 
 
+@cache
+def _separators(ends: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(ends)}]")
+
+
 def _split(text: str, ends: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
     """Spans between separators, ignoring separators inside 《》, （）, “” and 〈〉."""
+    if not any(ch in text[start:stop] for ch in _OPEN):  # the common case: no brackets to step over
+        begin = start
+        for m in _separators(ends).finditer(text, start, stop):
+            if m.start() > begin:
+                yield begin, m.start()
+            begin = m.end()
+        if stop > begin and text[begin:stop].strip():
+            yield begin, stop
+        return
     depth = 0
     begin = start
     for i in range(start, stop):
