@@ -26,7 +26,8 @@ from pathlib import Path
 from common import ROOT, corpus_files, record
 
 _CLAUSE = re.compile(r"[^，；。：,;:！？]+")
-_CUES = ("应当", "应", "必须", "须", "负责", "负有", "可以", "可", "不得", "严禁", "禁止", "不准", "不许", "有权", "享有")
+_CUES = ("应当", "应", "必须", "须", "负责", "负有", "可以", "可", "不得", "严禁", "禁止", "不准", "不许", "有权",
+         "享有")
 _NOT_A_SUBJECT = re.compile(r"[对向在从由按依根经于为“《（]|的$")
 
 

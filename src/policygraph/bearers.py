@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -144,6 +144,8 @@ class BearerGrammar:
         return None
 
     def _function_ok(self, func: str, prefix: str, head: str = "") -> bool:
+        if func in self.functions:
+            return True  # 人力资源和社会保障: a function named with 和
         bare = func.replace("其他", "").replace("其它", "")
         if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
             return False
@@ -228,6 +230,8 @@ class BearerGrammar:
         """A function or modifier that takes the head of the last conjunct (发展改革、财政…部门)."""
         if (gov := self._gov.match(text)) and not gov.group("rel"):
             text = text[gov.end():]  # 县级以上各级人民政府 | 财政、公安…等部门
+        if text in self.functions:
+            return True
         if not text or len(text) > 8 or "的" in text:
             return False
         return len(text) <= 4 or not any(self.is_verb(w) for w in self.words(text))  # 证券监管、保险监管等部门
