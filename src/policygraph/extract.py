@@ -276,7 +276,7 @@ class Extractor:
                 continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
             if not self._bear(state, reading):
                 continue
-            action_start = self._skip_leading(text, reading.action_start)
+            action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
             action = text[action_start:c_end].strip(" 　")
             if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"):
                 continue
@@ -436,10 +436,8 @@ class Extractor:
         tokens = tagged(tail)
         if not tokens or not tokens[-1][1].startswith(_NOUNISH):
             return False
-        # The object runs to the end: a 的-phrase, a noun like 情况 that takes a clause
-        # (根据财力增长情况), or a run of nouns with no verb inside (按照工作职责).
-        middle = [flag for _, flag in tokens[1:-1]]
-        return "的" in clause or tokens[-1][0] in self.cues.basis_nouns or "v" not in middle
+        # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own.
+        return True
 
 
 def _units(document: Document) -> Iterator[_Unit]:
