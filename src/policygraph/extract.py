@@ -433,11 +433,9 @@ class Extractor:
             return False
         if clause.endswith(self.cues.basis_nouns):
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
-        tokens = tagged(tail)
-        if not tokens or not tokens[-1][1].startswith(_NOUNISH):
-            return False
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own.
-        return True
+        tokens = tagged(tail)
+        return bool(tokens) and tokens[-1][1].startswith(_NOUNISH)
 
 
 def _units(document: Document) -> Iterator[_Unit]:
