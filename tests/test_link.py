@@ -84,13 +84,18 @@ def jiangbei_text(jiangbei_path: Path) -> str:
 
 
 def test_alignment_agrees_with_a_careful_reader(central: list[LinkArticle], jiangbei_text: str) -> None:
-    alignments = align(_rule(jiangbei_text), central)
+    alignments = align(_rule(jiangbei_text), central, measure_title=MEASURE)
     agreed = _agreement(alignments)
     print(f"\njiangbei alignment: {agreed}/20 top-1 agreement")
-    assert agreed >= 18
+    # Was 18/20 when the weights were set on this pair. Issue 13 removed the rule made for it ("bearers the
+    # measure has no counterpart for → halve", which wrongly called 14 articles new on real rules) and
+    # calibrated the new-content threshold on the development gold instead: Art. 12 (township level, new)
+    # now goes to the county article it copies (Art. 15), and Art. 13/14 stay new (semantic links). 17/20.
+    assert agreed >= 17
     by = {a.article: a for a in alignments}
-    assert by["12"].central_article is None and "new" in by["12"].why
+    assert by["12"].central_article == "15"  # a known miss: see above
     assert by["10"].central_article in {"14", "15", "19"} and set(by["10"].secondary) <= {"14", "15", "19"}
+    assert (by["1"].evidence, by["19"].evidence, by["20"].central_article) == ("purpose", "interpretation", "29")
 
 
 def test_comparison_reports_changes_and_gaps(central: list[LinkArticle], jiangbei_text: str) -> None:
@@ -98,7 +103,7 @@ def test_comparison_reports_changes_and_gaps(central: list[LinkArticle], jiangbe
     report = compare(rule, central, align(rule, central))
     pair16 = next(p for p in report["pairs"] if p["article"] == "16")
     assert {(c["from"], c["to"]) for c in pair16["modality_changed"]} == {("obligation", "permission")}
-    assert "12" in {n["article"] for n in report["new_articles"]}
+    assert "13" in {n["article"] for n in report["new_articles"]}  # Art. 12 no longer: see the test above
     missing = {g["central_article"]: g for g in report["not_carried_over"]}
     assert {"20", "22", "23"} <= set(missing)
     assert missing["4"]["central_only"] and not missing["20"]["central_only"]
@@ -119,7 +124,7 @@ def test_variants_of_real_forms(central: list[LinkArticle], jiangbei_text: str, 
         if heading.startswith("自治区"):
             text = text.replace("省委、省政府", "自治区党委、政府")
             text = text.replace("省扶贫开发领导小组", "自治区扶贫开发领导小组")
-    assert _agreement(align(_rule(text), central)) >= 18
+    assert _agreement(align(_rule(text), central, measure_title=MEASURE)) >= 17
 
 
 CITY = """江城市脱贫攻坚责任制实施细则
@@ -155,7 +160,7 @@ def test_gaps_query(linked_store: Path) -> None:
     store = LocalStore(str(linked_store), read_only=True)
     _, rows = get_query("gaps").run(store, {"rule": "江北省脱贫攻坚责任制实施细则"})
     gaps = {(r["gap"].value, r["article"].value) for r in rows}  # type: ignore[union-attr]
-    assert ("new", "12") in gaps
+    assert ("new", "13") in gaps  # Art. 12 now links to Art. 15 (test_alignment_agrees_with_a_careful_reader)
     assert {("not carried over", n) for n in ("20", "22", "23")} <= gaps
 
 
@@ -165,7 +170,7 @@ def test_links_and_comparison_api(linked_store: Path) -> None:
         assert links["based_on"]["title"] == MEASURE
         assert {row["article"]: row["central_article"] for row in links["links"]}["9"] == "13"
         comparison = httpx.get(base + "/api/documents/江北省脱贫攻坚责任制实施细则/comparison").json()
-        assert "12" in {n["article"] for n in comparison["new_articles"]}
+        assert "13" in {n["article"] for n in comparison["new_articles"]}
         article = httpx.get(base + "/api/documents/江北省脱贫攻坚责任制实施细则/articles/9").json()
         assert [(link["direction"], link["article"]) for link in article["links"]] == [("applies", "13")]
         assert article["links"][0]["score"] > 0.5

@@ -104,9 +104,10 @@ def test_sparql_errors_are_shown_plainly(page: Page, server: str) -> None:
     assert "expected" in page.locator("#sparql-results .error").inner_text()
 
 
-def test_compare_shows_article_12_as_new(page: Page, server: str) -> None:
+def test_compare_shows_article_13_as_new(page: Page, server: str) -> None:
+    # Art. 12 was the new article here until issue 13 removed the township rule; Art. 13 is new now.
     page.goto(f"{server}/#/compare/江北省脱贫攻坚责任制实施细则")
-    row = page.locator("tr[data-article='12']")
+    row = page.locator("tr[data-article='13']")
     row.wait_for()
     assert "row-new" in (row.get_attribute("class") or "") and "新增" in row.inner_text()
     assert "模态：应当→可以" in page.locator("tr[data-article='16']").inner_text()

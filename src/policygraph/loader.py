@@ -143,7 +143,7 @@ class Loader:
                 if progress:
                     progress(str(path))
         if any(f.status in ("loaded", "rdf") for f in report.files):
-            from .lookups import link_documents
+            from .link.write import link_documents
 
             report.linked = len(link_documents(self.store))
         if reason and is_stale(self.store):

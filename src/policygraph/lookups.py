@@ -6,6 +6,7 @@ variables), never formatted into a query.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import NamedNode
@@ -340,35 +341,50 @@ def link_articles(store: Store, doc_iri: str) -> list[Any]:
     return list(out.values())
 
 
+ALIGNED_MEASURE = """
+SELECT ?doc ?measure ?title WHERE {
+  ?a pg:inDocument ?doc ; eli:applies ?c . ?c pg:inDocument ?measure . ?measure eli:title ?title .
+} LIMIT 1
+"""
+
+
+def aligned_measure(store: Store, doc_id: str) -> dict[str, str] | None:
+    """The stored measure a rule's articles are linked to (the version in force at its date), if any."""
+    doc = node(DOC_PREFIX + doc_id)
+    rows = plain(store.select(ALIGNED_MEASURE, doc=doc)) if doc else []
+    return {"id": document_id(rows[0]["measure"]), "title": rows[0]["title"]} if rows else None
+
+
 TITLES = """
 SELECT ?doc ?title WHERE { ?doc a pg:Regulation ; eli:title ?title }
 """
 
-CITED = """
-SELECT ?doc ?title ?cited WHERE {
+LINKABLE = """
+SELECT ?doc ?title ?date (GROUP_CONCAT(DISTINCT ?basis; separator="\u001f") AS ?bases)
+       (SAMPLE(?first) AS ?opening) WHERE {
   ?doc a pg:Regulation ; eli:title ?title .
-  { ?doc pg:basisTitle ?cited } UNION { ?doc pg:citesTitle ?cited }
-}
+  OPTIONAL { ?doc eli:date_document ?date }
+  OPTIONAL { ?doc pg:basisTitle ?basis }
+  OPTIONAL { ?a a pg:Article ; pg:inDocument ?doc ; pg:ordinal 1 ; pg:text ?first }
+} GROUP BY ?doc ?title ?date
 """
 
 
-def link_documents(store: Store) -> list[tuple[str, str, list[Any]]]:
-    """(Re)link every stored implementing rule to the stored measures it names; (rule, measure, alignments)."""
-    from .link import align, is_implementing_rule, link_quads, measure_title
+@dataclass
+class Linkable:
+    """What linking needs to know of a stored document: its title, date, basis titles, first article."""
 
-    titles = {r["title"]: r["doc"] for r in plain(store.select(TITLES))}
-    basis: dict[str, tuple[str, list[str]]] = {}
-    for r in plain(store.select(CITED)):
-        basis.setdefault(r["doc"], (r["title"], []))[1].append(measure_title(r["cited"]))
-    done = []
-    for rule, (title, cited) in basis.items():
-        measures = [titles[t] for t in dict.fromkeys(cited) if t in titles and titles[t] != rule]
-        if not measures:
-            continue
-        central = measures[0]  # the first title named as basis or cited
-        alignments = align(link_articles(store, rule), link_articles(store, central)) \
-            if is_implementing_rule(title) else []
-        quads = link_quads(rule, central, alignments)
-        store.replace_graphs(quads[0].graph_name, quads)
-        done.append((rule, central, alignments))
-    return done
+    iri: str
+    title: str
+    date: str | None
+    basis: list[str]
+    opening: str
+
+
+def linkable_documents(store: Store) -> list[Linkable]:
+    """Every stored regulation, as linking reads it (the writes are ``link.write``'s)."""
+    out = []
+    for r in plain(store.select(LINKABLE)):
+        bases = [b for b in (r["bases"] or "").split("\u001f") if b]
+        out.append(Linkable(r["doc"], r["title"], r["date"], bases, r["opening"] or ""))
+    return out

@@ -365,10 +365,10 @@ def _comparison(store: Store, doc_id: str) -> dict[str, Any]:
     doc = _found(lookups.document(store, doc_id), f"no document {doc_id!r}")
     if not doc["based_on"]:
         _found(None, f"document {doc_id!r} implements no document in the store")
-    measure = doc["based_on"][0]
+    measure = lookups.aligned_measure(store, doc_id) or doc["based_on"][0]
     rule = lookups.link_articles(store, lookups.DOC_PREFIX + doc_id)
     central = lookups.link_articles(store, lookups.DOC_PREFIX + measure["id"])
-    alignments = align(rule, central)
+    alignments = align(rule, central, measure_title=measure["title"])
     return {"based_on": measure, "alignments": alignments, "comparison": compare(rule, central, alignments)}
 
 
