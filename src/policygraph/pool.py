@@ -122,6 +122,14 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _warm_up() -> None:
+    """Import what jobs need (the lookups, rdflib's SPARQL parser) before taking any."""
+    import importlib
+
+    for module in ("policygraph.routes", "rdflib.plugins.sparql.parser"):
+        importlib.import_module(module)
+
+
 def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
     """A worker's loop: open the store (or a view of it) read-only, answer jobs until the pipe closes."""
     from .store import LocalStore, vanished_file
@@ -129,7 +137,9 @@ def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
 
     isolated = not limits.endpoints and no_network()
     store = LocalStore(path, read_only=True) if path else None
+    _warm_up()
     _limit_memory(limits.memory_mb)
+    conn.send(("ready",))  # only now is the worker handed jobs: its start never counts against a timeout
     while True:
         try:
             job, view = conn.recv()
@@ -239,7 +249,22 @@ class QueryPool:
         worker = _Worker(self._ctx, self.view(self._version), self.limits)
         with self._lock:
             self._workers.append(worker)
-        self._release(worker)
+        threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
+
+    def _when_ready(self, worker: _Worker) -> None:
+        """Hand a new worker out once it says it is ready; replace it if it died starting."""
+        try:
+            ready = worker.conn.poll(120) and worker.conn.recv() == ("ready",)
+        except (EOFError, OSError, ValueError):
+            ready = False
+        if ready:
+            self._release(worker)
+            return
+        with self._lock:
+            closing = worker not in self._workers
+        if not closing:
+            time.sleep(1)  # do not spin if workers cannot start at all
+            self.discard(worker)
 
     def _release(self, worker: _Worker) -> None:
         """Give a free worker to the newest waiter, or make it idle."""
