@@ -34,6 +34,7 @@ _NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被"
 _MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 _MAX_CONDITION = 8
+_QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
 _RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
 _SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
@@ -137,7 +138,7 @@ class BearerGrammar:
                 and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
-                and (m.group("mod") or not self.is_verb(name)):  # 组织 alone is a verb
+                and (m.group("mod") or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("post"))
@@ -153,20 +154,26 @@ class BearerGrammar:
             return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
         if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
             return False
-        if prefix or not func or func.startswith(self.functions) or head in _ORGAN_HEADS:
-            return True  # 选举委员会, 审判委员会: an organ named for what it does
+        if prefix or not func or func.startswith(self.functions):
+            return True
+        if head in _ORGAN_HEADS and len(self.words(func)) == 1:
+            return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
         return not self.is_verb(func)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
         return any(w in _NOT_IN_NAME for w in self.words(text))
 
+    def _verb_head(self, m: re.Match[str]) -> bool:
+        """责任单位 | 组织…: a head that is also a verb, after a name that is complete without it."""
+        return self.is_verb(m.group("head")) and bool(m.group("mod")) and self.one(m.group("mod")) is not None
+
     def _rel_ok(self, m: re.Match[str]) -> bool:
         return not m.group("rel") or self._relative_ok(m.group("rel")[:-1])
 
     def _relative_ok(self, relative: str) -> bool:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
-        if not relative:
+        if not relative or _QUANTITY.search(relative):
             return False
         words = self.words(relative)
         return words[0] not in _NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
@@ -180,6 +187,8 @@ class BearerGrammar:
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
         if len(mod) > 12 or self.has_function_word(mod) or any(c in mod for c in "、和及或"):
             return False
+        if _QUANTITY.search(mod):
+            return False  # 有五分之一以上村民代表: a number of people, not a bearer
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关"))
@@ -268,7 +277,7 @@ class BearerGrammar:
             # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
         prefix = readings[0].prefix
-        if prefix and (distributed or readings[0].head in self.department_heads):
+        if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
             readings = [r if r.prefix or "的" in r.name or r.head not in self.department_heads
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
