@@ -35,11 +35,15 @@ def write_text(lines: list[str], path: Path) -> Path:
     return path
 
 
-def write_docx(lines: list[str], path: Path) -> Path:
+def write_docx(lines: list[str], path: Path, *, header: str = "", footer: str = "") -> Path:
     import docx
     from docx.oxml.ns import qn
 
     document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    if footer:
+        document.sections[0].footer.paragraphs[0].text = footer
     normal = document.styles["Normal"]
     normal.font.name = "WenQuanYi Zen Hei"
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "WenQuanYi Zen Hei")  # type: ignore[union-attr]

@@ -242,3 +242,14 @@ def test_word_automatic_numbering_is_read_as_shown(made: dict[str, dict[str, Pat
     assert _shape(parse_file(numbered)) == _shape(text)
     (pdf,) = convert([numbered], "pdf", tmp_path)
     assert _shape(parse_file(pdf)) == _shape(text)
+
+
+def test_pdf_running_header_and_footer_are_dropped(made: dict[str, dict[str, Path]], tmp_path: Path) -> None:
+    """Every page of the PDF carries the law's short title above and the gazette's name below."""
+    lines = law_lines(LAWS[2])
+    paged = write_docx(lines, tmp_path / "paged.docx", header="中医药法", footer="全国人民代表大会常务委员会公报")
+    (pdf,) = convert([paged], "pdf", tmp_path)
+    text = read_path(pdf).text
+    assert "全国人民代表大会常务委员会公报" not in text
+    assert "中医药法" not in text.splitlines()
+    assert _shape(parse_file(pdf)) == _shape(parse_file(made["tcm"]["text"]))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 _SENTENCE_END = ("。", "：", "；", "！", "？", ":", ";")
 _UNIFY = {c: ord(u) for c in [*range(0x2E80, 0x2FE0), *range(0xF900, 0xFB00)]
           if len(u := unicodedata.normalize("NFKC", chr(c))) == 1 and u != chr(c)}
+_DIGITS = re.compile(r"\d+")
 PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$|^\s*第\s*\d+\s*页")
 
 
@@ -56,6 +58,7 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
     ['第一条为了制定本办法。', '第二条本办法']
     """
     pages = [[line for line in page if line.text.strip() and not PAGE_NUMBER.match(line.text)] for page in pages]
+    pages = _without_running_lines(pages)
     indented = any(_indent(line, _geometry(page)) for page in pages for line in page)
     spaced = _spaced(pages)
     out: list[str] = []
@@ -70,6 +73,26 @@ def paragraphs(pages: list[list[Line]]) -> list[str]:
                 out.append(text)
             previous = (line, geometry)
     return out
+
+
+def _without_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
+    """Drop running headers and footers: a first or last line that, digits aside, recurs on most pages.
+
+    >>> pages = [[Line("某市人民政府文件", 0, 80, 10), Line(f"第{n}页的正文。", 0, 60, 10),
+    ...           Line(f"共3页 {n}", 0, 30, 10)] for n in range(1, 4)]
+    >>> [[ln.text for ln in page] for page in _without_running_lines(pages)]
+    [['第1页的正文。'], ['第2页的正文。'], ['第3页的正文。']]
+    """
+    if len(pages) < 3:
+        return pages
+
+    def key(line: Line) -> str:
+        return _DIGITS.sub("#", line.text.strip())
+
+    ends = Counter(k for page in pages for k in {key(ln) for ln in page[:1] + page[-1:]})
+    running = {k for k, n in ends.items() if n > len(pages) / 2}
+    return [[ln for i, ln in enumerate(page) if i not in (0, len(page) - 1) or key(ln) not in running]
+            for page in pages]
 
 
 def _geometry(page: list[Line]) -> _Page:
