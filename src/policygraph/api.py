@@ -273,6 +273,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         if not getattr(store, "read_only", False) and is_stale(store):
             await run_in_threadpool(materialize, store)  # a load was interrupted: finish its inferences
         app.state.service = Service(store, settings)
+        await run_in_threadpool(app.state.service.pool.wait_ready)  # serve once the query workers are up
         yield
         app.state.service.close()
 

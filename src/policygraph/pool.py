@@ -251,6 +251,16 @@ class QueryPool:
             self._workers.append(worker)
         threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
 
+    def wait_ready(self, patience: float = 60.0) -> bool:
+        """Wait until every worker has started (a server calls this before it takes requests)."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self._idle) >= len(self._workers):
+                    return True
+            time.sleep(0.05)
+        return False
+
     def _when_ready(self, worker: _Worker) -> None:
         """Hand a new worker out once it says it is ready; replace it if it died starting."""
         try:
