@@ -23,6 +23,15 @@ def seed_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def seed_duties() -> int:
+    """How many duties the extractor finds in the bundled measure (what a load of it must store)."""
+    from policygraph.extract import Extractor
+    from policygraph.pipeline import parse_file
+
+    return len(Extractor().extract(parse_file(SEED)))
+
+
+@pytest.fixture(scope="session")
 def jiangbei_path() -> Path:
     if not JIANGBEI.exists():
         pytest.skip(f"{JIANGBEI} is absent (../shared not beside the project)")
