@@ -33,12 +33,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="samples instead of the whole corpus")
     parser.add_argument("--report-only", action="store_true", help="rewrite REPORT.md from the saved figures")
-    parser.add_argument("--only", help="rerun one benchmark (extract, load, sparql, http_load, fuzz, crash) and "
+    parser.add_argument("--only", help="rerun one benchmark (extract, coverage, coverage_before, load, sparql, "
+                                       "http_load, fuzz, crash) and "
                                        "keep the others' last figures")
     args = parser.parse_args()
     benches = {
         "extract": ("bench_extract.py", *(["--limit", "150"] if args.quick else []), "--repeats",
                     "1" if args.quick else "3"),
+        "coverage": ("bench_coverage.py", *(["--limit", "150"] if args.quick else [])),
+        "coverage_before": ("bench_coverage.py", "--name", "coverage_before", "--src", str(before_tree()),
+                            *(["--limit", "150"] if args.quick else [])),
         "load": ("bench_load.py", *(["--limit", "100"] if args.quick else [])),
         "sparql": ("bench_sparql.py", "--seconds", "4" if args.quick else "8", "--repeats",
                    "1" if args.quick else "3"),
@@ -56,6 +60,38 @@ def main() -> int:
     (HERE / "REPORT.md").write_text(report(args.quick), encoding="utf-8")
     print(f"wrote {HERE / 'REPORT.md'}")
     return 0
+
+
+# The extractor before the bearer grammar (issue #12): the coverage benchmark measures it beside the current one.
+BEFORE_GRAMMAR = "fa45c10"
+
+
+def before_tree() -> Path:
+    """A checkout of BEFORE_GRAMMAR under bench/out (made once, with ``git worktree``)."""
+    tree = OUT / "before-grammar"
+    if not (tree / "src").exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["git", "worktree", "add", "--force", "--detach", str(tree), BEFORE_GRAMMAR],
+                       cwd=HERE.parent, check=True, capture_output=True)
+    return tree / "src"
+
+
+def coverage_section(after: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    lines = ["## Who bears the duties of the national corpus (bearer coverage)", "",
+             f"Clauses of {after['files']} lawrefbook files that hold a modal cue word ({after['cue_clauses']:,}), "
+             "and the share that the extractor gives a named bearer:", "",
+             "| extractor | cue-bearing clauses | with a bearer | share |", "|---|---|---|---|"]
+    if before:
+        lines.append(f"| before the bearer grammar ({BEFORE_GRAMMAR}) | {before['cue_clauses']:,} | "
+                     f"{before['with_bearer']:,} | {before['share_with_bearer']:.1%} |")
+    lines += [f"| now | {after['cue_clauses']:,} | {after['with_bearer']:,} | "
+              f"**{after['share_with_bearer']:.1%}** |", "",
+              f"The subjects standing before a cue, mined over the corpus ({after['mined_subjects']:,} distinct): of "
+              f"the {after['top']} most frequent, the bearer grammar reads {after['top_read_as_bearers']} as bearers "
+              f"({after['top_share_read']:.0%} of them, {after['top_occurrences_read']:.0%} of their occurrences). "
+              "Most frequent: " + ", ".join(after["top_20"][:12]) + ". Most frequent not read: "
+              + ", ".join(after["top_not_read"][:12]) + ".", ""]
+    return lines
 
 
 def report(quick: bool) -> str:
@@ -76,6 +112,8 @@ def report(quick: bool) -> str:
                   "| jieba alone | extraction | ratio | target | articles/s |", "|---|---|---|---|---|",
                   f"| {e['segmentation_s']} s | {e['extraction_s']} s | **{e['ratio_to_segmentation']}×** | "
                   f"≤ {e['target_ratio']}× | {e['articles_per_s']:,} |", ""]
+    if cov := load("coverage"):
+        lines += coverage_section(cov, load("coverage_before"))
     if ld := load("load"):
         lines += ["## Loading the corpus vs a plain pyoxigraph bulk load; reasoning", "",
                   f"{ld['documents']} documents of {ld['files']} files (the rest, case reports, index pages and "
