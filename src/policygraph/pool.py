@@ -123,11 +123,10 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def _warm_up() -> None:
-    """Import what jobs need (the lookups, rdflib's SPARQL parser) before taking any."""
+    """Import what most jobs need (the lookups) before taking any."""
     import importlib
 
-    for module in ("policygraph.routes", "rdflib.plugins.sparql.parser"):
-        importlib.import_module(module)
+    importlib.import_module("policygraph.routes")  # rdflib's parser waits for the first job that needs it
 
 
 def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
@@ -307,7 +306,7 @@ class QueryPool:
     # ------------------------------------------------------------ blocking use (CLI, tests)
 
     def run(self, job: Job | UpdateCheck | Call) -> Any:
-        """Run a job, waiting for a worker; QueryTimeout if it outlives the timeout."""
+        """Run a job, waiting for a worker (up to the timeout); QueryTimeout if it then runs longer than it."""
         deadline = time.monotonic() + self.timeout
         worker = None
         while worker is None:
@@ -318,7 +317,7 @@ class QueryPool:
                     raise QueryTimeout("every query worker stayed busy for the whole timeout")
                 time.sleep(0.02)
         self._send(worker, job)
-        if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+        if not worker.conn.poll(self.timeout):
             self.discard(worker)
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
         return self._receive(worker, job)
@@ -350,9 +349,9 @@ class QueryPool:
     async def submit(self, job: Job | UpdateCheck | Call, gone: Callable[[], Awaitable[bool]] | None = None) -> Any:
         """Run a job from the event loop; stops it if ``gone()`` says the client left."""
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + self.timeout
-        worker = await self._acquire(deadline, gone)
+        worker = await self._acquire(time.monotonic() + self.timeout, gone)  # waiting has its own budget
         await loop.run_in_executor(None, self._send, worker, job)
+        deadline = time.monotonic() + self.timeout
         ready = loop.create_future()
         fd = worker.conn.fileno()
         loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
