@@ -114,3 +114,9 @@ def test_a_corrupt_store_is_one_line(store: Path) -> None:
         assert run.returncode == 2, (command, run.stderr)
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, run.stderr
         assert run.stderr.startswith(f"policygraph: {store}: ")
+
+
+def test_query_nested_too_deeply_is_one_line_not_a_crash(seeded: Path) -> None:
+    run = pg("query", "SELECT * WHERE " + "{" * 20000 + "}" * 20000, "--store", str(seeded))
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == "policygraph: the query was refused: brackets nest deeper than 100 levels"

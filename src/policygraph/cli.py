@@ -171,6 +171,7 @@ def query(
     from .store import LocalStore, open_store
 
     values = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+    _check_nesting(sparql)
     stored = load_queries()
     if sparql in stored:
         named = stored[sparql]
@@ -191,6 +192,18 @@ def query(
     finally:
         target.close()
     _print_rows(columns, rows, format)
+
+
+def _check_nesting(sparql: str) -> None:
+    """Deep nesting overflows the engine's parser (a crash, not an error): refuse it before."""
+    from .endpoint import Refused, check_nesting
+    from .queries import QueryError
+    from .settings import Settings
+
+    try:
+        check_nesting(sparql, Settings.from_env().max_nesting)
+    except Refused as exc:
+        raise QueryError(f"the query was refused: {exc}") from None
 
 
 def _one_line(exc: BaseException) -> str:
