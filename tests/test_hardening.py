@@ -382,3 +382,21 @@ def test_a_client_leaving_mid_body_is_one_log_line(store_dir: Path, tmp_path: Pa
     lines = [line for line in log.read_text().splitlines() if not line.startswith("policygraph ")]
     assert "Traceback" not in log.read_text()
     assert lines == ["POST /sparql: the client left before sending its whole body"] * 3, lines
+
+
+def test_workers_mode_has_the_same_guards(store_dir: Path, tmp_path: Path) -> None:
+    """--workers N runs uvicorn's worker processes, which get the guarded protocol by name."""
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    with policygraph_server(copy, workers="2", header_timeout="1") as base:
+        assert httpx.get(base + "/sparql", params={"query": "ASK {}"}, timeout=30).json()["boolean"] is True
+        url = urlparse(base)
+        slow = socket.create_connection((url.hostname, url.port))
+        slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        slow.settimeout(5)
+        started = time.monotonic()
+        assert slow.recv(100) == b""  # closed by the server
+        assert time.monotonic() - started < 3
+        slow.close()

@@ -28,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from . import __version__
 from .pool import Limits, QueryPool, no_network
@@ -376,45 +377,54 @@ def etag(key: tuple[Any, ...], version: int) -> str:
 
 
 def guarded_protocol(settings: Settings) -> type:
-    """uvicorn's HTTP protocol with what it lacks against slow or piled-up clients: a connection over
-    ``max_connections`` is closed at once, and one that has not sent a whole request head within
-    ``header_timeout`` seconds of connecting (or of starting a request) is closed."""
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    """uvicorn's HTTP protocol with what it lacks against slow or piled-up clients (see ``GuardedProtocol``),
+    importable by name, so that ``--workers N`` processes get it too."""
+    GuardedProtocol.settings = settings
+    return GuardedProtocol
 
-    class Guarded(HttpToolsProtocol):
-        _head_timer: asyncio.TimerHandle | None = None
 
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            if len(self.connections) > settings.max_connections:
-                transport.abort()
-                return
-            self._arm()
+class GuardedProtocol(HttpToolsProtocol):
+    """A connection over ``max_connections`` is closed at once, and one that has not sent a whole request
+    head within ``header_timeout`` seconds of connecting (or of starting a request) is closed. Limits come
+    from ``guarded_protocol`` or, in a ``--workers N`` process, from the environment the parent set."""
 
-        def _arm(self) -> None:
-            if self._head_timer is None:
-                self._head_timer = self.loop.call_later(settings.header_timeout, self._too_slow)
+    settings: Settings | None = None
+    _head_timer: asyncio.TimerHandle | None = None
 
-        def _disarm(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
+    def _limits(self) -> Settings:
+        if GuardedProtocol.settings is None:
+            GuardedProtocol.settings = Settings.from_env()
+        return GuardedProtocol.settings
 
-        def _too_slow(self) -> None:
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        if len(self.connections) > self._limits().max_connections:
+            transport.abort()
+            return
+        self._arm()
+
+    def _arm(self) -> None:
+        if self._head_timer is None:
+            self._head_timer = self.loop.call_later(self._limits().header_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
             self._head_timer = None
-            if not self.transport.is_closing():
-                self.transport.close()
 
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            self._arm()
+    def _too_slow(self) -> None:
+        self._head_timer = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
-        def on_headers_complete(self) -> None:
-            self._disarm()
-            super().on_headers_complete()
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arm()
 
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
 
-    return Guarded
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
