@@ -211,6 +211,9 @@ class Writer:
 
     def _loop(self, isolate: bool) -> None:
         self.isolated = isolate and no_network()
+        if isolate and not self.isolated:
+            log.warning("the update thread could not be taken off the network (unshare refused): SERVICE and "
+                        "LOAD in updates are refused by the parse-tree check alone")
         while True:
             work, done = self._jobs.get()
             try:
