@@ -25,6 +25,7 @@ import ctypes
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -168,6 +169,9 @@ def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
             except (SyntaxError, ValueError, TypeError) as exc:
                 conn.send(("error", str(exc) if isinstance(exc, SyntaxError) else f"{type(exc).__name__}: {exc}",
                            400, "bad_query"))
+            except Exception as exc:  # a lookup's own bug: answered 500, logged in one line, the worker lives on
+                print(f"policygraph worker: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                conn.send(("error", "the server failed to answer this request", 500, "internal_error"))
             break
 
 
