@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
@@ -118,14 +119,18 @@ def load(
                                                 "write into policygraph's own (ontology, actors, documents).")]
     = False,
     force: Annotated[bool, typer.Option(help="Reload even when a file is unchanged.")] = False,
+    jobs: Annotated[int | None, _setting_option("jobs")] = None,
 ) -> None:
-    """Load files into the store, each document whole or not at all."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    """Load files (or a `policygraph build` directory of shards) into the store, each document whole or not at
+    all; documents are built and validated in --jobs worker processes, this process only writes."""
+    from pathlib import Path
 
-    from .loader import Loader
+    from rich.console import Console
+
     from .pipeline import read_document
     from .read import is_url
+    from .scale import load_files, load_shards
+    from .shards import is_shard_dir
     from .store import open_store
 
     for url in filter(is_url, files):  # a URL that cannot be read stops the load before anything is written
@@ -133,14 +138,12 @@ def load(
     err = Console(stderr=True, soft_wrap=True)
     target = open_store(store)
     try:
-        with Progress(TextColumn("[bold]loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=err, transient=True,
-                      disable=len(files) < 3) as progress:
-            task = progress.add_task("", total=len(files))
-            report = Loader(target, replace_graph=replace_graph).load(
-                files, graph=graph, force=force,
-                progress=lambda name: progress.update(task, advance=1, description=name[-40:]),
-            )
+        with _progress(err, "loading", len(files)) as advance:
+            if len(files) == 1 and is_shard_dir(files[0]):
+                report = load_shards(target, Path(files[0]), force=force, progress=advance)
+            else:
+                report = load_files(target, files, jobs=jobs, force=force, graph=graph,
+                                    replace_graph=replace_graph, progress=advance)
     finally:
         target.close()
     for failed in report.failed:
@@ -152,8 +155,53 @@ def load(
         f"{summary['articles']} articles, {summary['duties']} duties, {summary['actors']} actors, "
         f"{summary['warnings']} warnings, {summary['failed']} failed, {summary['inferred_quads']} inferred quads, "
         f"{summary['seconds']} s", highlight=False)
+    if summary["bytes_per_quad"]:
+        err.print(f"store: {summary['store_quads']:,} quads, {summary['store_bytes']:,} bytes on disk, "
+                  f"{summary['bytes_per_quad']} bytes per quad", highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@_friendly
+def build(
+    files: Annotated[list[str], typer.Argument(help="Regulations (as for load; not RDF files).")],
+    out: Annotated[str, typer.Option("--out", help="Directory for the shards and manifest.json.")],
+    jobs: Annotated[int | None, _setting_option("jobs")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="A Dask distributed scheduler (tcp://HOST:8786) to build on instead of local worker processes.")]
+    = None,
+) -> None:
+    """Build the graph of each document as an N-Quads shard, with a manifest, for `policygraph load DIR`."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from .scale import build as build_shards
+    from .shards import summary
+
+    err = Console(stderr=True, soft_wrap=True)
+    with _progress(err, "building", len(files)) as advance:
+        manifest = build_shards(files, Path(out), jobs=jobs, scheduler=scheduler, progress=advance)
+    counts = summary(manifest)
+    err.print(f"{counts['shards']} shards, {counts['quads']:,} quads, {counts['duties']} duties, "
+              f"{counts['duplicates']} duplicates, {counts['failed']} failed, in {out}", highlight=False)
+    for entry in manifest["documents"]:
+        if entry["status"] == "failed":
+            err.print(f"[red]failed[/red] {entry['error']}", highlight=False)
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(console: Any, verb: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr (from three files on); yields the callback that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(f"[bold]{verb}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True, disable=total < 3) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda name: bar.update(task, advance=1, description=name[-40:])
 
 
 @app.command()

@@ -86,13 +86,29 @@ def _shapes() -> Any:
     return rdflib.Graph().parse(data=SHAPES_FILE.read_text(encoding="utf-8"), format="turtle")
 
 
+@cache
+def _shape_predicates() -> frozenset[str] | None:
+    """The predicates the shapes can look at (their paths, rdf:type for targets and sh:class, rdfs:subClassOf),
+    or None when a path is not a plain predicate: then every statement is needed."""
+    import rdflib
+
+    paths = set(_shapes().objects(None, rdflib.SH.path))
+    if not all(isinstance(p, rdflib.URIRef) for p in paths):
+        return None
+    return frozenset({*map(str, paths), str(rdflib.RDF.type), str(rdflib.RDFS.subClassOf)})
+
+
 def validate(quads: Iterable[Quad], *, name: str) -> None:
-    """Check a document graph against ``resources/ontology/shapes.ttl``; ShapeError names the first violations."""
+    """Check a document graph against ``resources/ontology/shapes.ttl``; ShapeError names the first violations.
+
+    Only the statements the shapes can reach are handed to pyshacl (the same verdict, a smaller graph)."""
     import rdflib
     from pyshacl import validate as shacl
 
+    wanted = _shape_predicates()
     data = rdflib.Graph()
-    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    nt = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                       if wanted is None or q.predicate.value in wanted], format=ox.RdfFormat.N_TRIPLES)
     data.parse(data=(nt or b"").decode("utf-8"), format="nt")
     conforms, report, _ = shacl(data, shacl_graph=_shapes(), inference="none", advanced=False, inplace=True)
     if not conforms:
@@ -119,7 +135,7 @@ class Loader:
         self.replace_graph = replace_graph  # RDF files may write into existing or policygraph's own graphs
         self.max_file_bytes = max_file_bytes or Settings.from_env().max_file_bytes
         self.lexicon = lexicon or default_lexicon()
-        self.extractor = extractor or Extractor(lexicon=self.lexicon)
+        self._extractor = extractor  # made on first use: a parent that only writes never loads the NLP
         self.builder = GraphBuilder(self.lexicon)
         self.validate_shapes = validate_shapes
 
@@ -205,18 +221,15 @@ class Loader:
             # The ontology and lexicon go in with the documents: one swap, nothing written before it.
             self.store.bulk_add([*self.ontology_quads(), *quads, STALE])
 
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            self._extractor = Extractor(lexicon=self.lexicon)
+        return self._extractor
+
     def build(self, path: str | Path) -> DocumentGraph:
         """The graph of a regulation file, not yet written."""
-        check_size(path, self.max_file_bytes)
-        source = read_path(path)
-        document = parse(normalize(source))
-        if not document.provisions:
-            from .errors import InputError
-
-            raise InputError(str(path),
-                             "no provisions found (第…条, or numbered 一、 （一） 1.); is this a regulation?")
-        duties = self.extractor.extract(document)
-        return self.builder.build(document, duties, source)
+        return build_graph(path, self.extractor, self.builder, self.max_file_bytes)
 
     def _unchanged(self, built: DocumentGraph) -> bool:
         sha = next((str(q.object.value) for q in built.quads  # type: ignore[union-attr]
@@ -273,6 +286,17 @@ class Loader:
         rows = self.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ONTOLOGY_GRAPH} {{ ?s ?p ?o }} }}")
         n = rows[0]["n"]
         return n is not None and int(n.value) == size
+
+
+def build_graph(path: str | Path, extractor: Extractor, builder: GraphBuilder, max_file_bytes: int
+                ) -> DocumentGraph:
+    """The graph of a regulation file, not yet written: read, normalise, structure, extract, build."""
+    check_size(path, max_file_bytes)
+    source = read_path(path)
+    document = parse(normalize(source))
+    if not document.provisions:
+        raise InputError(str(path), "no provisions found (第…条, or numbered 一、 （一） 1.); is this a regulation?")
+    return builder.build(document, extractor.extract(document), source)
 
 
 def check_size(path: str | Path, limit: int) -> None:

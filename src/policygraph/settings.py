@@ -54,6 +54,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_connections", 4000, "Open connections per server process; more are closed at once.",
             cli=False),
     Setting("max_file_bytes", 20_000_000, "Largest file `policygraph load` reads, in bytes.", cli=False),
+    Setting("jobs", 0, "Worker processes that read, build and validate documents (`load --jobs`, "
+            "`build --jobs`); 0: one per core.", cli=False),
+    Setting("load_ahead", 2, "Documents each worker may have built ahead of the writer (bounds memory).",
+            cli=False),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -89,6 +93,17 @@ class Settings:
     keep_alive: int = default("keep_alive")
     max_connections: int = default("max_connections")
     max_file_bytes: int = default("max_file_bytes")
+    jobs: int = default("jobs")
+    load_ahead: int = default("load_ahead")
+
+    @property
+    def workers_for_jobs(self) -> int:
+        """The number of worker processes ``jobs`` asks for (0: one per core).
+
+        >>> Settings(jobs=3).workers_for_jobs
+        3
+        """
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
     @property
     def service_endpoints(self) -> frozenset[str]:

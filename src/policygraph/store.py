@@ -32,6 +32,7 @@ from .ontology import SPARQL_PREFIXES
 Term = NamedNode | BlankNode | Literal
 Row = dict[str, Term | None]
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 RDF_FORMATS = {
     "ttl": RdfFormat.TURTLE, "turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
@@ -110,12 +111,15 @@ def rdf_quads(path: Path, fmt: RdfFormat, graph: NamedNode) -> list[Quad]:
 
 
 def insert_data(quads: Iterable[Quad]) -> str:
-    """An INSERT DATA request for quads, grouped by graph (terms serialised by pyoxigraph)."""
+    """An INSERT DATA request for quads, grouped by graph (terms serialised by pyoxigraph); with blank nodes, the
+    same as ``INSERT {…} WHERE {}``, which mints them alike (Virtuoso refuses blank nodes in INSERT DATA)."""
     by_graph: dict[str, list[str]] = {}
+    blank = False
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+        blank = blank or isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
     body = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
-    return f"INSERT DATA {{\n{body}\n}}"
+    return f"INSERT {{\n{body}\n}} WHERE {{}}" if blank else f"INSERT DATA {{\n{body}\n}}"
 
 
 class LocalStore:
@@ -269,6 +273,33 @@ class LocalStore:
         If the process dies before the swap, the store is untouched and the half-built copy is removed on
         the next open; if it dies between the two renames, the next open puts the old store back.
         """
+        self._bulk_swap(lambda new: new.bulk_extend(quads))
+
+    def bulk_load_files(self, files: Sequence[Path], quads: Sequence[Quad] = ()) -> None:
+        """As ``bulk_add``, with N-Quads files streamed from disk (never all in memory), the result compacted."""
+
+        def fill(new: ox.Store) -> None:
+            new.bulk_extend(quads)
+            for file in files:
+                new.bulk_load(path=str(file), format=RdfFormat.N_QUADS)
+            new.optimize()
+
+        self._bulk_swap(fill)
+
+    def optimize(self) -> None:
+        """Compact the store's files (after a bulk load and its inferences: fewer bytes per quad)."""
+        self._writable()
+
+        def compact() -> None:
+            self.store.flush()  # the write-ahead log's contents into table files first
+            self.store.optimize()
+            del self.store  # RocksDB drops the obsolete log only when the store is opened again
+            self.store = ox.Store(self.location)
+
+        self._write(compact)
+
+    def _bulk_swap(self, fill: Any) -> None:
+        """Build a new store beside this one (its quads copied, then ``fill(new)``), then swap it in."""
         self._writable()
         path = Path(self.location)
         incoming, previous = _swap_paths(path)
@@ -276,7 +307,8 @@ class LocalStore:
         existing = list(self.store.quads_for_pattern(None, None, None, None))
         new = ox.Store(str(incoming))
         try:
-            new.bulk_extend([*existing, *quads])
+            new.bulk_extend(existing)
+            fill(new)
             new.flush()
         except OSError as exc:
             del new
@@ -412,7 +444,12 @@ class RemoteStore:
 
     def ask(self, sparql: str, /, **bindings: Term) -> bool:
         body, _ = self.raw_query(sparql, accept="application/sparql-results+json", bindings=bindings)
-        return bool(json.loads(body)["boolean"])
+        answer = json.loads(body)
+        if "boolean" in answer:
+            return bool(answer["boolean"])
+        # Virtuoso answers an ASK in JSON as one row binding __ASK_RETVAL to 1 or 0.
+        rows: list[dict[str, dict[str, str]]] = answer.get("results", {}).get("bindings", [])
+        return bool(rows) and any(cell.get("value") in ("1", "true") for cell in rows[0].values())
 
     def update(self, sparql: str) -> None:
         self._send("POST", self.update_url, data={"update": SPARQL_PREFIXES + sparql})
@@ -480,5 +517,18 @@ def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
     m = _WHERE.search(sparql)
     if not m:
         raise StoreError("a query with parameters needs a WHERE clause")
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    values = " ".join(f"VALUES ?{name} {{ {_term(term)} }}" for name, term in bindings.items())
     return f"{sparql[: m.end()]} {values}{sparql[m.end():]}"
+
+
+def _term(term: Term) -> str:
+    """A term in SPARQL syntax. A simple literal beyond ASCII is written with its datatype, xsd:string (the same
+    term): Virtuoso 7 gives STR() of the short form another value, so STR(?x) = STR(?param) never matched.
+
+    >>> _term(Literal("县级政府"))
+    '"县级政府"^^<http://www.w3.org/2001/XMLSchema#string>'
+    """
+    text = str(term)
+    if isinstance(term, Literal) and text.endswith('"') and not text.isascii():
+        return f"{text}^^<{XSD_STRING}>"
+    return text
