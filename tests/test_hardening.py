@@ -400,3 +400,38 @@ def test_workers_mode_has_the_same_guards(store_dir: Path, tmp_path: Path) -> No
         assert slow.recv(100) == b""  # closed by the server
         assert time.monotonic() - started < 3
         slow.close()
+
+
+def test_over_the_connection_limit_a_prompt_client_displaces_the_slowest(store_dir: Path, tmp_path: Path) -> None:
+    """3,000 half-sent requests against a limit of 500 (the issue's 20,000 exhausted the descriptors): the server
+    keeps at most 500, and /healthz, sent at once, gets in by closing the connection that waited longest."""
+    import shutil
+
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    with policygraph_server(copy, max_connections="500", header_timeout="60") as base:
+        url = urlparse(base)
+        sockets = []
+        try:
+            for _ in range(3000):
+                s = socket.create_connection((url.hostname, url.port))
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                sockets.append(s)
+            for _ in range(5):
+                started = time.monotonic()
+                assert httpx.get(base + "/healthz", timeout=10).status_code == 200
+                assert time.monotonic() - started < 1
+            time.sleep(0.5)
+            open_ = 0
+            for s in sockets:
+                s.setblocking(False)
+                try:
+                    open_ += s.recv(1) != b""
+                except BlockingIOError:
+                    open_ += 1  # nothing to read: still open
+                except OSError:
+                    pass
+            assert open_ <= 500, open_
+        finally:
+            for s in sockets:
+                s.close()

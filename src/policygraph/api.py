@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -387,11 +387,14 @@ def guarded_protocol(settings: Settings) -> type:
 
 
 class GuardedProtocol(HttpToolsProtocol):
-    """A connection over ``max_connections`` is closed at once, and one that has not sent a whole request
-    head within ``header_timeout`` seconds of connecting (or of starting a request) is closed. Limits come
+    """A connection that has not sent a whole request head within ``header_timeout`` seconds of connecting
+    (or of starting a request) is closed. Over ``max_connections``, a new connection makes room by closing
+    the one that has waited longest for its head (so a client that sends its request at once gets in among
+    thousands of slow ones), or is closed itself when every connection is busy with a request. Limits come
     from ``guarded_protocol`` or, in a ``--workers N`` process, from the environment the parent set."""
 
     settings: Settings | None = None
+    _waiting: ClassVar[OrderedDict[GuardedProtocol, None]] = OrderedDict()  # yet to send a head, oldest first
     _head_timer: asyncio.TimerHandle | None = None
 
     def _limits(self) -> Settings:
@@ -402,21 +405,28 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         if len(self.connections) > self._limits().max_connections:
-            transport.abort()
-            return
+            if not self._waiting:
+                transport.abort()
+                return
+            oldest, _ = self._waiting.popitem(last=False)
+            oldest._disarm()
+            oldest.transport.abort()
         self._arm()
 
     def _arm(self) -> None:
         if self._head_timer is None:
             self._head_timer = self.loop.call_later(self._limits().header_timeout, self._too_slow)
+            self._waiting[self] = None
 
     def _disarm(self) -> None:
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
+        self._waiting.pop(self, None)
 
     def _too_slow(self) -> None:
         self._head_timer = None
+        self._waiting.pop(self, None)
         if not self.transport.is_closing():
             self.transport.close()
 
