@@ -435,3 +435,23 @@ def test_over_the_connection_limit_a_prompt_client_displaces_the_slowest(store_d
         finally:
             for s in sockets:
                 s.close()
+
+
+def test_the_update_thread_has_no_network_unless_endpoints_are_allowed(canary: Canary) -> None:
+    """What the parse-tree check would miss, the writer still could not reach: its thread has no network."""
+    import asyncio
+
+    from policygraph.api import Writer
+
+    def connect() -> str:
+        with socket.socket() as s:
+            try:
+                s.connect(("127.0.0.1", canary.port))
+                return "connected"
+            except OSError as exc:
+                return exc.strerror or "refused"
+
+    isolated, open_ = Writer(isolate=True), Writer(isolate=False)
+    assert asyncio.run(isolated.run(connect)) == "Network is unreachable"
+    assert asyncio.run(open_.run(connect)) == "connected"
+    assert connect() == "connected"  # the rest of the server keeps its network (a remote store needs it)
