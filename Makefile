@@ -8,7 +8,7 @@ export POLICYGRAPH_STORE ?= data/store
 
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: install install-tools office serve test lint browser bench clean
+.PHONY: install install-tools office serve test lint browser virtuoso bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,13 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; }
 
-test: lint browser office
+# The remote-store tests start a real Virtuoso (Debian's virtuoso-opensource) on free loopback ports.
+virtuoso:
+	command -v virtuoso-t >/dev/null 2>&1 && command -v isql-vt >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource; }
+
+test: lint browser office virtuoso
 	$(BIN)/pytest
 
 bench: install
