@@ -363,7 +363,9 @@ QUESTIONS = [
 def test_staff_questions_find_the_right_bodies(client: httpx.Client) -> None:
     misses = []
     for question, body in QUESTIONS:
-        results = client.get("/api/responsibilities", params={"q": question}).json()["results"]
+        answer = client.get("/api/responsibilities", params={"q": question})
+        assert answer.status_code == 200, answer.text
+        results = answer.json()["results"]
         top = list(dict.fromkeys(r["actor"] for r in results))[:3]
         if body not in top:
             misses.append((question, body, top))

@@ -79,6 +79,7 @@ class BearerGrammar:
     is_verb: Callable[[str], bool] = lambda text: False
     is_noun: Callable[[str], bool] = lambda text: False
     is_adverb: Callable[[str], bool] = lambda text: False
+    is_verbal_noun: Callable[[str], bool] = lambda text: False
     words: Callable[[str], list[str]] = list
 
     @classmethod
@@ -96,7 +97,7 @@ class BearerGrammar:
             policy_subjects=frozenset(raw["policy_subjects"]), named=frozenset(named),
             is_verb=_first_word_tagged(("v", "vd")),
             is_noun=_first_word_tagged(("n", "vn", "an", "nt", "nz", "ns", "s")),
-            is_adverb=_first_word_tagged(("d", "ad")), words=_words(),
+            is_adverb=_first_word_tagged(("d", "ad")), is_verbal_noun=_first_word_tagged(("vn",)), words=_words(),
         )
 
     def __post_init__(self) -> None:
@@ -328,15 +329,22 @@ class BearerGrammar:
 
     def before_verb(self, text: str, start: int, stop: int, *, longest: bool = False) -> tuple[list[str], int] | None:
         """The shortest bearer at ``start`` followed by an action (县级以上人民政府 | 组织编制…), or the longest
-        (由村民选举委员会 | 主持…)."""
-        ends = list(self.ends(text, start, stop))
-        for end in ends if longest else reversed(ends):
+        (由村民选举委员会 | 主持…). A verbal noun (建设, 管理) counts as the action only where no reading
+        with a plain verb exists, since it also opens names (县级以上人民政府 | 应急管理部门)."""
+        ends = self.ends(text, start, stop)
+        ordered = ends if longest else ends[::-1]
+        return self._before(text, start, stop, ordered, self.acts) or \
+            self._before(text, start, stop, ordered, self.is_verbal_noun)
+
+    def _before(self, text: str, start: int, stop: int, ends: list[int],
+                action: Callable[[str], bool]) -> tuple[list[str], int] | None:
+        for end in ends:
             rest = text[self.after_aside(text, end):stop]
             if not rest or self._post_follows(text, end):
                 continue
             if rest.startswith(self.descriptive_verbs) and not _RESPONSIBLE.match(rest):
                 continue  # 是/为/指…: a description; but 是第一责任人 assigns
-            if self.adverbial_at(text, end) or self.acts(rest):
+            if self.adverbial_at(text, end) or action(rest):
                 names = self.parse(text[start:end])
                 if names:
                     return names, end

@@ -122,8 +122,8 @@ class Loader:
     >>> import tempfile
     >>> from policygraph.store import open_store
     >>> report = Loader(open_store(tempfile.mkdtemp())).load(["data/脱贫攻坚责任制实施办法.txt"])
-    >>> report.summary()["duties"]
-    105
+    >>> report.summary()["documents"], report.summary()["duties"] > 100
+    (1, True)
     """
 
     def __init__(self, store: Store, *, lexicon: Lexicon | None = None, extractor: Extractor | None = None,
