@@ -455,3 +455,29 @@ def test_the_update_thread_has_no_network_unless_endpoints_are_allowed(canary: C
     assert asyncio.run(isolated.run(connect)) == "Network is unreachable"
     assert asyncio.run(open_.run(connect)) == "connected"
     assert connect() == "connected"  # the rest of the server keeps its network (a remote store needs it)
+
+
+def test_updates_are_rehearsed_under_the_workers_limits(server: str, store_dir: Path) -> None:
+    """An update that would blow up on the real data (where a dry run on an empty store sees nothing) runs
+    first on a checkpoint in a worker: the memory bomb and the endless join are stopped there (503), the
+    server stays small and nothing is written."""
+    port = urlparse(server).port
+    assert port is not None
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(32))
+    bomb = (f"INSERT {{ GRAPH <urn:bomb> {{ ?d <urn:v> ?v32 }} }} WHERE {{ GRAPH ?g {{ ?d a pg:Permission }} "
+            f'BIND("0123456789abcdef" AS ?v0) {binds} }}')
+    endless = ("INSERT { GRAPH <urn:endless> { ?a <urn:n> ?n } } WHERE { { SELECT ?a (COUNT(*) AS ?n) WHERE { "
+               "GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } GRAPH ?g3 { ?h ?i ?j } } GROUP BY ?a } }")
+    before = _rss_mb(port)
+    with httpx.Client(base_url=server, timeout=60, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+        for update, code in [(bomb, "too_much_memory"), (endless, "timeout")]:
+            started = time.monotonic()
+            r = c.post("/sparql", data={"update": update})
+            assert r.status_code == 503 and r.json()["error"]["code"] == code, r.text
+            assert time.monotonic() - started < 5 + 3
+        for graph in ("urn:bomb", "urn:endless"):
+            assert c.get("/sparql", params={"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}).json()["boolean"] \
+                is False
+        assert c.get("/healthz").json()["status"] == "ok"
+    assert _rss_mb(port) - before < 100
+    assert [p.name for p in store_dir.parent.iterdir() if "rehearsal" in p.name] == []  # copies removed

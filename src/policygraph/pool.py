@@ -75,10 +75,13 @@ class Job:
 
 @dataclass
 class UpdateCheck:
-    """An update to inspect before the writer runs it: nesting, SERVICE/LOAD, the engine's own parser."""
+    """An update to inspect before the writer runs it: nesting, SERVICE/LOAD, the engine's own parser, and
+    (with ``rehearsal``, a checkpoint of the store made for this update) the update itself run on that copy,
+    under the worker's time and memory limits."""
 
     text: str
     version: int = 0
+    rehearsal: str | None = None
 
 
 @dataclass
@@ -192,8 +195,8 @@ class _Worker:
 
 def _died(job: object) -> QueryFailed:
     if isinstance(job, UpdateCheck):
-        return QueryFailed("the update could not be parsed safely (nested too deeply, or too large)", 400,
-                           "bad_update")
+        return QueryFailed("the update needed more memory than an update may use (or crashed the engine) when "
+                           "it was rehearsed on a copy of the store; nothing was written", 503, "too_much_memory")
     return QueryFailed("the query needed more memory than a query may use, or crashed the engine; it was "
                        "stopped", 503, "too_much_memory")
 

@@ -7,6 +7,7 @@ The ``payload_*`` functions at the end are what the workers call.
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -21,9 +22,10 @@ from .errors import StoreError
 from .pool import Call, Job, QueryFailed, QueryTimeout, UpdateCheck
 from .queries import QueryError, load_queries
 from .settings import Settings
-from .store import RemoteStore, Store, value
+from .store import LocalStore, RemoteStore, Store, value
 
 _FORM = "application/x-www-form-urlencoded"
+_REHEARSALS = itertools.count()  # names of the store copies updates are rehearsed on
 _JSON = "application/json"
 
 
@@ -171,8 +173,7 @@ def register(app: FastAPI, settings: Settings) -> None:
         from .store import insert_data
 
         service = _service(request)
-        if service.pool is not None:
-            await _pooled(request, UpdateCheck(text, service.version))
+        await _rehearse(request, service, text)
 
         def apply() -> None:
             try:
@@ -192,6 +193,28 @@ def register(app: FastAPI, settings: Settings) -> None:
             service.changed()
 
         await service.writer.run(apply)
+
+    async def _rehearse(request: Request, service: Service, text: str) -> None:
+        """Check the update on a worker; for the embedded store, run it there first on a checkpoint of the
+        store (hard links, made for this update and removed after), under the worker's limits."""
+        import shutil
+        from pathlib import Path
+
+        if not isinstance(service.store, LocalStore):
+            await _pooled(request, UpdateCheck(text, service.version))
+            return
+        store = service.store
+        copy = Path(store.location).with_name(f".{Path(store.location).name}.rehearsal-{next(_REHEARSALS)}")
+        try:
+            await run_in_threadpool(store.checkpoint, copy)
+        except (OSError, RuntimeError, StoreError):
+            shutil.rmtree(copy, ignore_errors=True)
+            raise ApiError(503, "store_unwritable", "the update could not be prepared (the store's disk may be "
+                           "full); nothing was written", headers={"Retry-After": "5"}) from None
+        try:
+            await _pooled(request, UpdateCheck(text, service.version, str(copy)))
+        finally:
+            await run_in_threadpool(shutil.rmtree, copy, True)
 
     async def _lookup(request: Request, function: str, *args: Any) -> Response:
         """A lookup's JSON: from the cache, else from a query worker (in process for a remote store)."""

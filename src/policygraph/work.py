@@ -35,7 +35,7 @@ _DRY_RUN_STACK = 2 * 1024 * 1024  # the writer's update thread has 32 times this
 def run(store: Any, job: Job | UpdateCheck | Call, limits: Limits, isolated: bool) -> Any:
     """The answer to a job: an Answer, None for a check that passed, JSON bytes for a call."""
     if isinstance(job, UpdateCheck):
-        check_update(job.text, limits)
+        check_update(job.text, limits, job.rehearsal)
         return None
     if isinstance(job, Call):
         return _call(store, job)
@@ -69,7 +69,7 @@ def check_query(text: str, limits: Limits, isolated: bool) -> None:
     refuse_remote(tree, limits.endpoints)
 
 
-def check_update(text: str, limits: Limits) -> None:
+def check_update(text: str, limits: Limits, rehearsal: str | None = None) -> None:
     """Everything an update must pass before the writer runs it."""
     check_nesting(text, limits.max_nesting)
     if "\r" in text.replace("\r\n", "\n"):
@@ -79,7 +79,7 @@ def check_update(text: str, limits: Limits) -> None:
     if not any(word in folded for word in ("service", "load", "where")):
         # Without these keywords it is only DATA and graph operations: nothing to reach, no WHERE to
         # check; rdflib (seconds per 100 KB) is skipped and the engine's own parser decides below.
-        _dry_run(text)
+        _dry_run(text, rehearsal)
         return
     tree = parse_tree(text, update=True)
     refuse_remote(tree, limits.endpoints)
@@ -87,13 +87,15 @@ def check_update(text: str, limits: Limits) -> None:
         raise Refused(400, "default_graph", "the update's WHERE matches triples outside GRAPH, in the default "
                       "graph, which is empty in this store (queries see the union of the named graphs; updates "
                       "do not): write GRAPH ?g { … } around the patterns, or USING <graph>")
-    if not remote_calls(tree):
-        _dry_run(text)
+    if not remote_calls(tree):  # an allowed LOAD or SERVICE is not fetched twice
+        _dry_run(text, rehearsal)
 
 
-def _dry_run(text: str) -> None:
-    """Run the update with the engine itself on an empty in-memory store, on a small stack: what passes
-    here cannot overflow the writer's much larger one."""
+def _dry_run(text: str, rehearsal: str | None) -> None:
+    """Run the update with the engine itself, on a small stack (what passes here cannot overflow the
+    writer's much larger one): on ``rehearsal``, a copy of the store, so that an update that would run
+    past the timeout or the memory limit on the real data is stopped here, not in the server; else on an
+    empty in-memory store."""
     import pyoxigraph as ox
 
     from .ontology import SPARQL_PREFIXES
@@ -102,7 +104,9 @@ def _dry_run(text: str) -> None:
 
     def attempt() -> None:
         try:
-            ox.Store().update(SPARQL_PREFIXES + text)
+            store = ox.Store(rehearsal) if rehearsal else ox.Store()
+            store.update(SPARQL_PREFIXES + text)
+            del store
         except (SyntaxError, ValueError, OSError) as exc:
             outcome.append(exc)
 
