@@ -162,8 +162,15 @@ class LocalStore:
     def query(self, sparql: str, /, *, bindings: Mapping[str, Term] | None = None,
               default_graph: Sequence[NamedNode] | None = None, named_graphs: Sequence[NamedNode] | None = None,
               use_default_graph_as_union: bool = False) -> Any:
-        """Run a query with bound values; the raw pyoxigraph result."""
+        """Run a query with bound values; the raw pyoxigraph result.
+
+        Values are bound as a server is sent them, a VALUES block opening the WHERE clause (``bind_values``):
+        pyoxigraph's ``substitutions`` leave BOUND(?param) false, so an optional parameter
+        (``FILTER(!BOUND(?p) || …)``) filtered nothing here while a SPARQL server did (found against Virtuoso).
+        A query without a WHERE keyword keeps ``substitutions``."""
         subs = {Variable(k): v for k, v in (bindings or {}).items()}
+        if subs and _WHERE.search(sparql):
+            sparql, subs = bind_values(sparql, bindings or {}), {}
         kwargs: dict[str, Any] = {"substitutions": subs} if subs else {}
         if default_graph:
             kwargs["default_graph"] = list(default_graph)

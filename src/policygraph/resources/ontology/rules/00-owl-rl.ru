@@ -4,7 +4,9 @@
 INSERT { GRAPH <https://w3id.org/policygraph/id/graph/inferred> { ?x a ?super } }
 WHERE {
   GRAPH ?g { ?x a ?class }
-  GRAPH <https://w3id.org/policygraph/id/graph/ontology> { ?class rdfs:subClassOf+ ?super }
+  # The ontology's closure as a subquery: the same rows, and the form Virtuoso 7 can evaluate (it refuses a
+  # transitive path in a GRAPH block when neither end is bound by a constant).
+  { SELECT ?class ?super WHERE { GRAPH <https://w3id.org/policygraph/id/graph/ontology> { ?class rdfs:subClassOf+ ?super } } }
   FILTER(isIRI(?super))
   FILTER NOT EXISTS { GRAPH ?h { ?x a ?super } }
 } ;
