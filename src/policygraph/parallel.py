@@ -68,23 +68,42 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def _worker() -> _Worker:
+def _worker(writer: int = 0) -> _Worker:
     global _WORKER
     if _WORKER is None:
         _WORKER = _Worker()
+        if writer:
+            _exit_with(writer)
     return _WORKER
+
+
+def _exit_with(writer: int) -> None:
+    """End this worker once the writer that feeds it is gone (a SIGKILL leaves the pool's queue open, so a
+    worker would otherwise wait on it forever)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(writer, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="writer-watch", daemon=True).start()
 
 
 def is_rdf(path: str | Path) -> bool:
     return RDF_FORMATS.get(Path(path).suffix.lower().lstrip(".")) is not None
 
 
-def build_one(path: str, validate_shapes: bool = True) -> Built:
+def build_one(path: str, validate_shapes: bool = True, writer: int = 0) -> Built:
     """Read, normalise, structure, extract, build and validate one document (in whichever process runs it).
-    A document that violates the shapes comes back failed, without its quads: it is never written."""
+    A document that violates the shapes comes back failed, without its quads: it is never written. A local
+    worker is told its writer's pid (``writer``) and ends when the writer is gone."""
     if is_rdf(path):
         return Built(FileResult(path, "rdf"))
-    worker = _worker()
+    worker = _worker(writer)
     started = time.perf_counter()
     try:
         graph = build_graph(path, worker.extractor, worker.builder, worker.max_file_bytes)
@@ -176,9 +195,11 @@ def built_in_order(paths: Iterable[str | Path], executor: Any, *, window: int = 
 
 
 def _submit(executor: Any, path: str, validate_shapes: bool) -> Any:
-    if isinstance(executor, Executor):
+    if isinstance(executor, _InProcess):
         return executor.submit(build_one, path, validate_shapes)
-    return executor.submit(build_one, path, validate_shapes, pure=False)  # a Dask client
+    if isinstance(executor, Executor):
+        return executor.submit(build_one, path, validate_shapes, os.getpid())
+    return executor.submit(build_one, path, validate_shapes, pure=False)  # a Dask client: its workers live on
 
 
 def worker_count(jobs: int, files: int) -> int:
