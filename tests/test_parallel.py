@@ -135,3 +135,39 @@ def test_the_stream_keeps_at_most_a_window_of_documents_ahead(tmp_path: Path) ->
         titles.append(built.result.title)
     assert titles == [f"并行测试第{n}号规定" for n in range(9)]
     assert executor.most_ahead == 3
+
+
+def _marked(mark: str) -> set[int]:
+    """Processes whose environment carries ``mark`` (a load and everything it started)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if mark.encode() in (proc / "environ").read_bytes():
+                    found.add(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_sigkilled_load_leaves_no_worker_behind(inputs: list[Path], tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+    import uuid
+
+    mark = f"PG_TEST_MARK={uuid.uuid4().hex}"
+    env = {**os.environ, mark.split("=")[0]: mark.split("=")[1]}
+    proc = subprocess.Popen([sys.executable, "-m", "policygraph", "load", *map(str, inputs), "--store",
+                             str(tmp_path / "s"), "--jobs", "2"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_marked(mark) - {proc.pid}) < 2 and time.monotonic() < deadline:  # the workers have started
+        time.sleep(0.2)
+    assert len(_marked(mark) - {proc.pid}) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _marked(mark)

@@ -68,18 +68,16 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
-def _worker(writer: int = 0) -> _Worker:
+def _worker() -> _Worker:
     global _WORKER
     if _WORKER is None:
         _WORKER = _Worker()
-        if writer:
-            _exit_with(writer)
     return _WORKER
 
 
 def _exit_with(writer: int) -> None:
-    """End this worker once the writer that feeds it is gone (a SIGKILL leaves the pool's queue open, so a
-    worker would otherwise wait on it forever)."""
+    """A local worker's initializer: end it once the writer that feeds it is gone (a SIGKILL leaves the pool's
+    queue open, so a worker would otherwise wait on it forever)."""
     import threading
 
     def watch() -> None:
@@ -97,13 +95,12 @@ def is_rdf(path: str | Path) -> bool:
     return RDF_FORMATS.get(Path(path).suffix.lower().lstrip(".")) is not None
 
 
-def build_one(path: str, validate_shapes: bool = True, writer: int = 0) -> Built:
+def build_one(path: str, validate_shapes: bool = True) -> Built:
     """Read, normalise, structure, extract, build and validate one document (in whichever process runs it).
-    A document that violates the shapes comes back failed, without its quads: it is never written. A local
-    worker is told its writer's pid (``writer``) and ends when the writer is gone."""
+    A document that violates the shapes comes back failed, without its quads: it is never written."""
     if is_rdf(path):
         return Built(FileResult(path, "rdf"))
-    worker = _worker(writer)
+    worker = _worker()
     started = time.perf_counter()
     try:
         graph = build_graph(path, worker.extractor, worker.builder, worker.max_file_bytes)
@@ -149,7 +146,8 @@ def local_executor(jobs: int) -> Executor:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["policygraph.parallel"])  # imported once, in the server workers fork from
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_exit_with,
+                               initargs=(os.getpid(),))
 
 
 @contextmanager
@@ -195,11 +193,9 @@ def built_in_order(paths: Iterable[str | Path], executor: Any, *, window: int = 
 
 
 def _submit(executor: Any, path: str, validate_shapes: bool) -> Any:
-    if isinstance(executor, _InProcess):
-        return executor.submit(build_one, path, validate_shapes)
     if isinstance(executor, Executor):
-        return executor.submit(build_one, path, validate_shapes, os.getpid())
-    return executor.submit(build_one, path, validate_shapes, pure=False)  # a Dask client: its workers live on
+        return executor.submit(build_one, path, validate_shapes)
+    return executor.submit(build_one, path, validate_shapes, pure=False)  # a Dask client
 
 
 def worker_count(jobs: int, files: int) -> int:
