@@ -357,6 +357,11 @@ def _swap_paths(path: Path) -> tuple[Path, Path]:
     return path.with_name(f".{path.name}.incoming"), path.with_name(f".{path.name}.previous")
 
 
+def spool_path(path: Path) -> Path:
+    """Where a parallel bulk load spools its documents' N-Quads before the swap (under the writer's lock)."""
+    return path.with_name(f".{path.name}.spool.nq")
+
+
 def _take_lock(path: Path) -> Any:
     """Hold the writer's lock beside the store, or StoreError if another process holds it."""
     handle = open(path.with_name(f".{path.name}.lock"), "a+b")  # noqa: SIM115 - held as long as the store
@@ -385,6 +390,7 @@ def _recover_swap(path: Path) -> None:
     elif path.exists() and previous.exists():
         shutil.rmtree(previous, ignore_errors=True)  # killed after the swap, before the clean-up
     shutil.rmtree(incoming, ignore_errors=True)
+    spool_path(path).unlink(missing_ok=True)  # the spool of a killed parallel bulk load
 
 
 def _reason(exc: OSError) -> str:

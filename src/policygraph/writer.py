@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode
 from .loader import BULK_MIN_FILES, FileResult, Loader, LoadReport
 from .parallel import Built
 from .reason import STALE
-from .store import LocalStore, Store
+from .store import LocalStore, Store, spool_path
 
 
 @dataclass
@@ -85,8 +85,7 @@ class _Spool:
     def __init__(self, loader: Loader) -> None:
         assert isinstance(loader.store, LocalStore)
         self.loader, self.store = loader, loader.store
-        location = Path(self.store.location)
-        self.path = location.with_name(f".{location.name}.spool.nq")  # under the writer's lock
+        self.path = spool_path(Path(self.store.location))
         self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in finish
         self.files: list[Path] = [self.path]
         self.seen: set[str] = set()
