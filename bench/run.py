@@ -36,6 +36,8 @@ def main() -> int:
     parser.add_argument("--only", help="rerun one benchmark (extract, coverage, coverage_before, load, sparql, "
                                        "http_load, fuzz, crash) and "
                                        "keep the others' last figures")
+    parser.add_argument("--merge", action="store_true", help="with --only: replace only that benchmark's section "
+                        "of REPORT.md, keeping the others as written (their figures need not be in bench/out)")
     args = parser.parse_args()
     benches = {
         "extract": ("bench_extract.py", *(["--limit", "150"] if args.quick else []), "--repeats",
@@ -50,6 +52,7 @@ def main() -> int:
         "fuzz": ("bench_fuzz.py", "--examples", "60" if args.quick else "300"),
         "crash": ("bench_crash.py", *(["--articles", "300", "--files", "20", "--at", "0.3,0.6,0.9"]
                                       if args.quick else [])),
+        "scale": ("bench_scale.py", "--every", "8" if args.quick else "1", "--x4-every", "16" if args.quick else "4"),
     }
     if not args.only and not args.report_only:
         for stale in OUT.glob("*.json") if OUT.exists() else []:
@@ -57,6 +60,10 @@ def main() -> int:
     for name, (script, *options) in benches.items():
         if not args.report_only and (not args.only or args.only == name):
             run(script, *options)
+    if args.merge and args.only:  # keep the other sections as written; replace (or add) this one
+        merge_section(args.only, report(args.quick))
+        print(f"merged the {args.only} section into {HERE / 'REPORT.md'}")
+        return 0
     (HERE / "REPORT.md").write_text(report(args.quick), encoding="utf-8")
     print(f"wrote {HERE / 'REPORT.md'}")
     return 0
@@ -154,7 +161,71 @@ def report(quick: bool) -> str:
                   f"{f['tests_failed']} failed, {f['seconds']} s (`{f['summary']}`).", ""]
     if c := load("crash"):
         lines += crash_section(c)
+    if sc := load("scale"):
+        lines += scale_section(sc)
     return "\n".join(lines)
+
+
+SCALE_HEADING = "## Scaling: every core, ×4 the corpus, Dask"
+
+
+def merge_section(name: str, fresh: str) -> None:
+    """Put ``name``'s section of a freshly written report into REPORT.md in place of its old one."""
+    heading = {"scale": SCALE_HEADING}[name]
+    section = fresh[fresh.index(heading):]
+    path = HERE / "REPORT.md"
+    old = path.read_text(encoding="utf-8")
+    if heading in old:
+        start = old.index(heading)
+        end = old.find("\n## ", start + len(heading))
+        old = old[:start] + (old[end + 1:] if end >= 0 else "")
+    path.write_text(old.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def scale_section(s: dict[str, Any]) -> list[str]:
+    """load --jobs 1 vs 2, ×1 vs ×4 (memory and time), Dask vs the local pool."""
+    runs = [("jobs1", "corpus ×1, `--jobs 1`"), ("jobs2", "corpus ×1, `--jobs 2`"),
+            ("x1", "subset ×1, `--jobs 2`"), ("x4", "subset ×4, `--jobs 2`")]
+    lines = [SCALE_HEADING, "",
+             f"`bench/bench_scale.py --every {s['every']} --x4-every {s['x4_every']}`: \"corpus\" is one file in "
+             f"{s['every']} of the {s['corpus_files']} lawrefbook files, the subset one in {s['x4_every']}; ×4 is the "
+             "subset and three copies of each file retitled 副本2…副本4 (distinct documents, the same text). Each "
+             "load runs `policygraph.scale.load_files` in a fresh process into a new store. Build and SHACL are "
+             "summed over the workers (CPU seconds of the phase); write, link, reason and compact are the "
+             "parent's. Machine load: the 1-minute load average at the run's start and end (2 cores, shared: "
+             "above 2, the workers did not have a core each).", "",
+             "| run | loaded | wall | docs/s | build | SHACL | write | link | reason | compact | parent peak | "
+             "worker peaks | store | bytes/quad | machine load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key, label in runs:
+        r = s[key]
+        workers = ", ".join(f"{w} MB" for w in r["worker_peak_mb"]) or "— (in the parent)"
+        load = "–".join(map(str, r.get("load_average", []))) or "?"
+        lines.append(f"| {label} | {r['loaded']} | {r['wall_s']} s | {r['docs_per_s']} | {r['build_s']} s | "
+                     f"{r['validate_s']} s | {r['write_s']} s | {r['link_s']} s | {r['reason_s']} s | "
+                     f"{r['optimize_s']} s | {r['parent_peak_mb']} MB | {workers} | "
+                     f"{round(r['store_bytes'] / 1e6, 1)} MB, {r['store_quads']:,} quads | {r['bytes_per_quad']} | "
+                     f"{load} |")
+    speedup, memory, worker_memory = s["speedup"], s["memory_ratio_x4"], s["worker_memory_ratio_x4"]
+    slowest = {key: max(("build", "SHACL", "write", "reason"), key=lambda k, r=s[key]: r[
+        {"build": "build_s", "SHACL": "validate_s", "write": "write_s", "reason": "reason_s"}[k]]) for key, _ in runs}
+    d = s["dask"]
+    lines += ["",
+              f"- **`--jobs 2` vs `--jobs 1`: {speedup}×** (target ≥ {s['target_speedup']}×: "
+              f"{'met' if speedup >= s['target_speedup'] else 'not met'}); the same quads: "
+              f"{'yes' if s['same_quads'] else 'NO'} (sorted N-Quads less load times, SHA-256).",
+              f"- **Peak memory ×4 / ×1 (parent): {memory}×** (target ≤ {s['target_memory_ratio']}×: "
+              f"{'met' if memory <= s['target_memory_ratio'] else 'not met'}); workers {worker_memory}×; "
+              f"time ×4 / ×1: {s['time_ratio_x4']}× (linear would be ≤ 4×).",
+              "- Slowest phase (of build, SHACL, write, reason): "
+              + "; ".join(f"{label}: {slowest[key]}" for key, label in runs) + ".",
+              f"- Dask, 2 local worker processes of 1 thread, vs the local pool of 2, building the subset's "
+              f"{d['files']} files into shards: pool {d['pool_s']} s, Dask {d['dask_s']} s "
+              f"({d['dask_with_cluster_start_s']} s with the cluster's start); the same shards: "
+              f"{'yes' if d['same_shards'] else 'NO'}.", ""]
+    if note := s.get("note"):
+        lines += [note, ""]
+    return lines
 
 
 def sparql_section(s: dict[str, Any]) -> list[str]:
