@@ -233,24 +233,43 @@ def test_updates_need_the_token(writable: str) -> None:
         assert c.get("/sparql", params={"query": CHECK}).json()["boolean"] is True
 
 
-def test_using_graph_uri_is_refused_never_pasted_into_the_update(writable: str) -> None:
-    """A crafted using-graph-uri once closed the IRI and dropped a graph; the parameters are now refused
-    (USING in the update itself does the same), and nothing is written."""
+def test_using_graph_uri_sets_the_dataset_and_is_never_pasted_into_the_update(writable: str) -> None:
+    """A crafted using-graph-uri once closed the IRI and dropped a graph. The parameters are now parsed IRIs set
+    on the parsed update (dataset_update.py): a crafted one is 400 and nothing is written; a real one is the
+    WHERE's default graph (using-named-graph-uri its only named graphs); with USING in the update too, 400."""
     update = ("INSERT { GRAPH <urn:copy> { ?d <urn:copied> true } } "
               "WHERE { ?d a <https://w3id.org/policygraph/ontology#Prohibition> }")
+    named = ("INSERT { GRAPH <urn:copy-named> { ?d <urn:in> ?g } } "
+             "WHERE { GRAPH ?g { ?d a <https://w3id.org/policygraph/ontology#Prohibition> } }")
     crafted = f"urn:g> WHERE {{}} ; DROP GRAPH <{DOC}> ; INSERT DATA {{ GRAPH <urn:evil> {{ <urn:a> <urn:b> 1 }} }} #"
-    with httpx.Client(base_url=writable, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with httpx.Client(base_url=writable, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
         assert c.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:g> { <urn:x> a "
                                        "<https://w3id.org/policygraph/ontology#Prohibition> } }"}).status_code == 204
-        for value in ["urn:g", crafted]:
-            for name in ["using-graph-uri", "using-named-graph-uri"]:
-                _error(c.post("/sparql", data={"update": update, name: value}), 400)
-        using = update.replace(" WHERE", " USING <urn:g> WHERE")
-        assert c.post("/sparql", data={"update": using}).status_code == 204
+        for name in ["using-graph-uri", "using-named-graph-uri"]:
+            _error(c.post("/sparql", data={"update": update, name: crafted}), 400)
+            _error(c.post("/sparql", data={"update": update.replace(" WHERE", " USING <urn:g> WHERE"),
+                                           name: "urn:g"}), 400)
+        assert c.post("/sparql", data={"update": update, "using-graph-uri": "urn:g"}).status_code == 204
+        assert c.post("/sparql", data={"update": named, "using-named-graph-uri": "urn:g"}).status_code == 204
         r = c.get("/sparql", params={"query": "SELECT ?d WHERE { GRAPH <urn:copy> { ?d <urn:copied> true } }"})
-        assert [b["d"]["value"] for b in r.json()["results"]["bindings"]] == ["urn:x"]
+        assert [b["d"]["value"] for b in r.json()["results"]["bindings"]] == ["urn:x"]  # not the measure's
+        r = c.get("/sparql", params={"query": "SELECT ?d ?g WHERE { GRAPH <urn:copy-named> { ?d <urn:in> ?g } }"})
+        assert [(b["d"]["value"], b["g"]["value"]) for b in r.json()["results"]["bindings"]] == [("urn:x", "urn:g")]
         assert c.get("/sparql", params={"query": f"ASK {{ GRAPH <{DOC}> {{ ?s ?p ?o }} }}"}).json()["boolean"]
         assert not c.get("/sparql", params={"query": "ASK { GRAPH <urn:evil> { ?s ?p ?o } }"}).json()["boolean"]
+
+
+def test_relative_iris_resolve_against_the_endpoint_and_repeated_parameters_are_400(writable: str) -> None:
+    with httpx.Client(base_url=writable, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
+        r = c.get("/sparql", params={"query": "SELECT ?x WHERE { BIND(<rel> AS ?x) }"})
+        assert r.json()["results"]["bindings"][0]["x"]["value"] == writable + "/rel"
+        assert c.post("/sparql", data={"update": "INSERT DATA { GRAPH <urn:base> { <s> <p> 1 } }"}).status_code == 204
+        r = c.get("/sparql", params={"query": "SELECT ?s WHERE { GRAPH <urn:base> { ?s ?p ?o } }"})
+        assert r.json()["results"]["bindings"][0]["s"]["value"] == writable + "/s"
+        _error(c.get("/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")]), 400)
+        twice = "update=CLEAR+SILENT+GRAPH+%3Curn%3Abase%3E&update=CLEAR+SILENT+GRAPH+%3Curn%3Abase%3E"
+        _error(c.post("/sparql", content=twice, headers={"Content-Type": "application/x-www-form-urlencoded"}), 400)
+        assert c.get("/sparql", params={"query": "ASK { GRAPH <urn:base> { ?s ?p ?o } }"}).json()["boolean"]
 
 
 def test_update_by_get_is_405(client: httpx.Client) -> None:

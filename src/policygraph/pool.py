@@ -71,6 +71,7 @@ class Job:
     default_graph: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     version: int = 0
+    base: str | None = None  # the endpoint's URL: the base IRI of relative IRIs when the query has no BASE
 
 
 @dataclass
@@ -82,6 +83,14 @@ class UpdateCheck:
     text: str
     version: int = 0
     rehearsal: str | None = None
+    base: str | None = None
+    using: list[str] = field(default_factory=list)  # using-graph-uri: the WHERE's default graph
+    using_named: list[str] = field(default_factory=list)  # using-named-graph-uri
+
+    @property
+    def dataset(self) -> bool:
+        """Whether the request gives a protocol dataset (then rdflib evaluates it, see dataset_update.py)."""
+        return bool(self.using or self.using_named)
 
 
 @dataclass

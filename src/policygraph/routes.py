@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from . import __version__, lookups
 from .api import ApiError, Service, check_token, etag
-from .endpoint import GRAPH_TYPES, negotiate, service_description
+from .endpoint import GRAPH_TYPES, Refused, negotiate, service_description
 from .errors import StoreError
 from .pool import Call, Job, QueryFailed, QueryTimeout, UpdateCheck
 from .queries import QueryError, load_queries
@@ -63,6 +63,24 @@ async def _pooled(request: Request, job: Job | UpdateCheck | Call) -> Any:
         raise ApiError(exc.status, exc.code, str(exc), headers=headers) from None
 
 
+def _iris(fields: dict[str, list[str]], name: str) -> list[str]:
+    """Graph IRIs of a protocol parameter, each checked as an IRI by the engine's own term parser."""
+    import pyoxigraph as ox
+
+    iris = fields.get(name, [])
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ApiError(400, "bad_request", f"{name} is not an IRI") from None
+    return iris
+
+
+def _base(request: Request) -> str:
+    """The endpoint's URL: the base IRI of relative IRIs in a query or update that has no BASE."""
+    return str(request.url_for("sparql"))
+
+
 def register(app: FastAPI, settings: Settings) -> None:
     stored_queries = load_queries()  # read once per app, not on every request
 
@@ -82,7 +100,7 @@ def register(app: FastAPI, settings: Settings) -> None:
                 raise ApiError(405, "method_not_allowed", "a SPARQL update must be sent with POST",
                                headers={"Allow": "POST"})
             query = url.get("query", [None])[0]
-            if query is None:
+            if "query" not in url:
                 return _description(request)
         else:
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -100,17 +118,16 @@ def register(app: FastAPI, settings: Settings) -> None:
                                "as application/sparql-update, or either as an HTML form (query= or update=)")
         if query is not None and update is not None:
             raise ApiError(400, "bad_request", "send either a query or an update, not both")
+        for name in ("query", "update"):
+            if len(fields.get(name, [])) > 1:
+                raise ApiError(400, "bad_request", f"send one {name}, not {len(fields[name])} ({name}= repeated)")
         if update is not None:
             check_token(settings, request.headers.get("authorization"))
-            if fields.get("using-graph-uri") or fields.get("using-named-graph-uri"):
-                raise ApiError(400, "bad_request", "using-graph-uri and using-named-graph-uri are not supported "
-                               "(request parameters are never pasted into update text): write USING <…> or "
-                               "GRAPH <…> in the update")
-            await _update(request, update)
+            await _update(request, update, _iris(fields, "using-graph-uri"), _iris(fields, "using-named-graph-uri"))
             return Response(status_code=204)
         if not query:
             raise ApiError(400, "bad_request", "missing query (or update) parameter")
-        return await _answer(request, query, fields.get("default-graph-uri", []), fields.get("named-graph-uri", []))
+        return await _answer(request, query, _iris(fields, "default-graph-uri"), _iris(fields, "named-graph-uri"))
 
     def _description(request: Request) -> Response:
         media = negotiate(request.headers.get("accept"), {"text/turtle": 1, **GRAPH_TYPES})
@@ -126,13 +143,14 @@ def register(app: FastAPI, settings: Settings) -> None:
     async def _answer(request: Request, query: str, default: list[str], named: list[str]) -> Response:
         service = _service(request)
         accept = request.headers.get("accept")
-        key = ("sparql", query, tuple(default), tuple(named), accept)
+        base = _base(request)
+        key = ("sparql", query, tuple(default), tuple(named), accept, base)
         tag = etag(key, service.version)
         if request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
         hit = service.cached(key)
         if hit is None:
-            job = Job(query, accept, default, named, service.version)
+            job = Job(query, accept, default, named, service.version, base)
             if isinstance(service.store, RemoteStore):
                 await _pooled(request, job)  # the checks only: the server answers
                 hit = await run_in_threadpool(_remote, service, query, default, named, accept)
@@ -166,19 +184,32 @@ def register(app: FastAPI, settings: Settings) -> None:
             raise ApiError(502, "upstream_error", "the SPARQL server's answer is larger than this endpoint passes on")
         return body, ctype, False
 
-    async def _update(request: Request, text: str) -> None:
+    async def _update(request: Request, text: str, using: list[str], using_named: list[str]) -> None:
         """Check the update on a worker (nesting, SERVICE/LOAD, the engine's parser), then let the writer
         thread (which has no network unless allow_service names endpoints) run it."""
         from .reason import STALE, materialize
         from .store import insert_data
 
         service = _service(request)
-        await _rehearse(request, service, text)
+        check = UpdateCheck(text, service.version, None, _base(request), using, using_named)
+        await _rehearse(request, service, check)
+
+        def write() -> None:
+            if check.dataset:  # rdflib evaluates it (dataset_update.py); the marker first, so a crash leaves it
+                from .dataset_update import apply as apply_dataset
+
+                service.store.update(insert_data([STALE]))
+                assert isinstance(service.store, LocalStore)
+                service.store.write(lambda ox_store: apply_dataset(ox_store, text, check.base, using, using_named))
+            elif isinstance(service.store, LocalStore):
+                service.store.update(text + " ;\n" + insert_data([STALE]), base_iri=check.base)
+            else:
+                service.store.update(text + " ;\n" + insert_data([STALE]))
 
         def apply() -> None:
             try:
-                service.store.update(text + " ;\n" + insert_data([STALE]))
-            except (SyntaxError, ValueError) as exc:
+                write()
+            except (SyntaxError, ValueError, Refused) as exc:
                 raise ApiError(400, "bad_update", str(exc)) from None
             except (OSError, StoreError):
                 raise ApiError(503, "store_unwritable", "the update could not be written (the store's disk may "
@@ -194,14 +225,17 @@ def register(app: FastAPI, settings: Settings) -> None:
 
         await service.writer.run(apply)
 
-    async def _rehearse(request: Request, service: Service, text: str) -> None:
+    async def _rehearse(request: Request, service: Service, check: UpdateCheck) -> None:
         """Check the update on a worker; for the embedded store, run it there first on a checkpoint of the
         store (hard links, made for this update and removed after), under the worker's limits."""
         import shutil
         from pathlib import Path
 
         if not isinstance(service.store, LocalStore):
-            await _pooled(request, UpdateCheck(text, service.version))
+            if check.dataset:
+                raise ApiError(400, "bad_request", "using-graph-uri and using-named-graph-uri are supported on the "
+                               "embedded store only: write USING <…> in the update")
+            await _pooled(request, check)
             return
         store = service.store
         copy = Path(store.location).with_name(f".{Path(store.location).name}.rehearsal-{next(_REHEARSALS)}")
@@ -212,7 +246,8 @@ def register(app: FastAPI, settings: Settings) -> None:
             raise ApiError(503, "store_unwritable", "the update could not be prepared (the store's disk may be "
                            "full); nothing was written", headers={"Retry-After": "5"}) from None
         try:
-            await _pooled(request, UpdateCheck(text, service.version, str(copy)))
+            check.rehearsal = str(copy)
+            await _pooled(request, check)
         finally:
             await run_in_threadpool(shutil.rmtree, copy, True)
 

@@ -189,9 +189,14 @@ class LocalStore:
     def ask(self, sparql: str, /, **bindings: Term) -> bool:
         return bool(self.query(sparql, bindings=bindings, use_default_graph_as_union=True))
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         self._writable()
-        self._write(lambda: self.store.update(SPARQL_PREFIXES + sparql))
+        self._write(lambda: self.store.update(SPARQL_PREFIXES + sparql, base_iri=base_iri))
+
+    def write(self, work: Any) -> None:
+        """Run ``work(pyoxigraph_store)`` as a write (a failed write reopens the store, as ``update``)."""
+        self._writable()
+        self._write(lambda: work(self.store))
 
     def replace_graphs(self, graph: NamedNode, quads: Sequence[Quad], extra: Sequence[Quad] = ()) -> None:
         """Replace ``graph`` by ``quads`` and add ``extra``, in one transaction."""

@@ -35,7 +35,7 @@ _DRY_RUN_STACK = 2 * 1024 * 1024  # the writer's update thread has 32 times this
 def run(store: Any, job: Job | UpdateCheck | Call, limits: Limits, isolated: bool) -> Any:
     """The answer to a job: an Answer, None for a check that passed, JSON bytes for a call."""
     if isinstance(job, UpdateCheck):
-        check_update(job.text, limits, job.rehearsal)
+        check_update(job, limits)
         return None
     if isinstance(job, Call):
         return _call(store, job)
@@ -69,8 +69,9 @@ def check_query(text: str, limits: Limits, isolated: bool) -> None:
     refuse_remote(tree, limits.endpoints)
 
 
-def check_update(text: str, limits: Limits, rehearsal: str | None = None) -> None:
+def check_update(job: UpdateCheck, limits: Limits) -> None:
     """Everything an update must pass before the writer runs it."""
+    text = job.text
     check_nesting(text, limits.max_nesting)
     if "\r" in text.replace("\r\n", "\n"):
         # SPARQL ends a comment at a lone CR; rdflib does not. Where parsers disagree, refuse.
@@ -79,19 +80,23 @@ def check_update(text: str, limits: Limits, rehearsal: str | None = None) -> Non
     if not any(word in folded for word in ("service", "load", "where")):
         # Without these keywords it is only DATA and graph operations: nothing to reach, no WHERE to
         # check; rdflib (seconds per 100 KB) is skipped and the engine's own parser decides below.
-        _dry_run(text, rehearsal)
+        _dry_run(job)
         return
     tree = parse_tree(text, update=True)
     refuse_remote(tree, limits.endpoints)
-    if reads_empty_default_graph(tree):
+    if job.dataset:
+        from .dataset_update import check, parsed
+
+        check(parsed(text, job.base))
+    elif reads_empty_default_graph(tree):
         raise Refused(400, "default_graph", "the update's WHERE matches triples outside GRAPH, in the default "
                       "graph, which is empty in this store (queries see the union of the named graphs; updates "
                       "do not): write GRAPH ?g { … } around the patterns, or USING <graph>")
     if not remote_calls(tree):  # an allowed LOAD or SERVICE is not fetched twice
-        _dry_run(text, rehearsal)
+        _dry_run(job)
 
 
-def _dry_run(text: str, rehearsal: str | None) -> None:
+def _dry_run(job: UpdateCheck) -> None:
     """Run the update with the engine itself, on a small stack (what passes here cannot overflow the
     writer's much larger one): on ``rehearsal``, a copy of the store, so that an update that would run
     past the timeout or the memory limit on the real data is stopped here, not in the server; else on an
@@ -104,10 +109,21 @@ def _dry_run(text: str, rehearsal: str | None) -> None:
 
     def attempt() -> None:
         try:
-            store = ox.Store(rehearsal) if rehearsal else ox.Store()
-            store.update(SPARQL_PREFIXES + text)
+            store = ox.Store(job.rehearsal) if job.rehearsal else ox.Store()
+            if job.dataset:
+                from .dataset_update import apply
+
+                apply(store, job.text, job.base, job.using, job.using_named)
+            else:
+                store.update(SPARQL_PREFIXES + job.text, base_iri=job.base)
             del store
-        except (SyntaxError, ValueError, OSError) as exc:
+        except (SyntaxError, ValueError, OSError, Refused) as exc:
+            outcome.append(exc)
+        except MemoryError:
+            raise
+        except Exception as exc:  # rdflib's evaluator, on the protocol-dataset path
+            if not job.dataset:
+                raise
             outcome.append(exc)
 
     previous = threading.stack_size(_DRY_RUN_STACK)
@@ -118,6 +134,8 @@ def _dry_run(text: str, rehearsal: str | None) -> None:
         threading.stack_size(previous)
     thread.join()
     if outcome:
+        if isinstance(outcome[0], Refused):
+            raise outcome[0]
         raise Refused(400, "bad_update", str(outcome[0]) if isinstance(outcome[0], SyntaxError)
                       else "the update cannot be run")
 
@@ -133,7 +151,7 @@ def _call(store: Any, job: Call) -> bytes:
 def _execute(store: Any, job: Job, limits: Limits) -> Answer:
     import pyoxigraph as ox
 
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base}
     if job.default_graph:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
     else:
