@@ -272,6 +272,52 @@ def test_relative_iris_resolve_against_the_endpoint_and_repeated_parameters_are_
         assert c.get("/sparql", params={"query": "ASK { GRAPH <urn:base> { ?s ?p ?o } }"}).json()["boolean"]
 
 
+def test_etags_come_from_the_data_and_survive_a_restart(tmp_path: Path, seed_path: Path,
+                                                         jiangbei_path: Path) -> None:
+    """Load, query, note the ETag; a restart keeps it (304); load another document, restart: the old ETag
+    gets 200 and the new count (the ETag once hashed a process-local counter: 304 with the old count)."""
+    import subprocess
+
+    from .servers import VENV_BIN, free_port, wait_until_up
+
+    count = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a pg:Duty }"
+    store = store_with(tmp_path / "store", seed_path)
+    port = free_port()  # the same endpoint URL each time: it is the base of relative IRIs, so part of the tag
+
+    def ask(tag: str | None = None) -> httpx.Response:
+        headers = {"If-None-Match": tag} if tag else {}
+        proc = subprocess.Popen([str(VENV_BIN / "policygraph"), "serve", "--store", str(store), "--port", str(port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", proc)
+            return httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": count}, headers=headers, timeout=30)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+    first = ask()
+    tag, before = first.headers["etag"], int(first.json()["results"]["bindings"][0]["n"]["value"])
+    again = ask(tag)
+    assert again.status_code == 304 and again.headers["etag"] == tag
+    store_with(store, jiangbei_path)
+    after = ask(tag)
+    assert after.status_code == 200 and after.headers["etag"] != tag
+    assert int(after.json()["results"]["bindings"][0]["n"]["value"]) > before
+
+
+def test_every_update_gives_a_new_etag(writable: str) -> None:
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:etag> { ?s ?p ?o } }"}
+    with httpx.Client(base_url=writable, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
+        tags = []
+        for value in ["1", "2"]:
+            tags.append(c.get("/sparql", params=query).headers["etag"])
+            insert = f"INSERT DATA {{ GRAPH <urn:etag> {{ <urn:a> <urn:b> {value} }} }}"
+            assert c.post("/sparql", data={"update": insert}).status_code == 204
+        tags.append(c.get("/sparql", params=query).headers["etag"])
+        assert len(set(tags)) == 3
+        assert c.get("/sparql", params=query, headers={"If-None-Match": tags[0]}).status_code == 200
+
+
 def test_update_by_get_is_405(client: httpx.Client) -> None:
     _error(client.get("/sparql", params={"update": INSERT}), 405)
 

@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -141,7 +142,8 @@ class FastSparql:
             service: Service | None = getattr(self.fastapi.state, "service", None)
             if service is not None:
                 headers = dict(scope["headers"])
-                hit = service.raw.get((service.version, scope["query_string"], headers.get(b"accept", b"")))
+                hit = service.raw.get((service.version, scope["query_string"], headers.get(b"accept", b""),
+                                       headers.get(b"host", b"")))  # the host: relative IRIs resolve against it
                 if hit is not None:
                     body, content_type, tag, truncated = hit
                     extra = [(b"x-truncated", b"true")] if truncated else []
@@ -227,12 +229,46 @@ class Writer:
         return await asyncio.wrap_future(done)
 
 
+GENERATION = "https://w3id.org/policygraph/id/store"  # its pg:generation in the state graph: one per server write
+_VERSION_QUERIES = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",  # graphs written, removed, grown
+    "SELECT ?load ?t WHERE { GRAPH ?g { ?load prov:startedAtTime ?t } }",  # every load, reloads included
+    f"SELECT ?gen WHERE {{ GRAPH <https://w3id.org/policygraph/id/graph/state> {{ <{GENERATION}> pg:generation ?gen "
+    "} }",  # every write through this server
+)
+
+
+def store_version(store: Store) -> str:
+    """The store's version, derived from its data: what graphs it holds and how large, when each document was
+    loaded, and the generation every server write sets. It changes with every write by policygraph (a load
+    adds graphs or a load time; an update sets a new generation) and is the same after a restart."""
+    digest = hashlib.sha256()
+    for query in _VERSION_QUERIES:
+        rows = sorted(repr(sorted((k, str(v)) for k, v in row.items())) for row in store.select(query))
+        digest.update(("\n".join(rows) + "\f").encode())
+    return digest.hexdigest()[:24]
+
+
+def new_generation() -> str:
+    """Update text that gives the store a new generation (appended by the writer to every update)."""
+    import uuid
+
+    from .ontology import PG, STATE_GRAPH
+    from .store import insert_data
+
+    subject = f"<{GENERATION}>"
+    return (f"DELETE WHERE {{ GRAPH {STATE_GRAPH} {{ {subject} pg:generation ?old }} }} ;\n"
+            + insert_data([ox.Quad(ox.NamedNode(GENERATION), ox.NamedNode(PG + "generation"),
+                                   ox.Literal(uuid.uuid4().hex), STATE_GRAPH)]))
+
+
 class Service:
     """What the routes share: the store, the query pool, the writer, caches keyed by the store's version."""
 
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
-        self.version = 0
+        self.version = 0  # this process's count of writes: names the workers' views and the cache entries
+        self.generation = store_version(store)  # from the data: names answers in ETags, across restarts
         self._cache = ByteCache(settings.cache_bytes * 3 // 4)
         # Finished GET /sparql answers by raw query string and Accept header, for the fast path.
         self.raw = ByteCache(settings.cache_bytes // 4)
@@ -254,10 +290,11 @@ class Service:
     def remember(self, key: tuple[Any, ...], value: Any, size: int) -> None:
         self._cache.put((self.version, *key), value, size)
 
-    def remember_raw(self, query: bytes, accept: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
-        self.raw.put((self.version, query, accept), answer, len(answer[0]) + len(query))
+    def remember_raw(self, query: bytes, accept: bytes, host: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
+        self.raw.put((self.version, query, accept, host), answer, len(answer[0]) + len(query))
 
     def changed(self) -> None:
+        self.generation = store_version(self.store)
         self.version += 1
         self._cache.clear()
         self.raw.clear()
@@ -375,8 +412,9 @@ def check_token(settings: Settings, authorization: str | None) -> None:
         raise ApiError(403, "forbidden", "SPARQL Update needs a valid Bearer token (Authorization: Bearer …)")
 
 
-def etag(key: tuple[Any, ...], version: int) -> str:
-    return '"' + hashlib.sha1(repr((version, key)).encode()).hexdigest()[:20] + '"'
+def etag(key: tuple[Any, ...], generation: str) -> str:
+    """The ETag of an answer: the request that asked it and the store's version (``store_version``)."""
+    return '"' + hashlib.sha1(repr((generation, key)).encode()).hexdigest()[:20] + '"'
 
 
 def guarded_protocol(settings: Settings) -> type:

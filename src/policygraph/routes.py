@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from . import __version__, lookups
-from .api import ApiError, Service, check_token, etag
+from .api import ApiError, Service, check_token, etag, new_generation
 from .endpoint import GRAPH_TYPES, Refused, negotiate, service_description
 from .errors import StoreError
 from .pool import Call, Job, QueryFailed, QueryTimeout, UpdateCheck
@@ -145,7 +145,7 @@ def register(app: FastAPI, settings: Settings) -> None:
         accept = request.headers.get("accept")
         base = _base(request)
         key = ("sparql", query, tuple(default), tuple(named), accept, base)
-        tag = etag(key, service.version)
+        tag = etag(key, service.generation)
         if request.headers.get("if-none-match") == tag:
             return Response(status_code=304, headers={"ETag": tag})
         hit = service.cached(key)
@@ -161,6 +161,7 @@ def register(app: FastAPI, settings: Settings) -> None:
         body, content_type, truncated = hit
         if request.method == "GET":
             service.remember_raw(request.scope["query_string"], request.headers.get("accept", "").encode(),
+                                 request.headers.get("host", "").encode(),
                                  (body, content_type.encode(), tag.encode(), truncated))
         headers = {"ETag": tag, "Cache-Control": "no-cache"}
         if truncated:
@@ -198,13 +199,14 @@ def register(app: FastAPI, settings: Settings) -> None:
             if check.dataset:  # rdflib evaluates it (dataset_update.py); the marker first, so a crash leaves it
                 from .dataset_update import apply as apply_dataset
 
-                service.store.update(insert_data([STALE]))
+                service.store.update(insert_data([STALE]) + " ;\n" + new_generation())
                 assert isinstance(service.store, LocalStore)
                 service.store.write(lambda ox_store: apply_dataset(ox_store, text, check.base, using, using_named))
             elif isinstance(service.store, LocalStore):
-                service.store.update(text + " ;\n" + insert_data([STALE]), base_iri=check.base)
+                service.store.update(text + " ;\n" + insert_data([STALE]) + " ;\n" + new_generation(),
+                                     base_iri=check.base)
             else:
-                service.store.update(text + " ;\n" + insert_data([STALE]))
+                service.store.update(text + " ;\n" + insert_data([STALE]) + " ;\n" + new_generation())
 
         def apply() -> None:
             try:
