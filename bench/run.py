@@ -223,6 +223,10 @@ def scale_section(s: dict[str, Any]) -> list[str]:
               f"{d['files']} files into shards: pool {d['pool_s']} s, Dask {d['dask_s']} s "
               f"({d['dask_with_cluster_start_s']} s with the cluster's start); the same shards: "
               f"{'yes' if d['same_shards'] else 'NO'}.", ""]
+    for key, label in runs:
+        if peaks := s[key].get("parent_peak_after_mb"):
+            lines.insert(-1, f"- Parent peak RSS after each phase, {label}: "
+                         + ", ".join(f"{phase} {mb} MB" for phase, mb in peaks.items()) + ".")
     if note := s.get("note"):
         lines += [note, ""]
     return lines

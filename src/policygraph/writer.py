@@ -39,6 +39,10 @@ class ScaleReport(LoadReport):
     worker_peak_mb: dict[int, float] = field(default_factory=dict)
     store_bytes: int = 0
     store_quads: int = 0
+    peaks_mb: dict[str, float] = field(default_factory=dict)  # the parent's peak RSS after each phase
+
+    def mark(self, phase: str) -> None:
+        self.peaks_mb[phase] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
     def summary(self) -> dict[str, Any]:
         per_quad = round(self.store_bytes / self.store_quads, 1) if self.store_quads and self.store_bytes else None
@@ -47,7 +51,8 @@ class ScaleReport(LoadReport):
                 "link_s": round(self.link_s, 2), "reason_s": round(self.reason_s, 2),
                 "optimize_s": round(self.optimize_s, 2), "parent_peak_mb": round(self.parent_peak_mb),
                 "worker_peak_mb": sorted(round(v) for v in self.worker_peak_mb.values()),
-                "store_bytes": self.store_bytes, "store_quads": self.store_quads, "bytes_per_quad": per_quad}
+                "store_bytes": self.store_bytes, "store_quads": self.store_quads, "bytes_per_quad": per_quad,
+                "parent_peak_after_mb": self.peaks_mb}
 
 
 class _Transactions:
@@ -139,9 +144,11 @@ def write_all(store: Store, stream: Iterable[Built], *, documents: int, rdf_file
             report.worker_peak_mb[built.pid] = max(report.worker_peak_mb.get(built.pid, 0.0), built.peak_rss_mb)
         if progress:
             progress(built.result.path)
+    report.mark("stream")
     began = time.perf_counter()
     sink.finish()
     report.write_s = writing + time.perf_counter() - began
+    report.mark("write")
     _finish(store, report, reason)
     report.seconds = time.perf_counter() - started
     return report
@@ -155,15 +162,18 @@ def _finish(store: Store, report: ScaleReport, reason: bool) -> None:
     if any(f.status in ("loaded", "rdf") for f in report.files):
         report.linked = len(link_documents(store))
     report.link_s = time.perf_counter() - began
+    report.mark("link")
     began = time.perf_counter()
     if reason and is_stale(store):
         report.inferred = materialize(store)
     report.reason_s = time.perf_counter() - began
+    report.mark("reason")
     if isinstance(store, LocalStore):
         began = time.perf_counter()
         if report.bulk:
             store.optimize()  # the bulk load is compacted; the links and inferences written after it too
         report.optimize_s = time.perf_counter() - began
+        report.mark("compact")
         report.store_bytes = sum(f.stat().st_size for f in Path(store.location).rglob("*") if f.is_file())
     report.store_quads = store.quad_count()
     report.parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
