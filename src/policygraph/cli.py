@@ -411,15 +411,8 @@ def serve(
     workers: Annotated[int, _setting_option("workers")] = _default("workers"),
 ) -> None:
     """Serve the SPARQL endpoint, the lookups and the web page."""
-    import os
-    import resource
-
-    import uvicorn
-
-    from .api import create_app, guarded_protocol
-    from .errors import StoreError
+    from .api import serve as run
     from .settings import Settings
-    from .store import open_store
 
     settings = Settings.from_env(store=store, host=host, port=port, query_timeout=query_timeout,
                                  max_rows=max_rows, max_body=max_body, cors=cors, allow_service=allow_service,
@@ -427,24 +420,7 @@ def serve(
     typer.echo(f"policygraph {settings.store} on http://{settings.host}:{settings.port}/ "
                f"({'updates with token' if settings.update_token else 'read-only'}, "
                f"{settings.workers} worker{'s' if settings.workers > 1 else ''})", err=True)
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for max_connections and the workers' pipes
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    limits: dict[str, Any] = {"host": settings.host, "port": settings.port, "log_level": "warning",
-              "http": guarded_protocol(settings), "timeout_keep_alive": settings.keep_alive,
-              "h11_max_incomplete_event_size": 64 * 1024}
-    if settings.workers > 1:
-        # Several processes share the store read-only; updates need the single writer.
-        if settings.update_token:
-            raise StoreError("SPARQL Update needs --workers 1 (one process may write the store)")
-        for name, value in [("STORE", settings.store), ("QUERY_TIMEOUT", settings.query_timeout),
-                            ("MAX_ROWS", settings.max_rows), ("MAX_BODY", settings.max_body), ("CORS", settings.cors),
-                            ("ALLOW_SERVICE", settings.allow_service)]:
-            os.environ[f"POLICYGRAPH_{name}"] = str(value)
-        open_store(settings.store, read_only=True).close()  # fail here, clearly, if it cannot be opened
-        uvicorn.run("policygraph.api:app_from_env", factory=True, workers=settings.workers, **limits)
-        return
-    app_ = create_app(open_store(settings.store), settings)
-    uvicorn.run(app_, **limits)
+    run(settings)
 
 
 _MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}

@@ -29,12 +29,13 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from .endpoint import Refused
+from .settings import Settings, default
 
 _CLONE_NEWNET = 0x40000000
 
@@ -53,13 +54,25 @@ class QueryFailed(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What a worker enforces on every job."""
+    """What a worker enforces on every job (the defaults are the settings table's)."""
 
-    max_rows: int = 10_000
-    max_bytes: int = 16_000_000
-    max_nesting: int = 100
-    memory_mb: int = 1024
+    max_rows: int = default("max_rows")
+    max_bytes: int = default("max_answer_bytes")
+    max_nesting: int = default("max_nesting")
+    memory_mb: int = default("worker_memory_mb")
     endpoints: frozenset[str] = frozenset()  # SERVICE/LOAD targets allowed; empty: no network at all
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(max_rows=settings.max_rows, max_bytes=settings.max_answer_bytes,
+                   max_nesting=settings.max_nesting, memory_mb=settings.worker_memory_mb,
+                   endpoints=settings.service_endpoints)
+
+    def within(self, settings: Settings) -> Settings:
+        """``settings`` with these limits."""
+        return replace(settings, max_rows=self.max_rows, max_answer_bytes=self.max_bytes,
+                       max_nesting=self.max_nesting, worker_memory_mb=self.memory_mb,
+                       allow_service=",".join(sorted(self.endpoints)))
 
 
 @dataclass
@@ -139,14 +152,16 @@ def _warm_up() -> None:
     """Import what most jobs need (the lookups) before taking any."""
     import importlib
 
-    importlib.import_module("policygraph.routes")  # rdflib's parser waits for the first job that needs it
+    importlib.import_module("policygraph.payloads")  # rdflib's parser waits for the first job that needs it
 
 
-def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
-    """A worker's loop: open the store (or a view of it) read-only, answer jobs until the pipe closes."""
+def _worker(path: str | None, conn: Connection, settings: Settings) -> None:
+    """A worker's loop: open the store (or a view of it) read-only, answer jobs until the pipe closes. The
+    Settings come pickled from the server: a worker reads no environment."""
     from .store import LocalStore, vanished_file
     from .work import run
 
+    limits = Limits.of(settings)
     isolated = not limits.endpoints and no_network()
     store = LocalStore(path, read_only=True) if path else None
     _warm_up()
@@ -188,11 +203,11 @@ def _worker(path: str | None, conn: Connection, limits: Limits) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, view: str | None, limits: Limits) -> None:
+    def __init__(self, ctx: Any, view: str | None, settings: Settings) -> None:
         self.job: object | None = None  # the job it is running, if any
         self.view = view  # the directory it has open
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(view, child, limits), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(view, child, settings), daemon=True)
         self.process.start()
         child.close()
 
@@ -217,15 +232,18 @@ class QueryPool:
     made by it, one per version, in a directory beside the store; without, they read the store itself.
     """
 
-    def __init__(self, path: str | None, *, size: int = 2, timeout: float = 10.0,
-                 checkpoint: Callable[[Path], None] | None = None, limits: Limits | None = None,
-                 slow_after: float | None = None, queue_limit: int = 32) -> None:
+    def __init__(self, path: str | None, *, settings: Settings | None = None, size: int | None = None,
+                 timeout: float | None = None, checkpoint: Callable[[Path], None] | None = None,
+                 limits: Limits | None = None, slow_after: float | None = None, queue_limit: int | None = None
+                 ) -> None:
+        settings = settings or Settings()
+        self.settings = limits.within(settings) if limits else settings  # what the workers receive, pickled
         self.path = path
-        self.size = size
-        self.timeout = timeout
-        self.limits = limits or Limits()
-        self.slow_after = slow_after
-        self.queue_limit = queue_limit
+        self.size = size if size is not None else max(2, settings.query_workers)
+        self.timeout = timeout if timeout is not None else settings.query_timeout
+        self.limits = Limits.of(self.settings)
+        self.slow_after = slow_after  # None: no query counts as slow (a server passes settings.slow_after)
+        self.queue_limit = queue_limit if queue_limit is not None else settings.queue_limit
         self._checkpoint = checkpoint
         self._views_dir = Path(path).with_name(f".{Path(path).name}.views") if path else Path()
         self._views: dict[int, str] = {}
@@ -238,8 +256,14 @@ class QueryPool:
         self._workers: list[_Worker] = []
         if checkpoint is not None:
             shutil.rmtree(self._views_dir, ignore_errors=True)  # left by a server that was killed
-        for _ in range(size):
+        for _ in range(self.size):
             self._add()
+
+    @classmethod
+    def serving(cls, path: str | None, settings: Settings,
+                checkpoint: Callable[[Path], None] | None = None) -> QueryPool:
+        """The server's pool: everything from its Settings."""
+        return cls(path, settings=settings, checkpoint=checkpoint, slow_after=settings.slow_after)
 
     def view(self, version: int) -> str | None:
         """The directory to answer a job of ``version`` from: the newest view (made now if the version is
@@ -261,7 +285,7 @@ class QueryPool:
             return newest
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self.view(self._version), self.limits)
+        worker = _Worker(self._ctx, self.view(self._version), self.settings)
         with self._lock:
             self._workers.append(worker)
         threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()

@@ -1,0 +1,250 @@
+"""What every router shares, and nothing that a router defines: errors in the one JSON shape, the answer
+caches, the writer thread, the ``Service`` (store, query pool, writer, version), ETags from the data, the
+token check, and the helpers that run a job on a query worker or a lookup through the cache.
+
+This module imports no router (``web/*.py``) and not ``api``: they import it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import hmac
+import importlib
+import json
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+
+from ..pool import Call, Job, QueryFailed, QueryPool, QueryTimeout, UpdateCheck, no_network
+from ..settings import Settings
+from ..store import LocalStore, RemoteStore, Store
+
+log = logging.getLogger("policygraph")
+JSON = "application/json"
+
+
+class ApiError(Exception):
+    """An error answered in the one JSON shape."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_parameter",
+          408: "request_timeout", 500: "internal_error", 502: "upstream_error", 503: "timeout"}
+
+
+class ByteCache:
+    """Least recently used answers, bounded by their total size in bytes (not by their number)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+        self._entries: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            self._entries.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        size += 200 + len(repr(key)) // 2  # the key and the entry's own overhead, roughly
+        if size > self.limit // 8:
+            return  # one answer may not crowd out the rest
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self.size -= old[1] if old else 0
+            self._entries[key] = (value, size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+
+class Writer:
+    """The one thread that writes the store: updates run here, one at a time, on a large stack, and (for an
+    embedded store, unless allow_service names endpoints) in a network namespace with no network."""
+
+    STACK = 64 * 1024 * 1024
+
+    def __init__(self, isolate: bool) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], Any], concurrent.futures.Future[Any]]] = queue.Queue()
+        self.isolated = False
+        previous = threading.stack_size(self.STACK)
+        try:
+            self._thread = threading.Thread(target=self._loop, args=(isolate,), name="policygraph-writer",
+                                            daemon=True)
+            self._thread.start()
+        finally:
+            threading.stack_size(previous)
+
+    def _loop(self, isolate: bool) -> None:
+        self.isolated = isolate and no_network()
+        if isolate and not self.isolated:
+            log.warning("the update thread could not be taken off the network (unshare refused): SERVICE and "
+                        "LOAD in updates are refused by the parse-tree check alone")
+        while True:
+            work, done = self._jobs.get()
+            try:
+                done.set_result(work())
+            except BaseException as exc:  # handed to the awaiting request
+                done.set_exception(exc)
+
+    async def run(self, work: Callable[[], Any]) -> Any:
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._jobs.put((work, done))
+        return await asyncio.wrap_future(done)
+
+
+GENERATION = "https://w3id.org/policygraph/id/store"  # its pg:generation in the state graph: one per server write
+_VERSION_QUERIES = (
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",  # graphs written, removed, grown
+    "SELECT ?load ?t WHERE { GRAPH ?g { ?load prov:startedAtTime ?t } }",  # every load, reloads included
+    f"SELECT ?gen WHERE {{ GRAPH <https://w3id.org/policygraph/id/graph/state> {{ <{GENERATION}> pg:generation ?gen "
+    "} }",  # every write through this server
+)
+
+
+def store_version(store: Store) -> str:
+    """The store's version, derived from its data: what graphs it holds and how large, when each document was
+    loaded, and the generation every server write sets. It changes with every write by policygraph (a load
+    adds graphs or a load time; an update sets a new generation) and is the same after a restart."""
+    digest = hashlib.sha256()
+    for query in _VERSION_QUERIES:
+        rows = sorted(repr(sorted((k, str(v)) for k, v in row.items())) for row in store.select(query))
+        digest.update(("\n".join(rows) + "\f").encode())
+    return digest.hexdigest()[:24]
+
+
+def new_generation() -> str:
+    """Update text that gives the store a new generation (appended by the writer to every update)."""
+    import uuid
+
+    from ..ontology import PG, STATE_GRAPH
+    from ..store import insert_data
+
+    subject = f"<{GENERATION}>"
+    return (f"DELETE WHERE {{ GRAPH {STATE_GRAPH} {{ {subject} pg:generation ?old }} }} ;\n"
+            + insert_data([ox.Quad(ox.NamedNode(GENERATION), ox.NamedNode(PG + "generation"),
+                                   ox.Literal(uuid.uuid4().hex), STATE_GRAPH)]))
+
+
+class Service:
+    """What the routes share: the store, the query pool, the writer, caches keyed by the store's version."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store, self.settings = store, settings
+        self.version = 0  # this process's count of writes: names the workers' views and the cache entries
+        self.generation = store_version(store)  # from the data: names answers in ETags, across restarts
+        self._cache = ByteCache(settings.cache_bytes * 3 // 4)
+        # Finished GET /sparql answers by raw query string and Accept header, for the fast path.
+        self.raw = ByteCache(settings.cache_bytes // 4)
+        local = isinstance(store, LocalStore)
+        # A writable store is being written by this process: workers read checkpoints of it, not the
+        # directory its compactions rewrite (see pool.py). A remote store's workers only check requests.
+        writer = store.checkpoint if local and not store.read_only else None  # type: ignore[attr-defined]
+        self.pool = QueryPool.serving(store.location if local else None, settings, checkpoint=writer)
+        self.writer = Writer(isolate=local and not settings.service_endpoints)
+
+    def cached(self, key: tuple[Any, ...]) -> Any:
+        return self._cache.get((self.version, *key))
+
+    def remember(self, key: tuple[Any, ...], value: Any, size: int) -> None:
+        self._cache.put((self.version, *key), value, size)
+
+    def remember_raw(self, query: bytes, accept: bytes, host: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
+        self.raw.put((self.version, query, accept, host), answer, len(answer[0]) + len(query))
+
+    def changed(self) -> None:
+        self.generation = store_version(self.store)
+        self.version += 1
+        self._cache.clear()
+        self.raw.clear()
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def check_token(settings: Settings, authorization: str | None) -> None:
+    """Updates need ``Authorization: Bearer <token>`` (the scheme in any case, RFC 7235), compared in constant
+    time; a bare token or another scheme is refused."""
+    if not settings.update_token:
+        raise ApiError(403, "forbidden", "this endpoint is read-only (start the server with an update token "
+                                         "to allow SPARQL Update)")
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), settings.update_token.encode()):
+        raise ApiError(403, "forbidden", "SPARQL Update needs a valid Bearer token (Authorization: Bearer …)")
+
+
+def etag(key: tuple[Any, ...], generation: str) -> str:
+    """The ETag of an answer: the request that asked it and the store's version (``store_version``)."""
+    return '"' + hashlib.sha1(repr((generation, key)).encode()).hexdigest()[:20] + '"'
+
+
+def service(request: Request) -> Service:
+    """The app's Service (made by the app's lifespan)."""
+    found: Service = request.app.state.service
+    return found
+
+
+def decode(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"the {what} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        raise ApiError(400, "bad_request", message) from None
+
+
+async def pooled(request: Request, job: Job | UpdateCheck | Call) -> Any:
+    """Run a job on a query worker; its failures as the API's errors."""
+    pool = service(request).pool
+    assert pool is not None
+    try:
+        return await pool.submit(job, gone=request.is_disconnected)
+    except QueryTimeout as exc:
+        raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
+                       headers={"Retry-After": "1"}) from None
+    except QueryFailed as exc:
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        raise ApiError(exc.status, exc.code, str(exc), headers=headers) from None
+
+
+async def lookup(request: Request, function: str, *args: Any) -> bytes:
+    """A lookup's JSON (``function`` is "policygraph.module:name"): from the cache, else from a query worker
+    (in this process for a remote store, whose server does the work)."""
+    current = service(request)
+    key = ("call", function, args)
+    body = current.cached(key)
+    if body is None:
+        if isinstance(current.store, RemoteStore) or current.pool is None:
+            module, _, name = function.partition(":")
+            call = getattr(importlib.import_module(module), name)
+            found = await run_in_threadpool(call, current.store, *args)
+            body = json.dumps(found, ensure_ascii=False).encode()
+        else:
+            body = await pooled(request, Call(function, args, current.version))
+        current.remember(key, body, len(body))
+    return bytes(body)
