@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from .conftest import CORPUS
 from .servers import policygraph_server, store_with
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -112,6 +114,45 @@ def test_compare_shows_article_13_as_new(page: Page, server: str) -> None:
     assert "row-new" in (row.get_attribute("class") or "") and "新增" in row.inner_text()
     assert "模态：应当→可以" in page.locator("tr[data-article='16']").inner_text()
     assert page.locator("tr[data-central='20']").count() == 1
+
+
+AGRI = "中华人民共和国农业技术推广法_2012-08-31"
+
+
+@pytest.fixture(scope="module")
+def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Three real provincial rules implementing one national law (both its stored versions)."""
+    local, laws = CORPUS / "local-dev", CORPUS / "lawrefbook" / "经济法"
+    if not local.exists():
+        pytest.skip(f"{local} is absent (../shared not beside the project)")
+    files = [local / "上海市实施《农业技术推广法》办法.md", local / "河南省实施《农业技术推广法》办法.md",
+             local / "浙江省实施《农业技术推广法》办法(2020-09-24).md", laws / "农业技术推广法(2012-08-31).md",
+             laws / "农业技术推广法(2024-04-26).md"]
+    with policygraph_server(store_with(tmp_path_factory.mktemp("corpus") / "store", *files)) as base:
+        yield base
+
+
+def test_implementations_matrix_opens_the_compare_view(page: Page, corpus_server: str, tmp_path: Path) -> None:
+    page.goto(f"{corpus_server}/#/doc/{AGRI}")
+    page.click("a.implementations")
+    matrix = page.locator("#matrix")
+    matrix.wait_for()
+    assert unquote(page.url).endswith(f"#/implementations/{AGRI}")
+    headers = [matrix.locator("tr").first.locator("th").nth(i).inner_text() for i in range(1, 4)]
+    assert sorted(headers) == ["上海市", "河南省", "浙江省"]
+    assert page.locator("#matrix tr[data-article='1'] td.st-carried").count() == 3  # every rule: purpose ← Art. 1
+    assert page.locator("#matrix td.st-absent").count() > 0
+    assert page.locator("#coverage tr[data-rule]").count() == 3
+    with page.expect_download() as download:
+        page.click("#implementations-csv")
+    saved = tmp_path / "implementations.csv"
+    download.value.save_as(saved)
+    assert saved.read_text(encoding="utf-8").splitlines()[0].startswith("article,")
+    cell = page.locator("#matrix td.st-carried[data-rule^='河南省'] a").first
+    cell.click()
+    page.locator("#compare tr[data-article]").first.wait_for()
+    assert "#/compare/" in page.url and "河南省" in unquote(page.url)
+    assert "农业技术推广法" in page.locator("main p").first.inner_text()
 
 
 def test_phone_sized_screen_has_no_sideways_scroll(browser: Browser, server: str, tmp_path: Path) -> None:

@@ -74,6 +74,9 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     _handle_errors(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    from .implementations import register as register_implementations
+
+    register_implementations(app)
     page.mount_static(app)
     return app
 

@@ -361,29 +361,33 @@ def link(
     """Align an implementing rule, article by article, to the measure it implements."""
     from .errors import InputError
     from .extract import Extractor
-    from .link import align, articles_of, find_basis
-    from .pipeline import parse_file
+    from .link import align, articles_of, basis_titles
+    from .pipeline import read_document
 
     extractor = Extractor()
-    rule = parse_file(file)
+    rule = read_document(file)  # no provisions: one line, exit 2 (as load)
     rule_articles = articles_of(rule, extractor.extract(rule))
     if to:
-        central_doc = parse_file(to)
+        central_doc = read_document(to)
         central = articles_of(central_doc, extractor.extract(central_doc))
+        alignments = align(rule_articles, central, measure_title=central_doc.title)
     else:
-        from .lookups import TITLES, link_articles
-        from .store import open_store, plain
+        from .graph import document_slug
+        from .link.write import resolve_measures, stored_versions, version_date
+        from .lookups import link_articles
+        from .store import open_store
 
         target = open_store(store, read_only=not store.startswith("http"))
         try:
-            known = {r["title"]: r["doc"] for r in plain(target.select(TITLES))}
-            found = find_basis(rule, known)
+            rule_date = version_date(document_slug(rule, file), rule.published)
+            found = resolve_measures(basis_titles(rule), rule.title, rule_date, stored_versions(target))
             if not found:
                 raise InputError(file, f"names no basis found in the store {store} (try --to)")
-            central = link_articles(target, found[0])
+            central = link_articles(target, found[0].iri)
         finally:
             target.close()
-    alignments = align(rule_articles, central)
+        alignments = align(rule_articles, central, measure_title=found[0].title,
+                           numbering_known=found[0].numbering_known)
     if format == "jsonl":
         for a in alignments:
             sys.stdout.write(json.dumps(a.to_json(), ensure_ascii=False) + "\n")

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ..lexicon import default_lexicon
 from ..ontology import ELI, ID, PG, RDF, XSD, slug
 from ..store import Store
-from .align import Alignment, align
-from .basis import implemented_titles, match_title, measure_title, version_in_force
+from .align import Alignment, LinkArticle, align
+from .basis import implemented_titles, is_implementing_rule, match_title, measure_title, version_in_force
+from .compare import compare
 
 VERSIONS_GRAPH = NamedNode(ID + "graph/versions")
 _VERSION_IN_IRI = re.compile(r"_(\d{4}-\d{2}-\d{2})$")
@@ -34,8 +36,24 @@ def version_date(iri: str, date: str | None) -> str | None:
     return m.group(1) if m else date
 
 
-def link_quads(rule_iri: str, measures: list[str], alignments: list[Alignment]) -> list[Quad]:
-    """eli:based_on each measure, eli:applies and scored pg:ArticleLink nodes, in the rule's links graph."""
+def changes_by_link(rule: list[LinkArticle], central: list[LinkArticle], alignments: list[Alignment]
+                    ) -> dict[tuple[str, str], set[str]]:
+    """(rule article, central article) → the changes the rule made there: "modality", "bearer"."""
+    where = {action: c.number for c in central for _, _, action in c.duties}
+    out: dict[tuple[str, str], set[str]] = {}
+    for pair in compare(rule, central, alignments)["pairs"]:
+        for kind, key in (("modality", "modality_changed"), ("bearer", "bearer_changed")):
+            for change in pair[key]:
+                target = where.get(change["central_action"], pair["central_articles"][0])
+                out.setdefault((pair["article"], target), set()).add(kind)
+    return out
+
+
+def link_quads(rule_iri: str, measures: list[str], alignments: list[Alignment],
+               changes: dict[tuple[str, str], set[str]] | None = None) -> list[Quad]:
+    """eli:based_on each measure, eli:applies and scored pg:ArticleLink nodes (with the changes the rule made:
+    pg:change "modality" / "bearer"), in the rule's links graph."""
+    changes = changes or {}
     graph = NamedNode(rule_iri + "/links")
     quads = [Quad(NamedNode(rule_iri), NamedNode(ELI + "based_on"), NamedNode(m), graph) for m in measures]
     central_iri = measures[0]
@@ -54,6 +72,8 @@ def link_quads(rule_iri: str, measures: list[str], alignments: list[Alignment]) 
                 Quad(node, NamedNode(PG + "evidence"), Literal(a.evidence), graph),
                 Quad(node, NamedNode(PG + "primary"), Literal("true" if rank == 0 else "false",
                                                              datatype=NamedNode(XSD + "boolean")), graph),
+                *(Quad(node, NamedNode(PG + "change"), Literal(kind), graph)
+                  for kind in sorted(changes.get((a.article, target), ()))),
             ]
     return quads
 
@@ -80,11 +100,43 @@ def named_measures(title: str, opening: str, basis: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*implemented_titles(title, opening), *(measure_title(b) for b in basis)]))
 
 
+@dataclass
+class Measure:
+    iri: str  # the version in force at the rule's date (else the earliest stored)
+    title: str
+    numbering_known: bool  # that version was in force at the rule's date (its numbering is the rule's)
+
+
+def resolve_measures(named: list[str], own_title: str, rule_date: str | None,
+                     versions: dict[str, list[tuple[str | None, str]]]) -> list[Measure]:
+    """The stored measures among the titles a rule names, each as its version in force at the rule's date."""
+    out = []
+    for title in named:
+        hit = match_title(title, versions)
+        if hit is None or hit == own_title:
+            continue
+        known = any(rule_date and v and v <= rule_date for v, _ in versions[hit])
+        out.append(Measure(version_in_force(rule_date, versions[hit]), hit, bool(known)))
+    return out
+
+
+def stored_versions(store: Store) -> dict[str, list[tuple[str | None, str]]]:
+    """Title → [(version date, IRI)] of every stored regulation."""
+    from ..lookups import linkable_documents
+
+    versions: dict[str, list[tuple[str | None, str]]] = {}
+    for d in linkable_documents(store):
+        versions.setdefault(d.title, []).append((version_date(d.iri, d.date), d.iri))
+    return versions
+
+
 def link_documents(store: Store) -> list[Linked]:
-    """(Re)link every stored rule that names a stored measure: based_on each, article links to the version of
-    the first in force at the rule's date. Also rewrites the version links."""
+    """(Re)link every stored rule that names a stored measure: based_on each (the version in force at the rule's
+    date), and, for a rule that implements it (by its title or a 为了实施《X》/根据《X》…结合本省实际 sentence),
+    article links to the first. Also rewrites the version links."""
     from ..lookups import link_articles, linkable_documents
 
+    lexicon = default_lexicon()
     documents = linkable_documents(store)
     versions: dict[str, list[tuple[str | None, str]]] = {}
     for d in documents:
@@ -92,14 +144,18 @@ def link_documents(store: Store) -> list[Linked]:
     store.replace_graphs(VERSIONS_GRAPH, version_quads(versions))
     done = []
     for d in documents:
-        titles = [hit for t in named_measures(d.title, d.opening, d.basis)
-                  if (hit := match_title(t, versions)) and hit != d.title]
-        if not titles:
+        found = resolve_measures(named_measures(d.title, d.opening, d.basis), d.title,
+                                 version_date(d.iri, d.date), versions)
+        if not found:
             continue
-        rule_date = version_date(d.iri, d.date)
-        measures = list(dict.fromkeys(version_in_force(rule_date, versions[t]) for t in titles))
-        alignments = align(link_articles(store, d.iri), link_articles(store, measures[0]),
-                           measure_title=titles[0])
-        store.replace_graphs(NamedNode(d.iri + "/links"), link_quads(d.iri, measures, alignments))
+        measures = list(dict.fromkeys(m.iri for m in found))
+        alignments: list[Alignment] = []
+        changes: dict[tuple[str, str], set[str]] = {}
+        if implemented_titles(d.title, d.opening) or is_implementing_rule(d.title):
+            rule, central = link_articles(store, d.iri), link_articles(store, found[0].iri)
+            alignments = align(rule, central, measure_title=found[0].title, numbering_known=found[0].numbering_known,
+                               lexicon=lexicon)
+            changes = changes_by_link(rule, central, alignments)
+        store.replace_graphs(NamedNode(d.iri + "/links"), link_quads(d.iri, measures, alignments, changes))
         done.append(Linked(d.iri, measures, alignments))
     return done

@@ -94,6 +94,7 @@ async function documentView(id) {
     h("p", { class: "muted" }, `印发 ${d.published || "—"} · 施行 ${d.effective || "—"} · ${d.issuers.join("、")}`),
     d.based_on.length ? h("p", {}, "实施：", d.based_on.map((b) => h("a", { href: `#/doc/${enc(b.id)}` }, `《${b.title}》`)),
       " · ", h("a", { href: `#/compare/${enc(id)}` }, "逐条对照 Compare")) : null,
+    h("p", {}, h("a", { href: `#/implementations/${enc(id)}`, class: "implementations" }, "各地实施 Implementations")),
     d.warnings.length ? h("p", { class: "muted" }, "载入警告：", d.warnings.join("；")) : null, rows);
 }
 
@@ -288,6 +289,7 @@ async function route() {
     else if (parts[0] === "docs") await docs();
     else if (parts[0] === "actor") await actorView(parts.slice(1).map(enc).join("/"));
     else if (parts[0] === "compare") await compareView(parts[1]);
+    else if (parts[0] === "implementations") await implementationsView(parts[1]);
     else if (parts[0] === "sparql") await sparqlView(params);
     else await ask(params);
     document.title = `policygraph · ${document.querySelector("h1") ? document.querySelector("h1").textContent : ""}`;
