@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`build --jobs`); 0: one per core.", cli=False),
     Setting("load_ahead", 2, "Documents each worker may have built ahead of the writer (bounds memory).",
             cli=False),
+    Setting("bulk_chunk_bytes", 32_000_000, "Bytes of N-Quads a bulk load hands the store at once (bounds the "
+            "writer's memory).", cli=False),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -95,6 +97,7 @@ class Settings:
     max_file_bytes: int = default("max_file_bytes")
     jobs: int = default("jobs")
     load_ahead: int = default("load_ahead")
+    bulk_chunk_bytes: int = default("bulk_chunk_bytes")
 
     @property
     def workers_for_jobs(self) -> int:

@@ -363,7 +363,8 @@ def _swap_paths(path: Path) -> tuple[Path, Path]:
 
 
 def spool_path(path: Path) -> Path:
-    """Where a parallel bulk load spools its documents' N-Quads before the swap (under the writer's lock)."""
+    """Where a parallel bulk load spools its documents' N-Quads (in chunks, ``….0``, ``….1``…) before the swap
+    (under the writer's lock)."""
     return path.with_name(f".{path.name}.spool.nq")
 
 
@@ -395,7 +396,8 @@ def _recover_swap(path: Path) -> None:
     elif path.exists() and previous.exists():
         shutil.rmtree(previous, ignore_errors=True)  # killed after the swap, before the clean-up
     shutil.rmtree(incoming, ignore_errors=True)
-    spool_path(path).unlink(missing_ok=True)  # the spool of a killed parallel bulk load
+    for chunk in path.parent.glob(f"{spool_path(path).name}*"):  # the spool of a killed parallel bulk load
+        chunk.unlink(missing_ok=True)
 
 
 def _reason(exc: OSError) -> str:

@@ -88,12 +88,19 @@ class _Spool:
     compacted and swapped in at ``finish``."""
 
     def __init__(self, loader: Loader) -> None:
+        from .settings import Settings
+
         assert isinstance(loader.store, LocalStore)
         self.loader, self.store = loader, loader.store
         self.path = spool_path(Path(self.store.location))
-        self.handle = open(self.path, "wb")  # noqa: SIM115 - closed in finish
-        self.files: list[Path] = [self.path]
+        self.chunk = Settings.from_env().bulk_chunk_bytes  # each chunk is one bulk-load call: bounded memory
+        self.files: list[Path] = []
+        self.handle = self._next()
         self.seen: set[str] = set()
+
+    def _next(self) -> Any:
+        self.files.append(self.path.with_name(f"{self.path.name}.{len(self.files)}"))
+        return open(self.files[-1], "wb")  # closed by the next chunk or by finish
 
     def add(self, built: Built) -> FileResult:
         result = built.result
@@ -106,6 +113,9 @@ class _Spool:
         if built.shard is not None:
             self.files.append(built.shard)
         else:
+            if self.handle.tell() + len(built.nquads) > self.chunk and self.handle.tell():
+                self.handle.close()
+                self.handle = self._next()
             self.handle.write(built.nquads)
         return result
 
@@ -115,7 +125,9 @@ class _Spool:
             if self.seen:  # the ontology and lexicon go in with the documents: one swap
                 self.store.bulk_load_files(self.files, [*self.loader.ontology_quads(), STALE])
         finally:
-            self.path.unlink(missing_ok=True)
+            for file in self.files:
+                if file.name.startswith(self.path.name):  # the spool's chunks, not shards
+                    file.unlink(missing_ok=True)
 
 
 def bulk_pays(store: Store, documents: int, rdf_files: int) -> bool:
