@@ -134,6 +134,25 @@ def rerun_jobs(corpus: list[Path], every: int, tmp: Path) -> int:
     return 0
 
 
+def rerun_x4(corpus: list[Path], every: int, tmp: Path) -> int:
+    from common import OUT
+
+    figures = json.loads((OUT / "scale.json").read_text(encoding="utf-8"))
+    figures.pop("name", None)
+    subset = corpus[::every]
+    x1 = run_load(subset, 2, tmp, "subset-x1-jobs2")
+    x4 = run_load(times_four(subset, tmp / "x4"), 2, tmp, "subset-x4-jobs2")
+    figures.update({"x4_every": every, "x1": x1, "x4": x4, **x4_ratios(x1, x4)})
+    record("scale", figures)
+    return 0
+
+
+def x4_ratios(x1: dict[str, Any], x4: dict[str, Any]) -> dict[str, Any]:
+    return {"memory_ratio_x4": round(x4["parent_peak_mb"] / x1["parent_peak_mb"], 2),
+            "worker_memory_ratio_x4": round(max(x4["worker_peak_mb"]) / max(x1["worker_peak_mb"]), 2),
+            "time_ratio_x4": round(x4["wall_s"] / x1["wall_s"], 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -143,6 +162,7 @@ def main() -> int:
     parser.add_argument("--x4-every", type=int, default=4, help="×1 vs ×4 and Dask: every K-th corpus file")
     parser.add_argument("--jobs-only", action="store_true", help="rerun only --jobs 1 vs 2 and update the last "
                         "figures (bench/out/scale.json) with them")
+    parser.add_argument("--x4-only", action="store_true", help="rerun only ×1 vs ×4 and update the last figures")
     args = parser.parse_args()
     if args.one:
         one(Path(args.one).read_text(encoding="utf-8").splitlines(), args.store, args.jobs)
@@ -152,9 +172,9 @@ def main() -> int:
         print("skipped: ../shared/corpus/lawrefbook is absent")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="pg-scale-"))
-    if args.jobs_only:
+    if args.jobs_only or args.x4_only:
         try:
-            return rerun_jobs(corpus, args.every, tmp)
+            return rerun_jobs(corpus, args.every, tmp) if args.jobs_only else rerun_x4(corpus, args.x4_every, tmp)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -171,9 +191,7 @@ def main() -> int:
         "corpus_files": len(corpus), "every": args.every, "x4_every": args.x4_every, "jobs1": one_job,
         "jobs2": two_jobs, "speedup": round(one_job["wall_s"] / two_jobs["wall_s"], 2), "target_speedup": 1.7,
         "same_quads": one_job["quads_sha256"] == two_jobs["quads_sha256"], "x1": x1, "x4": x4,
-        "memory_ratio_x4": round(x4["parent_peak_mb"] / x1["parent_peak_mb"], 2),
-        "worker_memory_ratio_x4": round(max(x4["worker_peak_mb"]) / max(x1["worker_peak_mb"]), 2),
-        "time_ratio_x4": round(x4["wall_s"] / x1["wall_s"], 2), "target_memory_ratio": 1.25, "dask": dask,
+        **x4_ratios(x1, x4), "target_memory_ratio": 1.25, "dask": dask,
     })
     return 0
 
