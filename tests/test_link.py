@@ -174,3 +174,17 @@ def test_links_and_comparison_api(linked_store: Path) -> None:
         article = httpx.get(base + "/api/documents/江北省脱贫攻坚责任制实施细则/articles/9").json()
         assert [(link["direction"], link["article"]) for link in article["links"]] == [("applies", "13")]
         assert article["links"][0]["score"] > 0.5
+
+
+def test_link_refuses_a_file_with_no_provisions_like_load(tmp_path: Path, seed_path: Path) -> None:
+    import subprocess
+    import sys
+
+    news = tmp_path / "news.txt"
+    news.write_text("这是一则新闻，没有条文。\n只有一段话。\n", encoding="utf-8")
+    cli = Path(sys.executable).parent / "policygraph"
+    for args in ([str(news), "--to", str(seed_path)], [str(seed_path), "--to", str(news)],
+                 [str(news), "--store", str(tmp_path / "store")]):
+        done = subprocess.run([str(cli), "link", *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.count("\n") == 1 and "no provisions found" in done.stderr
