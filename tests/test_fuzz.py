@@ -50,6 +50,7 @@ OPERATIONS = [
     "GET /api/actors/{actor_id}", "GET /api/documents", "GET /api/documents/{doc_id}/articles/{number}",
     "GET /api/documents/{doc_id}", "GET /api/links", "GET /api/documents/{doc_id}/comparison",
     "GET /api/queries", "GET /api/queries/{name}", "GET /healthz",
+    "GET /api/documents/{doc_id}/implementations", "GET /api/documents/{doc_id}/implementations.csv",
 ]
 
 
