@@ -251,6 +251,10 @@ def test_using_graph_uri_sets_the_dataset_and_is_never_pasted_into_the_update(wr
                                            name: "urn:g"}), 400)
         assert c.post("/sparql", data={"update": update, "using-graph-uri": "urn:g"}).status_code == 204
         assert c.post("/sparql", data={"update": named, "using-named-graph-uri": "urn:g"}).status_code == 204
+        cleared = "CLEAR DEFAULT ; " + update.replace("urn:copy>", "urn:copy-after-clear>")  # the default graph only
+        assert c.post("/sparql", data={"update": cleared, "using-graph-uri": "urn:g"}).status_code == 204
+        assert c.get("/sparql", params={"query": "ASK { GRAPH <urn:copy-after-clear> { <urn:x> ?p ?o } }"}
+                     ).json()["boolean"]
         r = c.get("/sparql", params={"query": "SELECT ?d WHERE { GRAPH <urn:copy> { ?d <urn:copied> true } }"})
         assert [b["d"]["value"] for b in r.json()["results"]["bindings"]] == ["urn:x"]  # not the measure's
         r = c.get("/sparql", params={"query": "SELECT ?d ?g WHERE { GRAPH <urn:copy-named> { ?d <urn:in> ?g } }"})

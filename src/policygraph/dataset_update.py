@@ -1,12 +1,13 @@
 """SPARQL Update with a protocol dataset (``using-graph-uri`` / ``using-named-graph-uri``).
 
 pyoxigraph's ``Store.update`` takes no dataset, and request parameters are never pasted into update text.
-So an update sent with a protocol dataset is parsed by rdflib's parser, the dataset is set on the parsed
-structure (each INSERT/DELETE … WHERE operation's ``using``, as parsed IRIs), and rdflib evaluates the
-operations in order over the store (through ``oxrdflib``). The WHERE of such an operation sees, as its
-default graph, a copy of the named graphs ``using-graph-uri`` names, read from the local store, never
-fetched: rdflib's own USING would download the graph from the web. This path is slower than the engine
-(rdflib's evaluator) and runs, like every update, first on a checkpoint in a worker under its limits.
+So an update sent with a protocol dataset is parsed by rdflib's parser and its operations are run in order
+by rdflib's evaluator over the store (through ``oxrdflib``), except each INSERT/DELETE … WHERE: its WHERE is
+evaluated over the protocol dataset alone, copied out of the local store as it is at that operation (the
+merge of the ``using`` graphs as the default graph, the ``using_named`` graphs as the only named ones: read
+locally, never fetched, where rdflib's own USING would download them), and the solutions are written as
+data. The default graph of the other operations is the store's own (CLEAR DEFAULT clears only it). This
+path is rdflib's speed, not the engine's, and runs, like every update, first on a checkpoint in a worker.
 """
 
 from __future__ import annotations
@@ -49,81 +50,71 @@ def check(update: Any) -> None:
 
 
 def apply(store: Any, text: str, base: str | None, using: list[str], using_named: list[str]) -> None:
-    """Run ``text`` on the pyoxigraph ``store`` with the protocol dataset set on each WHERE operation."""
+    """Run ``text`` on the pyoxigraph ``store``, each INSERT/DELETE … WHERE over the protocol dataset."""
     from oxrdflib import OxigraphStore
-    from rdflib import Dataset, URIRef
+    from rdflib import Dataset
     from rdflib.plugins.sparql import update as rdflib_update
-    from rdflib.plugins.sparql.parserutils import CompValue
 
     update = parsed(text, base)
     check(update)
-    backend = OxigraphStore(store=store)
-    dataset = Dataset(store=backend, default_union=False)
-    # A WHERE with using-named-graph-uri sees only those graphs in GRAPH ?g; without it, none (no USING
-    # NAMED is an empty set of named graphs once a USING is given, SPARQL 1.1 Update 3.1.3).
-    restricted = _restricted_class()(store=backend, default_union=False)
-    restricted.named = [URIRef(g) for g in using_named]
-    given = [CompValue("UsingClause", default=URIRef(g)) for g in using]
-    given += [CompValue("UsingClause", named=URIRef(g)) for g in using_named]
+    dataset = Dataset(store=OxigraphStore(store=store), default_union=False)
     for operation in update.algebra:
-        where = operation.name == "Modify"  # the operations whose grammar has USING (not DELETE WHERE)
-        if where:
-            operation["using"] = given
-        ctx = _LocalContext(restricted if where else dataset, initBindings={})
+        ctx = _context(dataset)
         ctx.prologue = operation.prologue
-        handler = getattr(rdflib_update, "eval" + operation.name)
         try:
-            handler(ctx, operation)
+            if operation.name == "Modify":  # the operations whose grammar has USING (not DELETE WHERE)
+                _modify(ctx, operation, _protocol_dataset(dataset, using, using_named))
+            else:
+                getattr(rdflib_update, "eval" + operation.name)(ctx, operation)
         except Exception:
             if not operation.silent:
                 raise
 
 
-def _context_class() -> type:
-    from rdflib import URIRef
+def _context(dataset: Any) -> Any:
+    """rdflib's evaluation context over ``dataset`` whose default graph is the dataset's own default graph
+    (rdflib's is the union of all graphs, where CLEAR DEFAULT would empty every graph)."""
     from rdflib.plugins.sparql.sparql import QueryContext
 
-    class LocalContext(QueryContext):
-        """rdflib's context, but a USING graph is copied from the local store, never fetched from the web;
-        a USING NAMED graph is one the store already holds (nothing is loaded)."""
-
-        def load(self, source: URIRef, default: bool = False, into: Any = None, **kwargs: Any) -> None:
-            if default:
-                local = self.dataset.get_context(URIRef(source))
-                assert self.graph is not None
-                for triple in local.triples((None, None, None)):
-                    self.graph.add(triple)
-
-        def clone(self, bindings: Any = None) -> QueryContext:
-            copy = super().clone(bindings)
-            copy.__class__ = LocalContext
-            return copy
-
-    return LocalContext
+    ctx = QueryContext(dataset, initBindings={})
+    ctx.graph = dataset.default_context
+    return ctx
 
 
-def _restricted_class() -> type:
-    from rdflib import Dataset
+def _protocol_dataset(dataset: Any, using: list[str], using_named: list[str]) -> Any:
+    """The protocol dataset as the store holds it now, copied out of it (read locally, never fetched): the
+    merge of the ``using`` graphs as the default graph, the ``using_named`` graphs as the only named ones."""
+    from rdflib import Dataset, URIRef
 
-    class Restricted(Dataset):
-        """The store as a dataset whose named graphs, for GRAPH ?g, are only those named."""
-
-        named: list[Any]  # set on the instance
-
-        def contexts(self, triple: Any = None) -> Any:
-            for name in self.named:
-                graph = self.get_context(name)
-                if triple is None or triple in graph:
-                    yield graph
-
-    return Restricted
-
-
-def _LocalContext(dataset: Any, **kwargs: Any) -> Any:
-    global _CLASS
-    if _CLASS is None:
-        _CLASS = _context_class()
-    return _CLASS(dataset, **kwargs)
+    scratch = Dataset(default_union=False)
+    for name in using:
+        for triple in dataset.get_context(URIRef(name)).triples((None, None, None)):
+            scratch.default_context.add(triple)
+    for name in using_named:
+        copy = scratch.get_context(URIRef(name))
+        for triple in dataset.get_context(URIRef(name)).triples((None, None, None)):
+            copy.add(triple)
+    return scratch
 
 
-_CLASS: type | None = None
+def _modify(ctx: Any, operation: Any, where: Any) -> None:
+    """DELETE/INSERT … WHERE: the WHERE evaluated over ``where`` (the protocol dataset), its solutions
+    written into the store's graphs as data (rdflib's evalModify, with the dataset split in two)."""
+    from rdflib.plugins.sparql.evaluate import evalPart
+    from rdflib.plugins.sparql.update import _fillTemplate
+
+    reading = _context(where)
+    reading.prologue = ctx.prologue
+    solutions = list(evalPart(reading, operation.where))
+    default = ctx.dataset.default_context
+    for solution in solutions:
+        if operation.delete:
+            default -= _fillTemplate(operation.delete.triples, solution)
+            for graph, quads in operation.delete.quads.items():
+                named = ctx.dataset.get_context(solution.get(graph))
+                named -= _fillTemplate(quads, solution)
+        if operation.insert:
+            default += _fillTemplate(operation.insert.triples, solution)
+            for graph, quads in operation.insert.quads.items():
+                named = ctx.dataset.get_context(solution.get(graph))
+                named += _fillTemplate(quads, solution)
