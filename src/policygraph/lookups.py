@@ -355,10 +355,6 @@ def aligned_measure(store: Store, doc_id: str) -> dict[str, str] | None:
     return {"id": document_id(rows[0]["measure"]), "title": rows[0]["title"]} if rows else None
 
 
-TITLES = """
-SELECT ?doc ?title WHERE { ?doc a pg:Regulation ; eli:title ?title }
-"""
-
 LINKABLE = """
 SELECT ?doc ?title ?date (GROUP_CONCAT(DISTINCT ?basis; separator="\u001f") AS ?bases)
        (SAMPLE(?first) AS ?opening) WHERE {
