@@ -69,6 +69,9 @@ def main() -> int:
     return 0
 
 
+# Every benchmark the report can show, in its order.
+ALL = ("extract", "coverage", "coverage_before", "load", "sparql", "http_load", "fuzz", "crash", "scale")
+
 # The extractor before the bearer grammar (issue #12): the coverage benchmark measures it beside the current one.
 BEFORE_GRAMMAR = "fa45c10"
 
@@ -112,6 +115,10 @@ def report(quick: bool) -> str:
         "the same run; times are medians over the repeats stated.",
         "",
     ]
+    ran = [name for name in ALL if load(name)]
+    missing = [name for name in ALL if name not in ran]
+    lines += [f"Benchmarks in this report: {', '.join(ran) or 'none'}."
+              + (f" Not run for it (no figures of theirs are shown): {', '.join(missing)}." if missing else ""), ""]
     if e := load("extract"):
         lines += ["## Extraction vs jieba segmentation (the floor)", "",
                   f"{e['files']} lawrefbook files, {e['articles']:,} articles, {e['characters']:,} characters, "
