@@ -427,7 +427,7 @@ def serve(
     run(settings)
 
 
-_MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得"}
+_MODALITY_ZH = {"obligation": "应当", "permission": "可以", "prohibition": "不得", "right": "有权"}
 
 
 def _print_text(doc: Any) -> None:
