@@ -35,7 +35,13 @@ _MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 _MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
-_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
+_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部", "机关", "部门", "机构")
+# A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…).
+_PREPOSITIONS = "对向从把将"
+_JOINT_SYSTEMS = ("党委和政府", "党委、政府")
+_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
+# 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
+_PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
 _RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
 _SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
 # One-character adverbials (对, 在, 应…) count only as whole words: 应急 is not 应.
@@ -113,7 +119,8 @@ class BearerGrammar:
         self._coord = re.compile(_alternation(self.coordinators))
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
                   *self.regions, *self.universal, *self.levels]
-        self._ender = re.compile(_alternation(enders))
+        # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员).
+        self._ender = re.compile(f"(?=({_alternation(enders)}))")
         unsplit = [w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w]
         self._unsplit = re.compile(_alternation(unsplit)) if unsplit else None
         # The same names recur across a corpus: parse each span once per process.
@@ -122,6 +129,7 @@ class BearerGrammar:
         self._ends = lru_cache(maxsize=1 << 16)(self._ends)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > _SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == _SINGLE)
+        self._institutions = frozenset((*self.department_heads, "单位", "组织"))
 
     # -- one name -------------------------------------------------------------------
 
@@ -131,7 +139,7 @@ class BearerGrammar:
         if not name or len(name) > _MAX_NAME:
             return None
         if name in self.named or name in self.universal or name in self.regions \
-                or name.removeprefix("其他") in self.regions:
+                or name.removeprefix("其他") in self.regions or _PASSIVE_PARTY.fullmatch(name):
             return Parsed(name)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
@@ -155,11 +163,11 @@ class BearerGrammar:
             return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
         if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
             return False
-        if prefix or not func or func.startswith(self.functions):
-            return True
+        if prefix or not func or func.startswith(self.functions) or head.endswith("主管部门"):
+            return True  # 反洗钱行政主管部门: a 主管部门 is a body whatever its function opens with
         if head in _ORGAN_HEADS and len(self.words(func)) == 1:
             return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
-        return not self.is_verb(func)
+        return not self.acts(func)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
@@ -177,6 +185,8 @@ class BearerGrammar:
         if not relative or _QUANTITY.search(relative):
             return False
         words = self.words(relative)
+        if relative.startswith(_LAWFUL_STANDING):
+            return "是" not in words
         return words[0] not in _NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
             and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得"))
 
@@ -205,7 +215,10 @@ class BearerGrammar:
         name = _clean(span)
         if name in self.named or name in self.universal or name in self.regions:
             return [name]
-        if (gov := self._gov.fullmatch(name)) and not gov.group("rel"):
+        if (self.words(name)[0] in _NOT_IN_NAME and not _PASSIVE_PARTY.match(name)) or \
+                (name[0] in _PREPOSITIONS and self.parse(name[1:])):
+            return None  # 对…的生产经营单位: a prepositional phrase, not a name
+        if (gov := self._gov.fullmatch(name)) and not gov.group("rel") and not self._body_first(name):
             return [name]  # 县级党委和政府, 省、自治区、直辖市人民政府: one body
         if (post := self._post.fullmatch(name)) and (gov := self._gov.fullmatch(post.group("body"))) \
                 and not gov.group("rel"):
@@ -216,6 +229,20 @@ class BearerGrammar:
         whole = self.one(span)
         return [whole.name] if whole else None
 
+    def _body_first(self, name: str) -> bool:
+        """A coordination that opens with a level which is itself a body (国务院和县级以上地方各级人民政府):
+        two bodies, not one joint body."""
+        first = self._coord.split(name, maxsplit=1)[0]
+        return first != name and first in self.named and first in self.levels
+
+    def _joint(self, name: str) -> bool:
+        """One body by convention 3(a): a party committee and government named together (各级党委和政府),
+        or a department of both (各级党委和政府信访部门)."""
+        if self._gov.fullmatch(name) and not self._body_first(name):
+            return True
+        body = self._body.fullmatch(name)
+        return bool(body) and not body.group("rel") and body.group("prefix").endswith(_JOINT_SYSTEMS)
+
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
         or inside a name does not split it."""
@@ -224,11 +251,12 @@ class BearerGrammar:
         current = pieces[0][1]
         listed = len(pieces) > 2 or "、" in span or "等" in span
         for sep, piece in pieces[1:]:
-            joint = self._gov.fullmatch(current + sep + piece)
+            joint = self._joint(current + sep + piece)
             shares_head = not listed and self._modifier_only(current) and not self.one(current)
             if joint or shares_head:
                 current = current + sep + piece  # 各级党委和政府 (3a); 有关中央和国家机关 (3b)
-            elif current and current not in self.levels and (self.one(current) or self._modifier_only(current)):
+            elif current and (current not in self.levels or current in self.named) \
+                    and (self.one(current) or self._modifier_only(current)):
                 groups.append(current)
                 current = piece
             else:
@@ -269,6 +297,7 @@ class BearerGrammar:
         if last_part != parts[-1] and readings:
             last = self.one(self._resolve_its(parts[-1], readings[-1].name)) or last
         readings.append(last)
+        readings = self._share_modifier(readings)
         first = readings[0]
         if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head:
             # 境内的组织、个人 → 境内的组织, 境内的个人
@@ -280,9 +309,22 @@ class BearerGrammar:
         prefix = readings[0].prefix
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
-            readings = [r if r.prefix or "的" in r.name or r.head not in self.department_heads
+            readings = [r if r.prefix or "的" in r.name or (r.head not in self.department_heads
+                                                            and r.name not in self.party_heads)
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
+
+    def _share_modifier(self, readings: list[Parsed]) -> list[Parsed]:
+        """A bare institutional head after a name takes that name's modifier (convention 23):
+        其他依法负有…职责的部门、机构 → …的部门, …的机构."""
+        shared = [readings[0]]
+        for r in readings[1:]:
+            before = shared[-1]
+            modifier = before.name[:-len(before.head)] if before.head and before.name.endswith(before.head) else ""
+            if r.name == r.head and r.name in self._institutions and modifier:
+                r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
+            shared.append(r)
+        return shared
 
     @staticmethod
     def _resolve_its(part: str, previous: str) -> str:
@@ -298,7 +340,7 @@ class BearerGrammar:
         return self._ends(text[start:min(stop, start + 3 * _MAX_NAME)], start)
 
     def _ends(self, span: str, offset: int) -> list[int]:
-        return sorted({m.end() + offset for m in self._ender.finditer(span)}, reverse=True)
+        return sorted({m.end(1) + offset for m in self._ender.finditer(span)}, reverse=True)
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
@@ -371,7 +413,8 @@ class BearerGrammar:
         return not any(n in self.policy_subjects for n in names)
 
 
-_ETC = re.compile(r"等(?=[^等]{0,6}(?:部门|机关|单位|机构|组织)$)")
+# 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
+_ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|机构|组织)$)")
 
 
 def _clean(name: str) -> str:

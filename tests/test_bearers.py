@@ -1,0 +1,55 @@
+"""The bearer grammar (``bearers.py``): names read by their shape, one case per rule of composition."""
+
+from __future__ import annotations
+
+import pytest
+
+from policygraph.bearers import BearerGrammar, default_grammar
+
+
+@pytest.fixture(scope="module")
+def grammar() -> BearerGrammar:
+    return default_grammar()
+
+
+@pytest.mark.parametrize(("span", "names"), [
+    # a level that is itself a body, coordinated with another level's government: two bodies
+    ("国务院和县级以上地方各级人民政府", ["国务院", "县级以上地方各级人民政府"]),
+    # …but a party committee and government named together stay one joint body (convention 3a)
+    ("党中央、国务院", ["党中央、国务院"]),
+    ("省级党委和政府", ["省级党委和政府"]),
+    ("各级党委和政府信访部门", ["各级党委和政府信访部门"]),
+    # departments listed before 等有关部门: one each, without 等 and 有关 (convention 17)
+    ("国务院交通运输、住房和城乡建设、水利、民航等有关部门",
+     ["国务院交通运输部门", "国务院住房和城乡建设部门", "国务院水利部门", "国务院民航部门"]),
+    # coordinated heads after one modifier: the modifier repeated (convention 23)
+    ("各级机关、单位", ["各级机关", "各级单位"]),
+    ("有关机关、单位", ["有关机关", "有关单位"]),
+    # a relative clause of standing opening with 依法
+    ("反洗钱行政主管部门和其他依法负有反洗钱监督管理职责的部门、机构",
+     ["反洗钱行政主管部门", "其他依法负有反洗钱监督管理职责的部门", "其他依法负有反洗钱监督管理职责的机构"]),
+    # the party acted on, and organs named for one act
+    ("被询问人", ["被询问人"]),
+    ("侦查机关", ["侦查机关"]),
+    # a post after 的, and a coordinated post sharing the organisation
+    ("生产经营单位的安全生产管理机构以及安全生产管理人员",
+     ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),
+])
+def test_names_by_shape(grammar: BearerGrammar, span: str, names: list[str]) -> None:
+    assert grammar.parse(span) == names
+
+
+@pytest.mark.parametrize("span", [
+    "对位置相邻、行业相近、业态相似的生产经营单位",  # a prepositional phrase
+    "建立健全安全生产工作协调机制",  # a verb phrase ending in a head word
+    "建立生产经营单位",
+])
+def test_not_names(grammar: BearerGrammar, span: str) -> None:
+    assert grammar.parse(span) is None
+
+
+def test_overlapping_heads_end_a_name(grammar: BearerGrammar) -> None:
+    """管理人 and 人员 overlap in 管理人员: the name may end after either."""
+    text = "生产经营单位的安全生产管理人员应当根据本单位的生产经营特点"
+    found = grammar.before_cue(text, 0, text.index("应当"))
+    assert found == (["生产经营单位的安全生产管理人员"], text.index("应当"))
