@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -98,8 +98,25 @@ def _shape_predicates() -> frozenset[str] | None:
     return frozenset({*map(str, paths), str(rdflib.RDF.type), str(rdflib.RDFS.subClassOf)})
 
 
-def validate(quads: Iterable[Quad], *, name: str) -> None:
+def validate(quads: Sequence[Quad], *, name: str) -> None:
     """Check a document graph against ``resources/ontology/shapes.ttl``; ShapeError names the first violations.
+
+    The shapes run as SPARQL queries in pyoxigraph (``shapes.py``: the same verdict, tested against pySHACL);
+    pySHACL runs only on a graph they reject, for its messages, or when the shapes file has changed."""
+    from .shapes import violations
+
+    found = violations(quads)
+    if found == []:
+        return
+    messages = _shacl_messages(quads)
+    if found is None and not messages:
+        return
+    shown = messages or found or []
+    raise ShapeError(f"{name}: the document graph violates the shapes: {'; '.join(shown[:3])}")
+
+
+def _shacl_messages(quads: Sequence[Quad]) -> list[str]:
+    """pySHACL's messages for the graph of ``quads`` (empty when it conforms).
 
     Only the statements the shapes can reach are handed to pyshacl (the same verdict, a smaller graph)."""
     import rdflib
@@ -111,9 +128,9 @@ def validate(quads: Iterable[Quad], *, name: str) -> None:
                        if wanted is None or q.predicate.value in wanted], format=ox.RdfFormat.N_TRIPLES)
     data.parse(data=(nt or b"").decode("utf-8"), format="nt")
     conforms, report, _ = shacl(data, shacl_graph=_shapes(), inference="none", advanced=False, inplace=True)
-    if not conforms:
-        messages = sorted({str(m) for m in report.objects(None, rdflib.SH.resultMessage)})
-        raise ShapeError(f"{name}: the document graph violates the shapes: {'; '.join(messages[:3])}")
+    if conforms:
+        return []
+    return sorted({str(m) for m in report.objects(None, rdflib.SH.resultMessage)}) or ["(no message)"]
 
 
 class Loader:
