@@ -36,10 +36,12 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 _MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部", "机关", "部门", "机构")
-# A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…).
+# Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
-_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
+# A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
+# or with 有权 (有权处理的机关).
+_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行", "有权")
 # 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
 _PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
 _RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
@@ -118,7 +120,7 @@ class BearerGrammar:
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{_alternation(self.posts)})")
         self._coord = re.compile(_alternation(self.coordinators))
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
-                  *self.regions, *self.universal, *self.levels]
+                  *self.regions, *self.universal, *self.levels, "人"]
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员).
         self._ender = re.compile(f"(?=({_alternation(enders)}))")
         unsplit = [w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w]
@@ -147,7 +149,7 @@ class BearerGrammar:
                 and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
-                and (m.group("mod") or not self.is_verb(name)) and not self._verb_head(m):
+                and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("post"))
@@ -182,11 +184,11 @@ class BearerGrammar:
 
     def _relative_ok(self, relative: str) -> bool:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
+        if relative.startswith(_LAWFUL_STANDING):
+            return "是" not in self.words(relative)
         if not relative or _QUANTITY.search(relative):
             return False
         words = self.words(relative)
-        if relative.startswith(_LAWFUL_STANDING):
-            return "是" not in words
         return words[0] not in _NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
             and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得"))
 
@@ -362,7 +364,7 @@ class BearerGrammar:
             if self._post_follows(text, end):
                 continue
             between = text[end:cue]
-            if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or \
+            if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self.is_adverb(between) or \
                     (between.endswith("的") and len(between) <= _MAX_CONDITION):  # 军队有条件的应当…
                 names = self.parse(text[start:end])
                 if names:
@@ -375,8 +377,14 @@ class BearerGrammar:
         with a plain verb exists, since it also opens names (县级以上人民政府 | 应急管理部门)."""
         ends = self.ends(text, start, stop)
         ordered = ends if longest else ends[::-1]
-        return self._before(text, start, stop, ordered, self.acts) or \
+        found = self._before(text, start, stop, ordered, self.acts) or \
             self._before(text, start, stop, ordered, self.is_verbal_noun)
+        if found and not longest:
+            # 国务院 | 反洗钱行政主管部门…: a 主管部门 named after a body is that body's department, not its act
+            longer = [e for e in ends if e > found[1] and text[found[1]:e].endswith("主管部门")
+                      and self.has_function_word(text[found[1]:e]) is False]
+            found = (self._before(text, start, stop, longer, self.acts) if longer else None) or found
+        return found
 
     def _before(self, text: str, start: int, stop: int, ends: list[int],
                 action: Callable[[str], bool]) -> tuple[list[str], int] | None:

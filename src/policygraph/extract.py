@@ -177,6 +177,7 @@ class _State:
     modality: str | None = None
     conditional: bool = False  # the bearers were named inside a condition (…的，)
     carried: bool = False  # the bearers come from the sentence before (convention 11)
+    topic: bool = False  # the bearers were a clause of their own (矿山…单位，应当…)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ class Extractor:
                 continue
             if unit.item is None:  # the state is the caller's: a lead-in hands it on to its items
                 carried: list[str | None] = [b for b in state.bearers if b] if self._continues(text, s_start) else []
-                state.bearers, state.modality, state.conditional = carried, None, False
+                state.bearers, state.modality, state.conditional, state.topic = carried, None, False, False
                 state.carried = bool(carried)
             yield from self._sentence(document, unit, text, cues, s_start, s_end, state)
 
@@ -266,7 +267,7 @@ class Extractor:
             if not last and (body.endswith("的") or (reading.cue is None and (
                     self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
                 condition = body  # …的， / 在…时， : the condition of what follows
-                if reading.bearers:
+                if reading.bearers and not state.topic:  # X单位，从业人员超过一百人的，应当…: X stays
                     state.bearers, state.conditional = list(reading.bearers), True
                 continue
             if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
@@ -278,6 +279,7 @@ class Extractor:
                 continue
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
             action = text[action_start:c_end].strip(" 　")
+            state.topic = not action and reading.bearers is not None
             if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"):
                 continue
             if pending is None and not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
