@@ -36,6 +36,8 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 _MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部", "机关", "部门", "机构")
+# Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
+_POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
@@ -184,6 +186,8 @@ class BearerGrammar:
 
     def _relative_ok(self, relative: str) -> bool:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
+        if relative.startswith(_POLICY_VERBS):
+            return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
         if relative.startswith(_LAWFUL_STANDING):
             return "是" not in self.words(relative)
         if not relative or _QUANTITY.search(relative):

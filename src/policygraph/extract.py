@@ -83,6 +83,7 @@ class Cues:
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
+    sanctions: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
     circumstance: re.Pattern[str]
@@ -98,7 +99,7 @@ class Cues:
         return cls(
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
-            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]),
+            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]), sanctions=tuple(c["sanctions"]),
             basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             exception=re.compile(c["exception"]),
@@ -267,21 +268,29 @@ class Extractor:
             if not last and (body.endswith("的") or (reading.cue is None and (
                     self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
                 condition = body  # …的， / 在…时， : the condition of what follows
-                if reading.bearers and not state.topic:  # X单位，从业人员超过一百人的，应当…: X stays
+                if reading.bearers and not state.topic:
                     state.bearers, state.conditional = list(reading.bearers), True
-                continue
+                elif state.topic and not reading.bearers:
+                    state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
+                continue  # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
             if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
             if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, c_start):
                 continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
+            if state.conditional and reading.bearers is None and \
+                    text.startswith(self.cues.sanctions, self._skip_leading(text, reading.action_start)):
+                if reading.cue is None:
+                    continue  # X违反…的，责令改正: X is who is sanctioned, not who acts
+                state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
             if not self._bear(state, reading):
                 continue
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
             action = text[action_start:c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
-            if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"):
-                continue
+            if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"
+                              and not self.cues.condition_items.search(text)):
+                continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
             if pending is None and not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
                 pending = (c_start, action_start, c_end)
                 continue
@@ -300,7 +309,8 @@ class Extractor:
         """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
         bearers are the lead-in's), then a clause that is only a bearer or a description's subject."""
         pos = self._skip_leading(text, start)
-        own = [c for c in cues if pos <= c[0] < end]
+        # a cue right before 的 is inside a relative clause (对其直接负责的主管人员…): not the clause's
+        own = [c for c in cues if pos <= c[0] < end and not text.startswith("的", c[1])]
         by = _BY.search(text, pos, end)
         before = [c for c in own if c[0] < by.start()] if by else []
         if by and (not before or before[-1][1] == by.start()) and \
@@ -428,8 +438,8 @@ class Extractor:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
         if not clause.startswith(self.cues.prepositions):
             return False
-        tail = clause.rsplit("的", 1)[-1]
-        if any(v in tail for v in self.cues.light_verbs) or any(w in clause for w in self.cues.modal if len(w) > 1):
+        tail = clause.rsplit("的", 1)[-1]  # 对负有责任的主管人员…: a cue inside the relative is not the clause's
+        if any(v in tail for v in self.cues.light_verbs) or any(w in tail for w in self.cues.modal if len(w) > 1):
             return False
         if any(p.search(clause) for k, p in self.cues.kinds if k != "supervisory"):
             return False
