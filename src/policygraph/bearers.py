@@ -222,7 +222,7 @@ class BearerGrammar:
         if name in self.named or name in self.universal or name in self.regions:
             return [name]
         if (self.words(name)[0] in _NOT_IN_NAME and not _PASSIVE_PARTY.match(name)) or \
-                (name[0] in _PREPOSITIONS and self.parse(name[1:])):
+                (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name
         if (gov := self._gov.fullmatch(name)) and not gov.group("rel") and not self._body_first(name):
             return [name]  # 县级党委和政府, 省、自治区、直辖市人民政府: one body
@@ -234,6 +234,14 @@ class BearerGrammar:
             return names
         whole = self.one(span)
         return [whole.name] if whole else None
+
+    def _opens_with_preposition(self, name: str) -> bool:
+        """对 + a name is a prepositional phrase (对…的生产经营单位), even where the dictionary joins 对 with
+        the next character (对位); a set phrase (从业人员, 对外贸易) is not."""
+        first = tagged(name)[0]
+        if first[0] == name[0]:
+            return True
+        return first[1] not in ("l", "i") and len(self.words(name[1:])[0]) > 1 and bool(self.parse(name[1:]))
 
     def _body_first(self, name: str) -> bool:
         """A coordination that opens with a level which is itself a body (国务院和县级以上地方各级人民政府):
@@ -281,6 +289,12 @@ class BearerGrammar:
         return len(text) <= 4 or not any(self.is_verb(w) for w in self.words(text))  # 证券监管、保险监管等部门
 
     def _coordinated(self, parts: list[str]) -> list[str] | None:
+        its = parts[-1]
+        if len(parts) >= 3 and its.startswith("其") and not its.startswith(("其他", "其它")):
+            # 各级机关、单位及其工作人员: 其 points back to every body listed before it
+            heads = self._coordinated(parts[:-1])
+            if heads and all(self.one(h + its[1:]) for h in heads):
+                return [*heads, *(h + its[1:] for h in heads)]
         if (m := _APPOSITION.fullmatch(parts[-1])) and self.one(m.group("last")):
             parts = [*parts[:-1], m.group("last")]  # 红十字会、慈善会和公募基金会等社会组织
         if "的" in parts[-1] and "的" not in parts[0] and self.one(parts[0]) is None:

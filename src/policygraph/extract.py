@@ -325,6 +325,8 @@ class Extractor:
         for cue in own:
             if found := self.grammar.before_cue(text, pos, cue[0]):
                 return self._with(text, found[0], cue, cue[1], end)
+        if own and (inside := self._name_around_cue(text, pos, end, own)):
+            return inside
         if own and own[0][0] == pos and own[0][2] == "prohibition" and \
                 (found := self.grammar.before_verb(text, own[0][1], end)):
             return _Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
@@ -337,6 +339,18 @@ class Extractor:
                 return _Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self._first_cue(text, own)
         return _Reading(None, cue, cue[1] if cue else pos)
+
+    def _name_around_cue(self, text: str, pos: int, end: int, own: list[Cue]) -> _Reading | None:
+        """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
+        the name is the bearer; the clause's cue is the first one after it, if any."""
+        found = self.grammar.before_verb(text, pos, end, longest=True)
+        if found is None or found[1] <= own[0][0] or "的" not in text[own[0][1]:found[1]]:
+            return None
+        after = [c for c in own if c[0] >= found[1]]
+        if after and (self.grammar.after_aside(text, found[1]) == after[0][0]
+                      or self.grammar.adverbial_at(text, found[1])):
+            return self._with(text, found[0], after[0], after[0][1], end)
+        return None if after else self._with(text, found[0], None, found[1], end)
 
     def _with(self, text: str, names: list[str], cue: Cue | None, action_start: int, end: int) -> _Reading:
         """X会同Y… : Y goes in ``with`` and the action starts after it (convention 17)."""
