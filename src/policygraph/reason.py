@@ -45,8 +45,20 @@ def materialize(store: Store) -> int:
 
     Writes that change inferences add the marker in their own transaction, so a
     process killed before this finishes leaves the marker set, and the next load
-    (or ``policygraph serve``) recomputes.
+    (or ``policygraph serve``) recomputes. The embedded store computes the rules' entailments graph by graph
+    (``entail.py``: the same quads, bounded memory); a SPARQL server runs the rules themselves.
     """
+    from .store import LocalStore
+
+    if isinstance(store, LocalStore):
+        from .entail import materialize_local
+
+        return materialize_local(store)
+    return materialize_sparql(store)
+
+
+def materialize_sparql(store: Store) -> int:
+    """``materialize`` by the SPARQL update rules in ``resources/ontology/rules/``, run inside the store."""
     owl_rl, *_ = [text for _name, text in rules()]
     store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
     store.update(owl_rl)
@@ -67,9 +79,6 @@ def fixpoint(store: Store) -> int:
             break
         count = new
     return count
-
-
-
 
 
 def inferred_count(store: Store) -> int:
