@@ -209,6 +209,8 @@ class Extractor:
         self.grammar = grammar or default_grammar()
         self._actors: dict[str, Actor | None] = {}
         self._leading = re.compile("|".join(map(re.escape, sorted(self.cues.leading, key=len, reverse=True))))
+        # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
+        self._may_cue = re.compile(_alternation(w.replace(" ", "") for w in self.cues.modal))
 
     def extract(self, document: Document) -> list[Duty]:
         return list(self.iter_duties([document]))
@@ -216,9 +218,11 @@ class Extractor:
     def iter_duties(self, documents: Iterable[Document], *, batch_size: int = 256) -> Iterator[Duty]:
         for document in documents:
             units = list(_units(document))
-            docs = self.nlp.pipe((u.text for u in units), batch_size=batch_size)
+            cued = [self._may_cue.search(u.text) is not None for u in units]
+            docs = iter(self.nlp.pipe((u.text for u, c in zip(units, cued, strict=True) if c), batch_size=batch_size))
             lead: dict[tuple[str, int], _State | None] = {}
-            for unit, doc in zip(units, docs, strict=True):
+            for unit, has_cue in zip(units, cued, strict=True):
+                doc = next(docs) if has_cue else None
                 key = (unit.article.key, unit.paragraph)
                 if unit.item is not None and key in lead and lead[key] is None:
                     continue  # items that are conditions (有下列情形之一的：)
@@ -230,9 +234,9 @@ class Extractor:
 
     # -- step 1: sentences ---------------------------------------------------------
 
-    def _unit(self, document: Document, unit: _Unit, doc: Doc, state: _State) -> Iterator[Duty]:
+    def _unit(self, document: Document, unit: _Unit, doc: Doc | None, state: _State) -> Iterator[Duty]:
         text = unit.text
-        cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]]
+        cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]] if doc else []
         for s_start, s_end in _split(text, _SENTENCE_END, 0, len(text)):
             if self.cues.describes.match(text, s_start):
                 state.bearers, state.modality, state.conditional = [], None, False
@@ -474,6 +478,10 @@ def _units(document: Document) -> Iterator[_Unit]:
             for item in para.items:
                 body = item.end - len(item.text)
                 yield _Unit(art, para.number, item.number, body, item.text)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
 
 @cache
