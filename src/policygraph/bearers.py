@@ -255,7 +255,7 @@ class BearerGrammar:
         if self._gov.fullmatch(name) and not self._body_first(name):
             return True
         body = self._body.fullmatch(name)
-        return bool(body) and not body.group("rel") and body.group("prefix").endswith(_JOINT_SYSTEMS)
+        return body is not None and not body.group("rel") and body.group("prefix").endswith(_JOINT_SYSTEMS)
 
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
