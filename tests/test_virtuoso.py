@@ -86,9 +86,6 @@ def test_the_actors_lookup_gives_the_same_actors(virtuoso: RemoteStore, both_sto
     assert _actors(virtuoso) == _actors(both_store)
 
 
-@pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 drops rows of an OPTIONAL holding a transitive path "
-                   "(?class rdfs:subClassOf* pg:Actor in lookups.ACTORS), so kinds come back short, and "
-                   "BIND(EXISTS {…} AS ?generic) gives false where it holds")
 def test_the_actors_lookup_gives_the_same_kinds_and_generic_flags(virtuoso: RemoteStore,
                                                                   both_store: LocalStore) -> None:
     assert _canon(lookups.actors(virtuoso)) == _canon(lookups.actors(both_store))

@@ -11,7 +11,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode
 
-from .ontology import ID
+from .ontology import ID, PG
 from .store import Store, plain
 
 ACTOR_PREFIX = ID + "actor/"
@@ -183,15 +183,31 @@ def article(store: Store, doc_id: str, number: str) -> dict[str, Any] | None:
 
 
 ACTORS = """
-SELECT DISTINCT ?actor ?name ?en ?level ?kind ?generic (COUNT(DISTINCT ?duty) AS ?direct) WHERE {
+SELECT ?actor ?name ?en ?level (COUNT(DISTINCT ?duty) AS ?direct) WHERE {
   ?actor a pg:Actor ; skos:prefLabel ?name FILTER(langMatches(lang(?name), "zh-Hans"))
   OPTIONAL { ?actor skos:prefLabel ?en FILTER(langMatches(lang(?en), "en")) }
   OPTIONAL { ?actor pg:level/skos:prefLabel ?level FILTER(langMatches(lang(?level), "en")) }
-  OPTIONAL { ?actor a ?class . ?class rdfs:subClassOf* pg:Actor ; rdfs:label ?kind
-             FILTER(langMatches(lang(?kind), "en") && ?class NOT IN (pg:Actor, org:Organization, pg:GenericActor)) }
-  BIND(EXISTS { ?actor a pg:GenericActor } AS ?generic)
   OPTIONAL { ?duty pg:bearer ?actor }
-} GROUP BY ?actor ?name ?en ?level ?kind ?generic ORDER BY DESC(?direct) ?name
+} GROUP BY ?actor ?name ?en ?level ORDER BY DESC(?direct) ?name
+"""
+
+# An actor's kinds (the English labels of its classes under pg:Actor) and whether it is generic, by plain
+# patterns with the subclass closure taken here: Virtuoso 7.2 drops rows of an OPTIONAL that holds a
+# transitive path (?class rdfs:subClassOf* pg:Actor) and evaluates BIND(EXISTS {…}) to false.
+ACTOR_CLASSES = """
+SELECT DISTINCT ?actor ?class WHERE {
+  ?actor a pg:Actor , ?class FILTER(?class NOT IN (pg:Actor, org:Organization, pg:GenericActor))
+}
+"""
+
+CLASSES = """
+SELECT DISTINCT ?class ?super ?kind WHERE {
+  ?class rdfs:subClassOf ?super OPTIONAL { ?class rdfs:label ?kind FILTER(langMatches(lang(?kind), "en")) }
+}
+"""
+
+GENERIC_ACTORS = """
+SELECT DISTINCT ?actor WHERE { ?actor a pg:GenericActor }
 """
 
 ACTORS_IN_DOCUMENT = """
@@ -199,9 +215,39 @@ SELECT DISTINCT ?doc ?actor WHERE { ?duty pg:inDocument ?doc ; pg:bearer ?actor 
 """
 
 
+def _actor_kinds(store: Store) -> dict[str, list[str]]:
+    """Each actor's kinds: the English labels of its classes that are pg:Actor or below it (sorted)."""
+    supers: dict[str, set[str]] = {}
+    labels: dict[str, set[str]] = {}
+    for r in plain(store.select(CLASSES)):
+        supers.setdefault(r["class"], set()).add(r["super"])
+        if r["kind"]:
+            labels.setdefault(r["class"], set()).add(r["kind"])
+    actor = PG + "Actor"
+
+    def under_actor(cls: str) -> bool:
+        seen, todo = set(), [cls]
+        while todo:
+            c = todo.pop()
+            if c == actor:
+                return True
+            if c not in seen:
+                seen.add(c)
+                todo.extend(supers.get(c, ()))
+        return False
+
+    kinds: dict[str, set[str]] = {}
+    for r in plain(store.select(ACTOR_CLASSES)):
+        if under_actor(r["class"]):
+            kinds.setdefault(r["actor"], set()).update(labels.get(r["class"], ()))
+    return {a: sorted(k) for a, k in kinds.items()}
+
+
 def actors(store: Store, *, level: str | None = None, kind: str | None = None,
            document_id_: str | None = None) -> list[dict[str, Any]]:
     rows = plain(store.select(ACTORS))
+    kinds = _actor_kinds(store)
+    generic = {r["actor"] for r in plain(store.select(GENERIC_ACTORS))}
     allowed = None
     if document_id_:
         doc = node(DOC_PREFIX + document_id_)
@@ -212,9 +258,10 @@ def actors(store: Store, *, level: str | None = None, kind: str | None = None,
             continue
         entry = merged.setdefault(r["actor"], {
             "id": actor_id(r["actor"]), "name": r["name"], "en": r["en"], "level": r["level"], "kinds": [],
-            "generic": r["generic"] == "true", "direct_duties": int(r["direct"])})
-        if r["kind"] and r["kind"] not in entry["kinds"]:
-            entry["kinds"].append(r["kind"])
+            "generic": r["actor"] in generic, "direct_duties": int(r["direct"])})
+        for k in kinds.get(r["actor"], ()):
+            if k not in entry["kinds"]:
+                entry["kinds"].append(k)
     out = list(merged.values())
     if level:
         out = [a for a in out if a["level"] == level]
