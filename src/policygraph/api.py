@@ -33,6 +33,7 @@ from .store import Store
 from .web import actors, documents, health, links, page, queries, questions, sparql
 from .web.core import CODES, ApiError, Service, Writer, check_token, error_body, etag, log, store_version
 from .web.middleware import BodyLimit, FastSparql, GuardedProtocol, guarded_protocol
+from .web.passthrough import CORS, Passthrough
 
 __all__ = ["ApiError", "GuardedProtocol", "Service", "Writer", "app_for", "check_token", "create_app", "etag",
            "guarded_protocol", "store_version"]
@@ -52,6 +53,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
             await run_in_threadpool(materialize, store)  # a load was interrupted: finish its inferences
         app.state.service = Service(store, settings)
         await run_in_threadpool(app.state.service.pool.wait_ready)  # serve once the query workers are up
+        await run_in_threadpool(app.state.service.start_sidecar)  # and the Oxigraph server (web/passthrough.py)
         yield
         app.state.service.close()
 
@@ -67,8 +69,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     if settings.cors:
         from fastapi.middleware.cors import CORSMiddleware
 
-        app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                           allow_headers=["*"], expose_headers=["X-Truncated", "ETag"])
+        app.add_middleware(CORSMiddleware, **CORS)
     app.add_middleware(BodyLimit, limit=settings.max_body, timeout=settings.header_timeout)
     app.add_middleware(FastSparql, fastapi=app)
     _handle_errors(app)
@@ -109,12 +110,12 @@ def _handle_errors(app: FastAPI) -> None:
                             status_code=500)
 
 
-def app_for(settings: Settings) -> FastAPI:
+def app_for(settings: Settings) -> Passthrough:
     """The app of a ``--workers N`` process (uvicorn calls it in each; the Settings are pickled to it): the
-    store read-only."""
+    store read-only, with the fast path of GET /sparql in front (``web/passthrough.py``)."""
     from .store import open_store
 
-    return create_app(open_store(settings.store, read_only=True), settings)
+    return Passthrough(create_app(open_store(settings.store, read_only=True), settings))
 
 
 def serve(settings: Settings) -> None:
@@ -134,7 +135,7 @@ def serve(settings: Settings) -> None:
                               "http": guarded_protocol(settings), "timeout_keep_alive": settings.keep_alive,
                               "h11_max_incomplete_event_size": 64 * 1024}
     if settings.workers <= 1:
-        uvicorn.run(create_app(open_store(settings.store), settings), **limits)
+        uvicorn.run(Passthrough(create_app(open_store(settings.store), settings)), **limits)
         return
     # Several processes share the store read-only; updates need the single writer.
     if settings.update_token:

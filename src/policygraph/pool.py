@@ -245,6 +245,7 @@ class QueryPool:
         self.slow_after = slow_after  # None: no query counts as slow (a server passes settings.slow_after)
         self.queue_limit = queue_limit if queue_limit is not None else settings.queue_limit
         self._checkpoint = checkpoint
+        self.also_held: Callable[[], set[str]] = set  # views read by others (the Oxigraph server): kept
         self._views_dir = Path(path).with_name(f".{Path(path).name}.views") if path else Path()
         self._views: dict[int, str] = {}
         self._version = 0
@@ -279,7 +280,7 @@ class QueryPool:
                 self._views[version] = str(target)
                 self._version = version
             newest = self._views[self._version]
-            held = {w.view for w in self._workers} | {newest}
+            held = {w.view for w in self._workers} | {newest} | self.also_held()
             for old in [v for v, d in self._views.items() if d not in held]:
                 shutil.rmtree(self._views.pop(old), ignore_errors=True)
             return newest
@@ -386,12 +387,15 @@ class QueryPool:
 
     # ------------------------------------------------------------ the server's use
 
-    async def submit(self, job: Job | UpdateCheck | Call, gone: Callable[[], Awaitable[bool]] | None = None) -> Any:
-        """Run a job from the event loop; stops it if ``gone()`` says the client left."""
+    async def submit(self, job: Job | UpdateCheck | Call, gone: Callable[[], Awaitable[bool]] | None = None,
+                     deadline: float | None = None) -> Any:
+        """Run a job from the event loop; stops it if ``gone()`` says the client left. With ``deadline`` (a
+        ``time.monotonic()`` the request must be answered by: one the Oxigraph server began), waiting and
+        running share it; without, each has the timeout."""
         loop = asyncio.get_running_loop()
-        worker = await self._acquire(time.monotonic() + self.timeout, gone)  # waiting has its own budget
+        worker = await self._acquire(deadline or time.monotonic() + self.timeout, gone)
         await loop.run_in_executor(None, self._send, worker, job)
-        deadline = time.monotonic() + self.timeout
+        deadline = deadline or time.monotonic() + self.timeout
         ready = loop.create_future()
         fd = worker.conn.fileno()
         loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))

@@ -39,6 +39,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 1, "Server worker processes (read-only stores may use several)."),
     Setting("query_workers", 3, "Query worker processes per server process; one is kept for short "
             "queries (a query past slow_after seconds may hold only the others).", cli=False),
+    Setting("oxigraph_server", True, "Answer /sparql SELECT and ASK queries in JSON through Oxigraph's own "
+            "server (the `oxigraph` package), read-only on the store's view, off the network, behind "
+            "policygraph's checks and limits; off: every query goes to the query workers.", cli=False),
     Setting("slow_after", 1.0, "Seconds after which a running query counts as slow.", cli=False),
     Setting("queue_limit", 32, "Most requests waiting for a query worker; more are answered 503 at once.",
             cli=False),
@@ -85,6 +88,7 @@ class Settings:
     allow_service: str = default("allow_service")
     workers: int = default("workers")
     query_workers: int = default("query_workers")
+    oxigraph_server: bool = default("oxigraph_server")
     slow_after: float = default("slow_after")
     queue_limit: int = default("queue_limit")
     max_answer_bytes: int = default("max_answer_bytes")

@@ -26,10 +26,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from ..pool import Call, Job, QueryFailed, QueryPool, QueryTimeout, UpdateCheck, no_network
 from ..settings import Settings
+from ..sidecar import Sidecar
 from ..store import LocalStore, RemoteStore, Store
 
 log = logging.getLogger("policygraph")
 JSON = "application/json"
+DEADLINE = "policygraph.deadline"  # scope key: when a query handed on by the pass-through must be answered
 
 
 class ApiError(Exception):
@@ -168,6 +170,35 @@ class Service:
         writer = store.checkpoint if local and not store.read_only else None  # type: ignore[attr-defined]
         self.pool = QueryPool.serving(store.location if local else None, settings, checkpoint=writer)
         self.writer = Writer(isolate=local and not settings.service_endpoints)
+        self.sidecar = _sidecar(store, settings)
+        self.sidecar_version = -1  # the store version the sidecar's view was asked for
+        if self.sidecar is not None:
+            sidecar = self.sidecar
+            self.pool.also_held = lambda: {v for v in (sidecar.view, sidecar.wanted) if v}
+
+    def start_sidecar(self) -> None:
+        """Start the Oxigraph server on the current view (blocking: the server calls it before serving)."""
+        if self.sidecar is None:
+            return
+        view = self.pool.view(self.version)
+        assert view is not None
+        try:
+            self.sidecar.start(view)
+            self.sidecar_version = self.version
+        except OSError as exc:
+            log.error("the Oxigraph server could not be started (%s); /sparql uses the query workers", exc)
+
+    def sidecar_ready(self) -> bool:
+        """Whether the Oxigraph server answers for the current version; if not, it is started on its view
+        (in the background: until then queries go to the query workers)."""
+        sidecar = self.sidecar
+        if sidecar is None:
+            return False
+        view = sidecar.wanted
+        if self.sidecar_version != self.version:
+            view = self.pool.view(self.version)  # a new version: its checkpoint is made here, once
+            self.sidecar_version = self.version
+        return view is not None and sidecar.current(view)
 
     def cached(self, key: tuple[Any, ...]) -> Any:
         return self._cache.get((self.version, *key))
@@ -185,7 +216,23 @@ class Service:
         self.raw.clear()
 
     def close(self) -> None:
+        if self.sidecar is not None:
+            self.sidecar.close()
         self.pool.close()
+
+
+def _sidecar(store: Store, settings: Settings) -> Sidecar | None:
+    """The Oxigraph server behind /sparql, when the setting asks for it, the store is embedded and the binary
+    is installed. It never sees a query that could hold SERVICE: those (and allow_service) are the workers'."""
+    from ..sidecar import binary
+
+    program = binary()
+    if not settings.oxigraph_server or not isinstance(store, LocalStore):
+        return None
+    if program is None:
+        log.warning("the oxigraph server binary is not installed: /sparql uses the query workers")
+        return None
+    return Sidecar(program, isolate=True, memory_mb=settings.worker_memory_mb)
 
 
 def check_token(settings: Settings, authorization: str | None) -> None:
@@ -222,8 +269,8 @@ async def pooled(request: Request, job: Job | UpdateCheck | Call) -> Any:
     """Run a job on a query worker; its failures as the API's errors."""
     pool = service(request).pool
     assert pool is not None
-    try:
-        return await pool.submit(job, gone=request.is_disconnected)
+    try:  # a query the Oxigraph server began and lost keeps its deadline (web/passthrough.py)
+        return await pool.submit(job, gone=request.is_disconnected, deadline=request.scope.get(DEADLINE))
     except QueryTimeout as exc:
         raise ApiError(503, "timeout", f"{exc}; simplify the query or add a LIMIT",
                        headers={"Retry-After": "1"}) from None

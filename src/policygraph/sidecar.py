@@ -1,0 +1,357 @@
+"""Oxigraph's own server, read-only on the store's view, as the engine behind ``/sparql`` queries.
+
+The ``oxigraph`` binary (from the ``oxigraph`` PyPI package) answers a SELECT or ASK in a fraction of the time a
+hand-off to a Python worker process costs. It runs as ``oxigraph serve-read-only`` on the same directory the
+query workers read (the checkpoint view of a written store, or the read-only store itself), so it never reads
+files a compaction may delete. What it lacks, this module and ``web/passthrough.py`` add:
+
+- **No network.** It is started from a thread that has moved into a network namespace of its own with only the
+  loopback up (``unshare(CLONE_NEWNET)``), and every connection to it is a socket made in that thread: the
+  server can reach nothing but itself. (Where the kernel refuses, it runs in the server's namespace and the
+  pass-through's check — no query that could hold SERVICE ever reaches it — stands alone.)
+- **Stopping a query.** Oxigraph cannot cancel one query (its ``--timeout-s`` did not stop a four-way cross
+  product here), so a query past the timeout, or whose client left, is stopped by killing the whole server;
+  the other queries it was running are answered by the query workers instead (``Lost``), and a new server is
+  started on the current view in about 40 ms.
+- **Memory.** Its address space is capped at what it uses once started plus ``worker_memory_mb`` (per
+  thread arena kept small): an allocation past it kills the server, whose queries then go to the workers,
+  where the one that needed the memory is stopped (503) and the others are answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import fcntl
+import functools
+import logging
+import os
+import queue
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httptools
+
+log = logging.getLogger("policygraph")
+_CLONE_NEWNET = 0x40000000
+_PR_SET_PDEATHSIG = 1
+
+
+class Lost(Exception):
+    """The server went away while it held the query (killed to stop another query, or out of memory)."""
+
+
+class TooLarge(Exception):
+    """The answer grew past the bytes the pass-through may hold (it may be over the row cap)."""
+
+
+def binary() -> str | None:
+    """The ``oxigraph`` server binary: beside this Python's executable (a venv), else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def _loopback_up() -> None:
+    """Bring up ``lo`` in the calling thread's (new) network namespace."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        request = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(s, 0x8913, request))[1]  # SIOCGIFFLAGS
+        fcntl.ioctl(s, 0x8914, struct.pack("16sH14x", b"lo", flags | 1))  # SIOCSIFFLAGS, IFF_UP
+
+
+class _Net:
+    """One thread in a network namespace of its own (loopback only): it starts the server and makes every
+    socket that talks to it, so both live in that namespace."""
+
+    def __init__(self, isolate: bool) -> None:
+        self._calls: queue.Queue[tuple[Callable[[], Any], queue.Queue[tuple[bool, Any]]]] = queue.Queue()
+        self.isolated = False
+        ready: queue.Queue[bool] = queue.Queue()
+        threading.Thread(target=self._loop, args=(isolate, ready), name="policygraph-oxigraph-net",
+                         daemon=True).start()
+        self.isolated = ready.get()
+
+    def _loop(self, isolate: bool, ready: queue.Queue[bool]) -> None:
+        isolated = False
+        if isolate:
+            try:
+                isolated = ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWNET) == 0
+                if isolated:
+                    _loopback_up()
+            except OSError:
+                isolated = False  # unshared but no loopback: nothing would connect; spawn fails loudly
+        ready.put(isolated)
+        while True:  # lives as long as the process: the server it started dies with it (PDEATHSIG)
+            call, answer = self._calls.get()
+            try:
+                answer.put((True, call()))
+            except BaseException as exc:
+                answer.put((False, exc))
+
+    def run(self, call: Callable[[], Any]) -> Any:
+        answer: queue.Queue[tuple[bool, Any]] = queue.Queue()
+        self._calls.put((call, answer))
+        ok, value = answer.get()
+        if not ok:
+            raise value
+        return value
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: die when the thread that started it (which lives as long as the server
+    process) dies, so a killed policygraph leaves no Oxigraph server behind."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _vm_size(pid: int) -> int:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class _Exchange(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection to the server, one request at a time."""
+
+    def __init__(self, sidecar: Sidecar, generation: int) -> None:
+        self.sidecar, self.generation = sidecar, generation
+        self.transport: Any = None  # uvloop's transports are not asyncio.Transport subclasses
+        self.parser = httptools.HttpResponseParser(self)
+        self.answer: asyncio.Future[tuple[int, bytes, bytes]] | None = None
+        self.limit = 0
+        self.alive = True
+        self._type = b""
+        self._body: list[bytes] = []
+        self._size = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.alive = False
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_exception(Lost())
+        self.sidecar.lost(self.generation)
+
+    def send(self, request: bytes, limit: int) -> asyncio.Future[tuple[int, bytes, bytes]]:
+        self.answer = asyncio.get_running_loop().create_future()
+        self.limit, self._size, self._body, self._type = limit, 0, [], b""
+        if not self.alive or self.transport.is_closing():
+            self.answer.set_exception(Lost())
+        else:
+            self.transport.write(request)
+        return self.answer
+
+    def abort(self) -> None:
+        self.alive = False
+        if self.transport is not None:
+            self.transport.abort()
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self.abort()
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"content-type":
+            self._type = value
+
+    def on_body(self, body: bytes) -> None:
+        self._size += len(body)
+        if self._size > self.limit:
+            if self.answer is not None and not self.answer.done():
+                self.answer.set_exception(TooLarge())
+            self.abort()  # the server stops writing (and evaluating, for a streamed answer)
+            return
+        self._body.append(body)
+
+    def on_message_complete(self) -> None:
+        if self.answer is not None and not self.answer.done():
+            self.answer.set_result((self.parser.get_status_code(), self._type, b"".join(self._body)))
+        if not self.parser.should_keep_alive():
+            self.abort()
+
+
+class Sidecar:
+    """An ``oxigraph serve-read-only`` process over one view of the store, restarted on demand.
+
+    ``current(view)`` tells whether it serves that view now (starting it there in the background if not);
+    ``exchange()`` lends a connection; ``kill(generation)`` stops the server that ran a query which must stop.
+    """
+
+    def __init__(self, program: str, *, isolate: bool, memory_mb: int) -> None:
+        self.program, self.memory_mb = program, memory_mb
+        self._net = _Net(isolate)
+        self.isolated = self._net.isolated
+        if isolate and not self.isolated:
+            log.warning("the Oxigraph server could not be taken off the network (unshare refused): SERVICE is "
+                        "kept from it by the pass-through's check alone")
+        self.generation = 0
+        self.view: str | None = None  # the directory the live server reads; None while none is up
+        self.wanted: str | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._port = 0
+        self._idle: list[_Exchange] = []
+        self._lock = threading.Lock()
+        self._starting = False
+        self._dead: list[subprocess.Popen[bytes]] = []  # killed, not yet reaped
+        self.closed = False
+
+    # ------------------------------------------------------------ the process
+
+    def start(self, view: str) -> None:
+        """Start a server on ``view`` (blocking, about 40 ms), replacing any other."""
+        with self._lock:
+            self.wanted = view
+        self._net.run(lambda: self._spawn(view))
+
+    def _spawn(self, view: str) -> None:
+        self._stop()
+        with self._lock:
+            dead, self._dead = self._dead, []
+        for process in dead:
+            process.wait()
+        port = 7878 if self.isolated else _free_port()  # alone in its namespace, any port is free
+        env = {**os.environ, "MALLOC_ARENA_MAX": "2"}  # arenas per thread would eat the address-space cap
+        process = subprocess.Popen(
+            [self.program, "serve-read-only", "--location", view, "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent)
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.005)
+        if process.poll() is not None or time.monotonic() >= deadline:
+            process.kill()
+            raise OSError("the Oxigraph server did not start")
+        import resource
+
+        limit = _vm_size(process.pid) + self.memory_mb * 1024 * 1024
+        resource.prlimit(process.pid, resource.RLIMIT_AS, (limit, limit))
+        with self._lock:
+            self._process, self._port, self.view = process, port, view
+            self.generation += 1
+            self._idle = []
+
+    def _stop(self) -> None:
+        with self._lock:
+            process, self._process, self.view = self._process, None, None
+            idle, self._idle = self._idle, []
+        for exchange in idle:
+            exchange.abort()
+        if process is not None:
+            process.kill()
+            process.wait()
+
+    def current(self, view: str) -> bool:
+        """Whether the server is up on ``view``; if not, one is started there in the background."""
+        if self.view == view and self._process is not None:
+            return True
+        with self._lock:
+            if self._starting or self.closed:
+                return False
+            self._starting = True
+            self.wanted = view
+        threading.Thread(target=self._restart, daemon=True).start()
+        return False
+
+    def _restart(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    view = self.wanted
+                if view is None or self.closed:
+                    return
+                try:
+                    self._net.run(functools.partial(self._spawn, view))
+                except OSError as exc:
+                    log.error("the Oxigraph server could not be started (%s); /sparql uses the query workers", exc)
+                    time.sleep(1)
+                    return
+                with self._lock:
+                    if self.wanted == view:
+                        return
+        finally:
+            with self._lock:
+                self._starting = False
+
+    def kill(self, generation: int) -> None:
+        """Stop the server of ``generation`` (if it is still the live one): the only way to stop a query in it.
+        Its other queries get ``Lost``; a new server starts on the same view."""
+        with self._lock:
+            if generation != self.generation or self._process is None:
+                return
+            process, view = self._process, self.view
+        process.kill()  # its connections close: their exchanges answer Lost
+        with self._lock:
+            if self._process is process:
+                self._process, self.view, self._idle = None, None, []
+            self._dead.append(process)  # reaped by the thread that starts the next one
+        if view is not None:
+            self.current(view)
+
+    def lost(self, generation: int) -> None:
+        """A connection closed: if the server itself died (out of memory), start another."""
+        with self._lock:
+            process, view = self._process, self.view
+        if generation == self.generation and process is not None and process.poll() is not None:
+            with self._lock:
+                if self._process is process:
+                    self._process, self.view, self._idle = None, None, []
+            if view is not None:
+                self.current(view)
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+        self._stop()
+
+    # ------------------------------------------------------------ connections
+
+    async def exchange(self) -> _Exchange:
+        """A keep-alive connection to the live server (a new one made in the namespace's thread if none is idle)."""
+        with self._lock:
+            while self._idle:
+                exchange = self._idle.pop()
+                if exchange.alive and exchange.generation == self.generation:
+                    return exchange
+            generation, port = self.generation, self._port
+        if self._process is None:
+            raise Lost()
+        sock = self._net.run(socket.socket)
+        sock.setblocking(False)
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.sock_connect(sock, ("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            raise Lost() from None
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        _, exchange = await loop.create_connection(lambda: _Exchange(self, generation), sock=sock)
+        return exchange
+
+    def give_back(self, exchange: _Exchange) -> None:
+        with self._lock:
+            if exchange.alive and exchange.generation == self.generation:
+                self._idle.append(exchange)
+                return
+        exchange.abort()

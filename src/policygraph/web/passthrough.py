@@ -1,0 +1,280 @@
+"""The fast path of ``/sparql``: a GET query handed to Oxigraph's own server (``sidecar.py``) and its answer
+passed back, with what that server lacks added here. Anything it cannot vouch for goes on to the route
+(``web/sparql.py``) and the query workers, unchanged:
+
+- **SERVICE.** Only a query whose text cannot hold the keyword is passed: ``service`` appears nowhere in it
+  (case-folded) and it has no ``\\u`` escape (SPARQL expands those before parsing). Every other query goes to
+  a worker, where rdflib's parse tree decides, as before. The server itself has no network either.
+- **Nesting.** Passed only when the text holds fewer brackets than ``max_nesting`` (so it cannot nest deeper);
+  else the workers' linear scan decides.
+- **Row cap and answer bytes.** An answer is passed only while it is short enough that it cannot hold more
+  than ``max_rows`` rows (three bytes a row at least, ``{},``) nor more than ``max_answer_bytes``; a longer one
+  is dropped (the server stops) and the query goes to a worker, which cuts it and says so (``truncated``).
+- **Timeout and a departed client.** Past the timeout the request is answered 503 and the server killed (it
+  cannot cancel one query; ``sidecar.py``); so it is when the client leaves. Its other queries go on, on the
+  workers, keeping their deadlines.
+- **Form and format.** JSON results only (what ``Accept`` negotiates to by default); the server answers 406 to
+  a CONSTRUCT or DESCRIBE asked for in JSON, which then goes to a worker, as does any error, so every error
+  message is the workers'. Relative IRIs resolve against the endpoint's URL (a ``BASE`` put first, checked as
+  an IRI by the engine's term parser) and the built-in prefixes are declared, as on the workers.
+- **Cache, ETags, 304, CORS** as the route: the same keys, the same tags; the CORS middleware wraps this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import Message, Receive, Scope, Send
+
+from ..endpoint import SELECT_TYPES, negotiate
+from ..ontology import SPARQL_PREFIXES
+from ..sidecar import Lost, Sidecar, TooLarge
+from .core import CODES, DEADLINE, Service, error_body, etag, log
+
+CORS: dict[str, Any] = {"allow_origins": ["*"], "allow_methods": ["GET", "POST"], "allow_headers": ["*"],
+                        "expose_headers": ["X-Truncated", "ETag"]}  # the app's CORS middleware (api.py)
+
+JSON_RESULTS = "application/sparql-results+json"
+_LONGEST = 64 * 1024  # longer query texts go to the workers (the checks here run on the event loop)
+_QUICK = 0.05  # seconds an answer may take before the client and the deadline are watched
+
+
+class Passthrough:
+    """The ASGI app uvicorn runs: GET /sparql answered here, before FastAPI's middleware and routing, from the
+    answer cache or through the Oxigraph server when it can be (see the module's docstring); everything else
+    goes on to the app. With ``cors`` set, its answers get the CORS middleware's own headers."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._bases: dict[tuple[Any, ...], str | None] = {}
+        self._cors: Any = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        service: Service | None = getattr(self.app.state, "service", None)
+        if (scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql"
+                or service is None or service.sidecar is None):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if service.settings.cors:
+            if "cookie" in headers:  # the CORS middleware names the origin then: leave it to it
+                await self.app(scope, receive, send)
+                return
+            send = functools.partial(self._cors_middleware().send, send=send, request_headers=headers)
+        if await _from_cache(scope, send, service, headers):
+            return
+        asked = self._asked(scope, service, headers)
+        if asked is None or not service.sidecar_ready():
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self._answer(scope, receive, send, service, asked, headers)
+        except Exception as exc:  # as the app's own handler: logged, answered in the one shape
+            log.error("GET /sparql: %s: %s", type(exc).__name__, exc)
+            body = json.dumps(error_body(500, CODES[500], "the server failed to answer this request")).encode()
+            with contextlib.suppress(RuntimeError, OSError):  # unless the answer had begun
+                await _send(send, 500, [(b"content-type", b"application/json")], body)
+
+    def _cors_middleware(self) -> Any:
+        """The app's CORS settings (api.create_app), to add the very headers its middleware adds."""
+        if self._cors is None:
+            from fastapi.middleware.cors import CORSMiddleware
+
+            self._cors = CORSMiddleware(self.app, **CORS)
+        return self._cors
+
+    def _asked(self, scope: Scope, service: Service, headers: Headers) -> tuple[str, str | None, str] | None:
+        """(query, Accept, base) of a request the server may answer, else None."""
+        try:
+            fields = parse_qsl(scope["query_string"].decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            return None
+        if len(fields) != 1 or fields[0][0] != "query":
+            return None
+        query = fields[0][1]
+        if not _passable(query, service.settings.max_nesting):
+            return None
+        accept = headers.get("accept")
+        if negotiate(accept, SELECT_TYPES) not in ("application/sparql-results+json", "application/json"):
+            return None
+        base = self._base(scope, headers)
+        return None if base is None else (query, accept, base)
+
+    def _base(self, scope: Scope, headers: Headers) -> str | None:
+        """The endpoint's URL (as the route's ``url_for``), if the engine's term parser takes it as an IRI."""
+        key = (scope.get("scheme"), headers.get("host"), scope.get("root_path"), scope.get("server"))
+        if key not in self._bases:
+            base: str | None = str(Request(scope).base_url) + "sparql"
+            try:
+                ox.NamedNode(base)  # type: ignore[arg-type]
+            except ValueError:
+                base = None
+            if len(self._bases) > 1000:
+                self._bases.clear()
+            self._bases[key] = base
+        return self._bases[key]
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, service: Service,
+                      asked: tuple[str, str | None, str], headers: Headers) -> None:
+        query, accept, base = asked
+        key = ("sparql", query, (), (), accept, base)
+        tag = etag(key, service.generation)
+        if headers.get("if-none-match") == tag:
+            await _send(send, 304, [(b"etag", tag.encode())], b"")
+            return
+        hit = service.cached(key)
+        if hit is None:
+            deadline = time.monotonic() + service.settings.query_timeout
+            outcome = await self._ask(scope, receive, send, service, query, base, deadline)
+            if outcome is None:
+                return  # answered 503, or the client left
+            if isinstance(outcome, _Onward):
+                scope[DEADLINE] = deadline
+                await self.app(scope, outcome.receive, send)
+                return
+            hit = (outcome, JSON_RESULTS, False)
+            service.remember(key, hit, len(outcome))
+        body, content_type, truncated = hit
+        service.remember_raw(scope["query_string"], headers.get("accept", "").encode(),
+                             headers.get("host", "").encode(), (body, content_type.encode(), tag.encode(), truncated))
+        extra = [(b"x-truncated", b"true")] if truncated else []
+        await _send(send, 200, [(b"content-type", content_type.encode()), (b"etag", tag.encode()),
+                                (b"cache-control", b"no-cache"), *extra], body)
+
+    async def _ask(self, scope: Scope, receive: Receive, send: Send, service: Service, query: str, base: str,
+                   deadline: float) -> bytes | _Onward | None:
+        """The server's answer; ``_Onward`` when the workers must answer instead; None when this request is
+        done (503 sent, or the client left)."""
+        sidecar = service.sidecar
+        assert sidecar is not None
+        settings = service.settings
+        text = f"BASE <{base}>\n{SPARQL_PREFIXES}{query}".encode()
+        request = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\n"
+                   b"Accept: " + JSON_RESULTS.encode() + b"\r\nContent-Length: " + str(len(text)).encode()
+                   + b"\r\n\r\n" + text)
+        try:
+            exchange = await sidecar.exchange()
+        except Lost:
+            return _Onward(receive)
+        answer = exchange.send(request, min(settings.max_answer_bytes, 3 * settings.max_rows))
+        done, _ = await asyncio.wait({answer}, timeout=_QUICK)
+        watcher = _Watcher(receive)
+        try:
+            if not done:
+                stop = await watcher.wait(answer, deadline)
+                if stop is not None:
+                    exchange.abort()
+                    sidecar.kill(exchange.generation)
+                    if stop == "timeout":
+                        await _timeout(send, settings.query_timeout)
+                    return None
+            status, _, body = answer.result()
+        except (Lost, TooLarge):
+            return _Onward(watcher.replay())
+        finally:
+            watcher.cancel()
+        sidecar.give_back(exchange)
+        if status != 200 or not _whole(body):
+            return _Onward(watcher.replay())  # an error, a CONSTRUCT: the workers answer it, in their words
+        return body
+
+
+class _Onward:
+    """The request goes on to the route (and the query workers), with what was read of it."""
+
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
+
+
+class _Watcher:
+    """Watches for the client leaving (``http.disconnect``) while a slow answer is awaited."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._read: list[Message] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _until_gone(self) -> None:
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                return
+            self._read.append(message)
+
+    async def wait(self, answer: asyncio.Future[Any], deadline: float) -> str | None:
+        """None once the answer is in; "gone" or "timeout" if that comes first."""
+        self._task = asyncio.ensure_future(self._until_gone())
+        remaining = deadline - time.monotonic()
+        done, _ = await asyncio.wait({answer, self._task}, timeout=max(0.0, remaining),
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if answer in done:
+            return None
+        return "gone" if self._task in done else "timeout"
+
+    def cancel(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def replay(self) -> Receive:
+        """A receive that gives back first what the watcher read, then the client's own."""
+        read = self._read
+
+        async def receive() -> Message:
+            return read.pop(0) if read else await self._receive()
+
+        return receive
+
+
+def _passable(query: str, max_nesting: int) -> bool:
+    """Whether a query may go to the Oxigraph server: it cannot hold SERVICE, nor nest deeper than allowed."""
+    if len(query) > _LONGEST or "\\u" in query or "\\U" in query or "service" in query.casefold():
+        return False
+    return query.count("{") + query.count("(") + query.count("[") < max_nesting
+
+
+def _whole(body: bytes) -> bool:
+    """Whether a JSON results document came whole (the server writes an error into a streamed answer)."""
+    return body.startswith(b'{"head":') and (body.endswith(b"]}}") or body.endswith(b"true}")
+                                              or body.endswith(b"false}"))
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _from_cache(scope: Scope, send: Send, service: Service, headers: Headers) -> bool:
+    """Answer a GET /sparql the route or this pass-through has answered for this store version (``FastSparql``'s
+    cache: the raw query string, Accept and Host)."""
+    hit = service.raw.get((service.version, scope["query_string"], headers.get("accept", "").encode(),
+                           headers.get("host", "").encode()))
+    if hit is None:
+        return False
+    body, content_type, tag, truncated = hit
+    if headers.get("if-none-match") == tag.decode():
+        await _send(send, 304, [(b"etag", tag)], b"")
+        return True
+    extra = [(b"x-truncated", b"true")] if truncated else []
+    await _send(send, 200, [(b"content-type", content_type), (b"etag", tag), (b"cache-control", b"no-cache"),
+                            *extra], body)
+    return True
+
+
+async def _timeout(send: Send, timeout: float) -> None:
+    message = f"the query ran longer than {timeout:g} s and was stopped; simplify the query or add a LIMIT"
+    body = json.dumps(error_body(503, CODES[503], message)).encode()
+    await _send(send, 503, [(b"content-type", b"application/json"), (b"retry-after", b"1")], body)
+
+
+__all__ = ["Passthrough", "Sidecar"]
