@@ -85,11 +85,13 @@ class BearerGrammar:
     legal_verbs: tuple[str, ...]
     coordinators: tuple[str, ...]
     policy_subjects: frozenset[str]
+    non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     is_verb: Callable[[str], bool] = lambda text: False
     is_noun: Callable[[str], bool] = lambda text: False
     is_adverb: Callable[[str], bool] = lambda text: False
     is_verbal_noun: Callable[[str], bool] = lambda text: False
+    is_idiom: Callable[[str], bool] = lambda text: False
     words: Callable[[str], list[str]] = list
 
     @classmethod
@@ -104,10 +106,12 @@ class BearerGrammar:
             universal=frozenset(raw["universal"]), adverbials=tuple(raw["adverbials"]),
             descriptive_verbs=tuple(raw["descriptive_verbs"]), legal_verbs=tuple(raw["legal_verbs"]),
             coordinators=tuple(raw["coordinators"]),
-            policy_subjects=frozenset(raw["policy_subjects"]), named=frozenset(named),
+            policy_subjects=frozenset(raw["policy_subjects"]), non_heads=frozenset(raw["non_heads"]),
+            named=frozenset(named),
             is_verb=_first_word_tagged(("v", "vd")),
             is_noun=_first_word_tagged(("n", "vn", "an", "nt", "nz", "ns", "s")),
-            is_adverb=_first_word_tagged(("d", "ad")), is_verbal_noun=_first_word_tagged(("vn",)), words=_words(),
+            is_adverb=_first_word_tagged(("d", "ad")), is_verbal_noun=_first_word_tagged(("vn",)),
+            is_idiom=_first_word_tagged(("i",)), words=_words(),
         )
 
     def __post_init__(self) -> None:
@@ -125,7 +129,9 @@ class BearerGrammar:
                   *self.regions, *self.universal, *self.levels, "人"]
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员).
         self._ender = re.compile(f"(?=({_alternation(enders)}))")
-        unsplit = [w for w in (*self.jurisdictions, *self.functions) if "和" in w or "及" in w]
+        # 人力资源和社会保障, 党委和政府 (convention 3a): a coordinator inside a part does not split a name
+        unsplit = [w for w in (*self.jurisdictions, *self.functions, *self.systems)
+                   if any(c in w for c in ("和", "及", "、"))]
         self._unsplit = re.compile(_alternation(unsplit)) if unsplit else None
         # The same names recur across a corpus: parse each span once per process.
         self.one = lru_cache(maxsize=1 << 17)(self.one)  # type: ignore[method-assign]
@@ -147,7 +153,7 @@ class BearerGrammar:
             return Parsed(name)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
-        if (m := self._body.fullmatch(name)) and self._rel_ok(m) \
+        if (m := self._body.fullmatch(name)) and self._rel_ok(m) and self._head_ok(name, m.group("head")) \
                 and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
@@ -156,6 +162,14 @@ class BearerGrammar:
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("post"))
         return None
+
+    def _head_ok(self, name: str, head: str) -> bool:
+        """A head of one character (部, 局, 署, 办) ends a name only where it is not the end of a common
+        word (部署, 大局, 举办): the name's last word is the head, a body's name, or not a verb."""
+        if len(head) > 1:
+            return True
+        last = tagged(name)[-1]
+        return last[0] == head or (last[0] not in self.non_heads and last[1] not in ("v", "vn", "a", "d"))
 
     def _function_ok(self, func: str, prefix: str, head: str = "") -> bool:
         if func in self.functions:
@@ -431,8 +445,9 @@ class BearerGrammar:
         return text.startswith(self.posts, at)
 
     def acts(self, text: str) -> bool:
-        """Whether ``text`` opens with an action: a verb, an adverb or a legal verb (责令改正)."""
-        return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs)
+        """Whether ``text`` opens with an action: a verb, an adverb, a legal verb (责令改正) or a set
+        phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms."""
+        return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) or self.is_idiom(text)
 
     def assigns(self, names: list[str]) -> bool:
         """Whether a declarative with these subjects assigns a duty (国家鼓励… does not)."""
