@@ -287,14 +287,16 @@ class LocalStore:
         """
         self._bulk_swap(lambda new: new.bulk_extend(quads))
 
-    def bulk_load_files(self, files: Sequence[Path], quads: Sequence[Quad] = ()) -> None:
-        """As ``bulk_add``, with N-Quads files streamed from disk (never all in memory), the result compacted."""
+    def bulk_load_files(self, files: Sequence[Path], quads: Sequence[Quad] = (), *, compact: bool = True) -> None:
+        """As ``bulk_add``, with N-Quads files streamed from disk (never all in memory), the result compacted
+        (unless ``compact`` is false: a caller that compacts after writing more)."""
 
         def fill(new: ox.Store) -> None:
             new.bulk_extend(quads)
             for file in files:
                 new.bulk_load(path=str(file), format=RdfFormat.N_QUADS)
-            new.optimize()
+            if compact:
+                new.optimize()
 
         self._bulk_swap(fill)
 

@@ -123,7 +123,8 @@ class _Spool:
         self.handle.close()
         try:
             if self.seen:  # the ontology and lexicon go in with the documents: one swap
-                self.store.bulk_load_files(self.files, [*self.loader.ontology_quads(), STALE])
+                # compacted once, after the links and inferences (``_finish``)
+                self.store.bulk_load_files(self.files, [*self.loader.ontology_quads(), STALE], compact=False)
         finally:
             for file in self.files:
                 if file.name.startswith(self.path.name):  # the spool's chunks, not shards
