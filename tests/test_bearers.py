@@ -31,6 +31,17 @@ def grammar() -> BearerGrammar:
     # the party acted on, and organs named for one act
     ("被询问人", ["被询问人"]),
     ("侦查机关", ["侦查机关"]),
+    # 其 after a list points back to every body in it
+    ("各级机关、单位及其工作人员", ["各级机关", "各级单位", "各级机关工作人员", "各级单位工作人员"]),
+    # a party committee and government are never split (3a), even inside a longer name
+    ("各级党委和政府信访部门以外的其他机关、单位",
+     ["各级党委和政府信访部门以外的其他机关", "各级党委和政府信访部门以外的其他单位"]),
+    # a 主管部门 whose function opens with a verb of three characters
+    ("反洗钱行政主管部门", ["反洗钱行政主管部门"]),
+    # set phrases that open with a preposition's character
+    ("从业人员", ["从业人员"]),
+    ("对外贸易经营者", ["对外贸易经营者"]),
+    ("地方党委常委会", ["地方党委常委会"]),
     # a post after 的, and a coordinated post sharing the organisation
     ("生产经营单位的安全生产管理机构以及安全生产管理人员",
      ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),
@@ -43,6 +54,11 @@ def test_names_by_shape(grammar: BearerGrammar, span: str, names: list[str]) -> 
     "对位置相邻、行业相近、业态相似的生产经营单位",  # a prepositional phrase
     "建立健全安全生产工作协调机制",  # a verb phrase ending in a head word
     "建立生产经营单位",
+    "执行上级党组织关于信访工作的部署",  # 部署 is a word, not a 署
+    "履行国务院反洗钱行政主管部门",  # a verb and its object
+    "建议有关金融监督管理机构",
+    "经国务院反洗钱行政主管部门",  # 经 + a name: a prepositional phrase
+    "国家鼓励取得执业医师资格的人员",  # whom a policy addresses
 ])
 def test_not_names(grammar: BearerGrammar, span: str) -> None:
     assert grammar.parse(span) is None

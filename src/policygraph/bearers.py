@@ -39,7 +39,7 @@ _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "�
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 _POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
-_PREPOSITIONS = "对向从把将"
+_PREPOSITIONS = "对向从把将经"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
@@ -181,8 +181,13 @@ class BearerGrammar:
             return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
         if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
             return False
-        if prefix or not func or func.startswith(self.functions) or head.endswith("主管部门"):
-            return True  # 反洗钱行政主管部门: a 主管部门 is a body whatever its function opens with
+        words = tagged(func) if func else []
+        if words and (words[0][1] == "m" or any(w in ("有关", "相关") for w, _ in words[1:])):
+            return False  # 一份交…机构, 建议有关…机构: a clause, not a function
+        if prefix or not func or func.startswith(self.functions):
+            return True
+        if head.endswith("主管部门") and not (len(words[0][0]) == 2 and self.acts(func)):
+            return True  # 反洗钱行政主管部门 (not 履行…主管部门, whose first word is a verb of two characters)
         if head in _ORGAN_HEADS and len(self.words(func)) == 1:
             return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
         return not self.acts(func)
@@ -218,7 +223,7 @@ class BearerGrammar:
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
         if len(mod) > 12 or self.has_function_word(mod) or any(c in mod for c in "、和及或"):
             return False
-        if _QUANTITY.search(mod):
+        if _QUANTITY.search(mod) or tagged(mod)[0][1] == "m":
             return False  # 有五分之一以上村民代表: a number of people, not a bearer
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
