@@ -42,6 +42,9 @@ def grammar() -> BearerGrammar:
     ("从业人员", ["从业人员"]),
     ("对外贸易经营者", ["对外贸易经营者"]),
     ("地方党委常委会", ["地方党委常委会"]),
+    # a coordinator inside a word (参与) does not split; 其他部门 is written as in the text
+    ("参与事故抢救的部门和单位", ["参与事故抢救的部门", "参与事故抢救的单位"]),
+    ("县级以上人民政府国土资源主管部门或者其他部门", ["县级以上人民政府国土资源主管部门", "其他部门"]),
     # a post after 的, and a coordinated post sharing the organisation
     ("生产经营单位的安全生产管理机构以及安全生产管理人员",
      ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),

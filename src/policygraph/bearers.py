@@ -279,7 +279,11 @@ class BearerGrammar:
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
         or inside a name does not split it."""
-        pieces = _split_top(span, self._coord, self._unsplit)
+        starts, at = set(), 0
+        for word in self.words(span):  # a coordinator inside a word (参与, 给予) does not split
+            starts.add(at)
+            at += len(word)
+        pieces = _split_top(span, self._coord, self._unsplit, starts)
         groups: list[str] = []
         current = pieces[0][1]
         listed = len(pieces) > 2 or "、" in span or "等" in span
@@ -348,8 +352,8 @@ class BearerGrammar:
         prefix = readings[0].prefix
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
-            readings = [r if r.prefix or "的" in r.name or (r.head not in self.department_heads
-                                                            and r.name not in self.party_heads)
+            readings = [r if r.prefix or "的" in r.name or r.name.startswith(("其他", "其它"))
+                        or (r.head not in self.department_heads and r.name not in self.party_heads)
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
 
@@ -470,9 +474,10 @@ def _clean(name: str) -> str:
     return _ETC.sub("", name.removesuffix("等"))
 
 
-def _split_top(span: str, coord: re.Pattern[str], whole: re.Pattern[str] | None = None) -> list[tuple[str, str]]:
+def _split_top(span: str, coord: re.Pattern[str], whole: re.Pattern[str] | None = None,
+               starts: Collection[int] | None = None) -> list[tuple[str, str]]:
     """(coordinator before, piece) pairs, split outside brackets and names: 省（自治区、直辖市）, 中华人民共和国
-    stay whole."""
+    stay whole; a coordinator of one character splits only where a word starts (``starts``)."""
     parts: list[tuple[str, str]] = []
     depth, begin, i, sep = 0, 0, 0, ""
     while i < len(span):
@@ -484,7 +489,8 @@ def _split_top(span: str, coord: re.Pattern[str], whole: re.Pattern[str] | None 
             depth += 1
         elif ch in "）)":
             depth = max(0, depth - 1)
-        elif depth == 0 and (m := coord.match(span, i)):
+        elif depth == 0 and (m := coord.match(span, i)) and \
+                (starts is None or i in starts or m.end() - i > 1 or ch == "、"):
             parts.append((sep, span[begin:i]))
             sep, begin, i = m.group(0), m.end(), m.end()
             continue
