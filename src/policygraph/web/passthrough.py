@@ -8,7 +8,8 @@ passed back, with what that server lacks added here. Anything it cannot vouch fo
 - **Nesting.** Passed only when the text holds fewer brackets than ``max_nesting`` (so it cannot nest deeper);
   else the workers' linear scan decides.
 - **Row cap and answer bytes.** An answer is passed only while it is short enough that it cannot hold more
-  than ``max_rows`` rows (three bytes a row at least, ``{},``) nor more than ``max_answer_bytes``; a longer one
+  than ``max_rows`` rows (three bytes a row at least, ``{},``; ``_most_bytes``) nor more than
+  ``max_answer_bytes``; a longer one
   is dropped (the server stops) and the query goes to a worker, which cuts it and says so (``truncated``).
 - **Timeout and a departed client.** Past the timeout the request is answered 503 and the server killed (it
   cannot cancel one query; ``sidecar.py``); so it is when the client leaves. Its other queries go on, on the
@@ -166,7 +167,7 @@ class Passthrough:
             exchange = await sidecar.exchange()
         except Lost:
             return _Onward(receive)
-        answer = exchange.send(request, min(settings.max_answer_bytes, 3 * settings.max_rows))
+        answer = exchange.send(request, min(settings.max_answer_bytes, _most_bytes(settings.max_rows)))
         done, _ = await asyncio.wait({answer}, timeout=_QUICK)
         watcher = _Watcher(receive)
         try:
@@ -240,6 +241,17 @@ def _passable(query: str, max_nesting: int) -> bool:
     if len(query) > _LONGEST or "\\u" in query or "\\U" in query or "service" in query.casefold():
         return False
     return query.count("{") + query.count("(") + query.count("[") < max_nesting
+
+
+def _most_bytes(max_rows: int) -> int:
+    """The longest JSON results document that cannot hold more than ``max_rows`` rows: the shortest with
+    ``n`` rows is ``{"head":{"vars":[]},"results":{"bindings":[{},{},…]}}``, 45 + 3n bytes.
+
+    >>> six = '{"head":{"vars":[]},"results":{"bindings":[' + ",".join(["{}"] * 6) + "]}}"
+    >>> _most_bytes(5) == len(six) - 1
+    True
+    """
+    return 45 + 3 * (max_rows + 1) - 1
 
 
 def _whole(body: bytes) -> bool:
