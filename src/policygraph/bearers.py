@@ -318,6 +318,11 @@ class BearerGrammar:
             heads = self._coordinated(parts[:-1])
             if heads and all(self.one(h + its[1:]) for h in heads):
                 return [*heads, *(h + its[1:] for h in heads)]
+        if (post := self._post.fullmatch(parts[-1])) and post.group("body") in self._institutions:
+            # 各级机关、单位工作人员: the post of every body listed
+            bodies = self._coordinated([*parts[:-1], post.group("body")])
+            if bodies:
+                return [b + post.group("post") for b in bodies]
         if (m := _APPOSITION.fullmatch(parts[-1])) and self.one(m.group("last")):
             parts = [*parts[:-1], m.group("last")]  # 红十字会、慈善会和公募基金会等社会组织
         if "的" in parts[-1] and "的" not in parts[0] and self.one(parts[0]) is None:
@@ -340,7 +345,7 @@ class BearerGrammar:
         if last_part != parts[-1] and readings:
             last = self.one(self._resolve_its(parts[-1], readings[-1].name)) or last
         readings.append(last)
-        readings = self._share_modifier(readings)
+        readings = self._share_owner(self._share_modifier(readings))
         first = readings[0]
         if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head:
             # 境内的组织、个人 → 境内的组织, 境内的个人
@@ -356,6 +361,17 @@ class BearerGrammar:
                         or (r.head not in self.department_heads and r.name not in self.party_heads)
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
+
+    def _share_owner(self, readings: list[Parsed]) -> list[Parsed]:
+        """Staff after a post of an organisation belong to it too: 生产经营单位的主要负责人和安全生产管理人员 →
+        …的主要负责人, 生产经营单位的安全生产管理人员."""
+        first = readings[0]
+        if first.head not in self.posts or "的" not in first.name:
+            return readings
+        owner = first.name.rsplit("的", 1)[0]
+        return [first, *(Parsed(f"{owner}的{r.name}", r.prefix, r.head)
+                         if r.head.endswith(("人员", "负责人")) and "的" not in r.name
+                         and not any(w in r.name for w in self._institutions) else r for r in readings[1:])]
 
     def _share_modifier(self, readings: list[Parsed]) -> list[Parsed]:
         """A bare institutional head after a name takes that name's modifier (convention 23):
@@ -405,12 +421,17 @@ class BearerGrammar:
             if self._post_follows(text, end):
                 continue
             between = text[end:cue]
-            if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self.is_adverb(between) or \
+            if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
                     (between.endswith("的") and len(between) <= _MAX_CONDITION):  # 军队有条件的应当…
                 names = self.parse(text[start:end])
                 if names:
                     return names, end
         return None
+
+    def _adverb(self, between: str) -> bool:
+        """An adverb between a name and its cue (一般应当, 均应当)."""
+        words = tagged(between)
+        return len(words) == 1 and words[0][1] in ("d", "ad", "a")
 
     def before_verb(self, text: str, start: int, stop: int, *, longest: bool = False) -> tuple[list[str], int] | None:
         """The shortest bearer at ``start`` followed by an action (县级以上人民政府 | 组织编制…), or the longest

@@ -280,6 +280,11 @@ class Extractor:
             if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
+            if reading.bearers and reading.cue is None and not last and \
+                    self._opens_with_cue(text, clauses[index + 1][0], cues):
+                condition = body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
+                state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
+                continue
             if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, c_start):
                 continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
             if state.conditional and reading.bearers is None and \
@@ -392,6 +397,10 @@ class Extractor:
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    def _opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
+        at = self._skip_leading(text, start)
+        return any(c[0] == at for c in cues)
 
     @staticmethod
     def _first_cue(text: str, own: list[Cue]) -> Cue | None:
