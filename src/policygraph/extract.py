@@ -281,6 +281,7 @@ class Extractor:
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
             if reading.bearers and reading.cue is None and not last and \
+                    not _BY.search(text, c_start, reading.action_start) and \
                     self._opens_with_cue(text, clauses[index + 1][0], cues):
                 condition = body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
                 state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
