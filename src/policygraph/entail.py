@@ -9,9 +9,11 @@ of the scaling benchmark's subset). Here the same entailments are computed in Py
   (``org:hasMember``, ``pg:belongsToKind`` and its transitive pairs, ``pg:level`` in the actors graph,
   ``rdfs:subClassOf+`` in the ontology graph, and any ``pg:hasDuty``/``pg:bears`` a graph states): these
   grow with the actors, not the documents;
-- then each named graph on its own: the superclasses of its typed nodes (``00-owl-rl.ru``'s first rule) and,
-  for each duty it gives a bearer, the actors the duty reaches (the bearers, then members of joint bodies
-  and the actors of a kind, to the fixpoint ``10-duties.ru`` reaches) with their attributions;
+- the superclasses of typed nodes (``00-owl-rl.ru``'s first rule) by a CONSTRUCT in the engine, streamed to a
+  file and bulk-loaded;
+- then each named graph on its own: for each duty it gives a bearer, the actors the duty reaches (the
+  bearers, then members of joint bodies and the actors of a kind, to the fixpoint ``10-duties.ru`` reaches)
+  with their attributions;
 - bulk-loaded in batches of at most ``BATCH`` quads (not one transaction: the stale marker, cleared last,
   makes the next load or ``policygraph serve`` recompute them if the process dies before the end).
 
@@ -27,14 +29,16 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
+import pyoxigraph as ox
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat
 
 from .ontology import ACTORS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, ORG, PG, RDF, RDFS, STATE_GRAPH
 from .store import LocalStore
 
-BATCH = 100_000
+BATCH = 50_000
 
 TYPE, SUBCLASS = NamedNode(RDF + "type"), NamedNode(RDFS + "subClassOf")
 HAS_MEMBER, MEMBER_OF = NamedNode(ORG + "hasMember"), NamedNode(ORG + "memberOf")
@@ -118,6 +122,7 @@ class _Entailer:
             self.local.write(lambda store: store.bulk_extend(batch))
 
     def run(self) -> None:
+        self.types()
         for x, j in ((m, j) for j, ms in self.members.items() for m in ms):
             if not any(_stated(self.store.quads_for_pattern(x, MEMBER_OF, j, None))):
                 self.emit(x, MEMBER_OF, j)
@@ -131,16 +136,38 @@ class _Entailer:
                 self._duty(duty, set(), holders)
         self.flush()
 
+    def types(self) -> None:
+        """``00-owl-rl.ru``'s first rule as a CONSTRUCT streamed to a file beside the store (evaluated in the
+        engine, never a transaction), bulk-loaded into the inferences graph in chunks. Run first: the
+        inferences graph is empty, as the rule sees it."""
+        from .settings import Settings
+
+        pairs = " ".join(f"({c} {s})" for c, sups in sorted(self.supers.items(), key=str) if isinstance(c, NamedNode)
+                         for s in sorted(sups, key=str))
+        if not pairs:
+            return
+        query = (f"CONSTRUCT {{ ?x <{RDF}type> ?super }} WHERE {{ GRAPH ?g {{ ?x <{RDF}type> ?class }} "
+                 f"VALUES (?class ?super) {{ {pairs} }} "
+                 f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?x <{RDF}type> ?super }} }} }}")
+        location = Path(self.local.location)
+        spool = location.with_name(f".{location.name}.entail.nt")
+        chunk = Settings.from_env().bulk_chunk_bytes
+        try:
+            triples = self.store.query(query)
+            assert isinstance(triples, ox.QueryTriples)
+            triples.serialize(output=str(spool), format=RdfFormat.N_TRIPLES)
+            with open(spool, "rb") as handle:
+                while block := handle.read(chunk):
+                    block += handle.readline()  # to the end of its last line
+
+                    def load(store: ox.Store, data: bytes = block) -> None:
+                        store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=INFERRED_GRAPH)
+
+                    self.local.write(load)
+        finally:
+            spool.unlink(missing_ok=True)
+
     def _graph(self, graph: Node) -> None:
-        types: dict[Term, set[Term]] = defaultdict(set)
-        for q in self.store.quads_for_pattern(None, TYPE, None, graph):
-            types[q.subject].add(q.object)
-        for x, classes in types.items():
-            wanted = set().union(*(self.supers.get(c, ()) for c in classes)) - classes
-            if wanted:
-                wanted -= {q.object for q in _stated(self.store.quads_for_pattern(x, TYPE, None, None))}
-                for sup in sorted(wanted, key=str):
-                    self.emit(x, TYPE, sup)
         bearers: dict[Term, set[Term]] = defaultdict(set)
         for q in self.store.quads_for_pattern(None, BEARER, None, graph):
             bearers[q.subject].add(q.object)
