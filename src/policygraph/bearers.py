@@ -30,7 +30,8 @@ from importlib import resources
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # Words that open a prepositional or modal phrase: never inside a name without 的.
 _NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
-                          "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同"))
+                          "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
+                          "依法", "及时", "立即"))
 _MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 _MAX_CONDITION = 8
@@ -38,6 +39,9 @@ _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三�
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部", "机关", "部门", "机构")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 _POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
+# A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.
+_SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?(?P<mod>[^的，。；、]{0,6}?)"
+                       r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
@@ -161,6 +165,8 @@ class BearerGrammar:
             return Parsed(name, m.group("mod"), m.group("head"))
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("post"))
+        if (m := _SUB_BODY.fullmatch(name)) and self.one(m.group("body")):
+            return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         return None
 
     def _head_ok(self, name: str, head: str) -> bool:
@@ -357,7 +363,7 @@ class BearerGrammar:
         prefix = readings[0].prefix
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
-            readings = [r if r.prefix or "的" in r.name or r.name.startswith(("其他", "其它"))
+            readings = [r if r.prefix or "的" in r.name or r.name.startswith(("其他", "其它", prefix))
                         or (r.head not in self.department_heads and r.name not in self.party_heads)
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
@@ -442,11 +448,18 @@ class BearerGrammar:
         found = self._before(text, start, stop, ordered, self.acts) or \
             self._before(text, start, stop, ordered, self.is_verbal_noun)
         if found and not longest:
-            # 国务院 | 反洗钱行政主管部门…: a 主管部门 named after a body is that body's department, not its act
-            longer = [e for e in ends if e > found[1] and text[found[1]:e].endswith("主管部门")
-                      and self.has_function_word(text[found[1]:e]) is False]
+            # 国务院 | 反洗钱行政主管部门…: a body named after another is that body's, not its act
+            longer = [e for e in ends if e > found[1] and self._continues_name(text[found[1]:e])]
             found = (self._before(text, start, stop, longer, self.acts) if longer else None) or found
         return found
+
+    def _continues_name(self, stretch: str) -> bool:
+        """Whether ``stretch`` after a name goes on naming (反洗钱行政主管部门, 省一级派出机构) rather than
+        acting (组织有关部门): no 的, no function word, not opening with a verb of two characters."""
+        if "的" in stretch or self.has_function_word(stretch):
+            return False
+        first = tagged(stretch)[0]
+        return stretch.endswith("主管部门") or not (len(first[0]) == 2 and first[1] in ("v", "vd"))
 
     def _before(self, text: str, start: int, stop: int, ends: list[int],
                 action: Callable[[str], bool]) -> tuple[list[str], int] | None:
@@ -454,8 +467,9 @@ class BearerGrammar:
             rest = text[self.after_aside(text, end):stop]
             if not rest or self._post_follows(text, end):
                 continue
-            if rest.startswith(self.descriptive_verbs) and not _RESPONSIBLE.match(rest):
-                continue  # 是/为/指…: a description; but 是第一责任人 assigns
+            if rest.startswith(self.descriptive_verbs) and not _RESPONSIBLE.match(rest) \
+                    and not (rest[0] in "为以" and self.is_verb(rest[1:])):
+                continue  # 是/为/指…: a description; but 是第一责任人 assigns, 为履行… is a purpose
             if self.adverbial_at(text, end) or action(rest):
                 names = self.parse(text[start:end])
                 if names:
