@@ -47,7 +47,12 @@ _PR_SET_PDEATHSIG = 1
 
 
 class Lost(Exception):
-    """The server went away while it held the query (killed to stop another query, or out of memory)."""
+    """The server went away while it held the query: ``killed`` to stop another query, or died by itself
+    (out of memory)."""
+
+    def __init__(self, killed: bool = False) -> None:
+        super().__init__("the Oxigraph server went away")
+        self.killed = killed
 
 
 class TooLarge(Exception):
@@ -146,7 +151,7 @@ class _Exchange(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.alive = False
         if self.answer is not None and not self.answer.done():
-            self.answer.set_exception(Lost())
+            self.answer.set_exception(Lost(killed=self.generation in self.sidecar.killed))
         self.sidecar.lost(self.generation)
 
     def send(self, request: bytes, limit: int) -> asyncio.Future[tuple[int, bytes, bytes]]:
@@ -160,6 +165,8 @@ class _Exchange(asyncio.Protocol):
 
     def abort(self) -> None:
         self.alive = False
+        if self.answer is not None and not self.answer.done():
+            self.answer.cancel()  # nobody waits for it any more
         if self.transport is not None:
             self.transport.abort()
 
@@ -212,6 +219,7 @@ class Sidecar:
         self._lock = threading.Lock()
         self._starting = False
         self._dead: list[subprocess.Popen[bytes]] = []  # killed, not yet reaped
+        self.killed: set[int] = set()  # generations killed on purpose
         self.closed = False
 
     # ------------------------------------------------------------ the process
@@ -301,6 +309,7 @@ class Sidecar:
             if generation != self.generation or self._process is None:
                 return
             process, view = self._process, self.view
+        self.killed.add(generation)
         process.kill()  # its connections close: their exchanges answer Lost
         with self._lock:
             if self._process is process:

@@ -39,6 +39,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from ..endpoint import SELECT_TYPES, negotiate
 from ..ontology import SPARQL_PREFIXES
+from ..settings import Settings
 from ..sidecar import Lost, Sidecar, TooLarge
 from .core import CODES, DEADLINE, Service, error_body, etag, log
 
@@ -155,39 +156,65 @@ class Passthrough:
     async def _ask(self, scope: Scope, receive: Receive, send: Send, service: Service, query: str, base: str,
                    deadline: float) -> bytes | _Onward | None:
         """The server's answer; ``_Onward`` when the workers must answer instead; None when this request is
-        done (503 sent, or the client left)."""
+        done (503 sent, or the client left). A query whose server was killed to stop another one is asked
+        again of the next server, within its own deadline."""
         sidecar = service.sidecar
         assert sidecar is not None
-        settings = service.settings
         text = f"BASE <{base}>\n{SPARQL_PREFIXES}{query}".encode()
         request = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\n"
                    b"Accept: " + JSON_RESULTS.encode() + b"\r\nContent-Length: " + str(len(text)).encode()
                    + b"\r\n\r\n" + text)
-        try:
-            exchange = await sidecar.exchange()
-        except Lost:
-            return _Onward(receive)
-        answer = exchange.send(request, min(settings.max_answer_bytes, _most_bytes(settings.max_rows)))
-        done, _ = await asyncio.wait({answer}, timeout=_QUICK)
         watcher = _Watcher(receive)
         try:
-            if not done:
-                stop = await watcher.wait(answer, deadline)
-                if stop is not None:
-                    exchange.abort()
-                    sidecar.kill(exchange.generation)
-                    if stop == "timeout":
-                        await _timeout(send, settings.query_timeout)
-                    return None
-            status, _, body = answer.result()
-        except (Lost, TooLarge):
-            return _Onward(watcher.replay())
+            while True:
+                outcome = await _once(sidecar, request, service.settings, watcher, deadline, send)
+                if outcome is not _AGAIN:
+                    return outcome
+                if not await _ready_again(service, deadline):
+                    return _Onward(watcher.replay())
         finally:
             watcher.cancel()
-        sidecar.give_back(exchange)
-        if status != 200 or not _whole(body):
-            return _Onward(watcher.replay())  # an error, a CONSTRUCT: the workers answer it, in their words
-        return body
+
+
+_AGAIN = object()  # the server was killed to stop another query: ask the next one
+
+
+async def _once(sidecar: Sidecar, request: bytes, settings: Settings, watcher: _Watcher, deadline: float,
+                send: Send) -> Any:
+    """One try on the live server: its answer's body, ``_Onward``, ``_AGAIN``, or None (done here)."""
+    try:
+        exchange = await sidecar.exchange()
+    except Lost:
+        return _Onward(watcher.replay())
+    answer = exchange.send(request, min(settings.max_answer_bytes, _most_bytes(settings.max_rows)))
+    try:
+        done, _ = await asyncio.wait({answer}, timeout=_QUICK)
+        if not done:
+            stop = await watcher.wait(answer, deadline)
+            if stop is not None:
+                exchange.abort()
+                sidecar.kill(exchange.generation)  # the one way to stop the query (sidecar.py)
+                if stop == "timeout":
+                    await _timeout(send, settings.query_timeout)
+                return None
+        status, _, body = answer.result()
+    except Lost as lost:
+        return _AGAIN if lost.killed else _Onward(watcher.replay())  # died by itself: the workers find out why
+    except TooLarge:
+        return _Onward(watcher.replay())
+    sidecar.give_back(exchange)
+    if status != 200 or not _whole(body):
+        return _Onward(watcher.replay())  # an error, a CONSTRUCT: the workers answer it, in their words
+    return body
+
+
+async def _ready_again(service: Service, deadline: float) -> bool:
+    """Wait (up to the deadline) for the server that replaces a killed one."""
+    while time.monotonic() < deadline:
+        if service.sidecar_ready():
+            return True
+        await asyncio.sleep(0.01)
+    return False
 
 
 class _Onward:
@@ -214,7 +241,8 @@ class _Watcher:
 
     async def wait(self, answer: asyncio.Future[Any], deadline: float) -> str | None:
         """None once the answer is in; "gone" or "timeout" if that comes first."""
-        self._task = asyncio.ensure_future(self._until_gone())
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._until_gone())
         remaining = deadline - time.monotonic()
         done, _ = await asyncio.wait({answer, self._task}, timeout=max(0.0, remaining),
                                      return_when=asyncio.FIRST_COMPLETED)
