@@ -48,6 +48,10 @@ def grammar() -> BearerGrammar:
     # a post after a list of bodies is each body's; staff after an organisation's post are its staff too
     ("各级机关、单位工作人员", ["各级机关工作人员", "各级单位工作人员"]),
     ("生产经营单位的主要负责人和安全生产管理人员", ["生产经营单位的主要负责人", "生产经营单位的安全生产管理人员"]),
+    # one word in a list sharing a head names a unit, even a verb (出版, 广播)
+    ("新闻、出版、广播、电影、电视等单位", ["新闻单位", "出版单位", "广播单位", "电影单位", "电视单位"]),
+    ("国务院反洗钱行政主管部门或者其省一级派出机构",
+     ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门省一级派出机构"]),
     # a post after 的, and a coordinated post sharing the organisation
     ("生产经营单位的安全生产管理机构以及安全生产管理人员",
      ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),

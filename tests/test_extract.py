@@ -173,3 +173,14 @@ def test_cli_extract_table(seed_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "policygraph", "extract", str(seed_path), "--format", "table"],
                           capture_output=True, text=True, check=True, env={"COLUMNS": "200", "PATH": ""})
     assert "县级政府" in proc.stdout and "对扶贫资金管理监督负首要责任" in proc.stdout
+
+
+def test_a_duty_phrase_around_its_action() -> None:
+    """有…的义务 / 有…的权利 (convention 5): 安全生产法 (2021) 第七十七条."""
+    text = ("第七十七条　新闻、出版、广播、电影、电视等单位有进行安全生产公益宣传教育的义务，"
+            "有对违反安全生产法律、法规的行为进行舆论监督的权利。")
+    duties = Extractor().extract(parse(normalize_text(text)))
+    found = {(d.actor, d.modality, d.action) for d in duties}
+    assert ("新闻单位", "obligation", "进行安全生产公益宣传教育") in found
+    assert ("电视单位", "right", "对违反安全生产法律、法规的行为进行舆论监督") in found
+    assert len(duties) == 10

@@ -345,6 +345,9 @@ class BearerGrammar:
             reading = self.one(part)
             if reading is None and last.head and "的" not in part:
                 reading, distributed = self.one(_clean(part) + last.head), True
+                if reading is None and len(self.words(_clean(part))) == 1 and not self.has_function_word(part):
+                    # 新闻、出版、广播…等单位: one word in a list sharing a head names a unit, verb or not
+                    reading = Parsed(_clean(part) + last.head, "", last.head)
             if reading is None:
                 return None
             readings.append(reading)

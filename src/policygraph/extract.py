@@ -91,6 +91,7 @@ class Cues:
     exception: re.Pattern[str]
     condition_items: re.Pattern[str]
     recipient: re.Pattern[str]
+    duty_phrase: re.Pattern[str]
 
     @classmethod
     def load(cls) -> Cues:
@@ -104,6 +105,7 @@ class Cues:
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             exception=re.compile(c["exception"]),
             condition_items=re.compile(c["condition_items"]), recipient=re.compile(c["recipient"]),
+            duty_phrase=re.compile(c["duty_phrase"]),
         )
 
 
@@ -189,6 +191,7 @@ class _Reading:
     cue: Cue | None
     action_start: int
     with_: str | None = None
+    action_end: int | None = None  # where a cue around the action ends it (有…的义务)
 
 
 class Extractor:
@@ -296,7 +299,7 @@ class Extractor:
             if not self._bear(state, reading):
                 continue
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
-            action = text[action_start:c_end].strip(" 　")
+            action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
             if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
@@ -340,8 +343,12 @@ class Extractor:
         if own and own[0][0] == pos and own[0][2] == "prohibition" and \
                 (found := self.grammar.before_verb(text, own[0][1], end)):
             return _Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
+        if not own and (phrase := self._duty_phrase(text, pos, end)):
+            return _Reading(None, *phrase)  # (…单位有…的义务，)有…的权利
         if not own and not in_item:
             if (found := self.grammar.before_verb(text, pos, end)) and self.grammar.assigns(found[0]):
+                if phrase := self._duty_phrase(text, found[1], end):
+                    return _Reading(found[0], *phrase)  # 新闻、出版…等单位有进行…的义务 (convention 5)
                 return self._with(text, found[0], None, found[1], end)
             if whole := self.grammar.parse(text[pos:end]):
                 return _Reading(whole, None, end)  # 村民委员会、居民委员会以及…等社会组织，依法协助…
@@ -349,6 +356,13 @@ class Extractor:
                 return _Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self._first_cue(text, own)
         return _Reading(None, cue, cue[1] if cue else pos)
+
+    def _duty_phrase(self, text: str, at: int, end: int) -> tuple[Cue, int, None, int] | None:
+        """有…的义务 / 有…的权利 (convention 5): a cue around its action, from 有 to the noun."""
+        if (m := self.cues.duty_phrase.fullmatch(text, at, end)) is None:
+            return None
+        cue = (m.start(), m.start() + 1, "right" if m.group("noun") == "权利" else "obligation")
+        return cue, m.start("action"), None, m.end("action")
 
     def _name_around_cue(self, text: str, pos: int, end: int, own: list[Cue]) -> _Reading | None:
         """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
