@@ -325,7 +325,8 @@ class Extractor:
         # a cue right before 的 is inside a relative clause (对其直接负责的主管人员…): not the clause's
         own = [c for c in cues if pos <= c[0] < end and not text.startswith("的", c[1])]
         by = _BY.search(text, pos, end)
-        before = [c for c in own if c[0] < by.start()] if by else []
+        # a cue before 由X inside a 的-phrase (前款应当通报的金额标准由X规定) is not the clause's
+        before = [c for c in own if c[0] < by.start() and "的" not in text[c[1]:by.start()]] if by else []
         if by and (not before or before[-1][1] == by.start()) and \
                 (found := self.grammar.before_verb(text, by.end(), end, longest=True)):
             names, after = found  # 由X确定 / 可以由X补选 (convention 16)
