@@ -233,7 +233,7 @@ class BearerGrammar:
             return False  # 有五分之一以上村民代表: a number of people, not a bearer
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
-        opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关"))
+        opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))
         return (opening or not self.acts(mod)) and not mod.startswith(tuple(self.policy_subjects))
 
     # -- coordinated names ----------------------------------------------------------
@@ -280,7 +280,8 @@ class BearerGrammar:
         if self._gov.fullmatch(name) and not self._body_first(name):
             return True
         body = self._body.fullmatch(name)
-        return body is not None and not body.group("rel") and body.group("prefix").endswith(_JOINT_SYSTEMS)
+        return body is not None and not body.group("rel") and body.group("prefix").endswith(_JOINT_SYSTEMS) \
+            and "、" not in body.group("func")
 
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
@@ -295,7 +296,7 @@ class BearerGrammar:
         listed = len(pieces) > 2 or "、" in span or "等" in span
         for sep, piece in pieces[1:]:
             joint = self._joint(current + sep + piece)
-            shares_head = not listed and self._modifier_only(current) and not self.one(current)
+            shares_head = (not listed or sep == "和") and self._modifier_only(current) and not self.one(current)
             if joint or shares_head:
                 current = current + sep + piece  # 各级党委和政府 (3a); 有关中央和国家机关 (3b)
             elif current and (current not in self.levels or current in self.named) \
@@ -453,7 +454,8 @@ class BearerGrammar:
         if found and not longest:
             # 国务院 | 反洗钱行政主管部门…: a body named after another is that body's, not its act
             longer = [e for e in ends if e > found[1] and self._continues_name(text[found[1]:e])]
-            found = (self._before(text, start, stop, longer, self.acts) if longer else None) or found
+            found = (self._before(text, start, stop, longer, self.acts)
+                     or self._before(text, start, stop, longer, self.is_verbal_noun) if longer else None) or found
         return found
 
     def _continues_name(self, stretch: str) -> bool:

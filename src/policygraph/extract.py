@@ -84,6 +84,7 @@ class Cues:
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
     sanctions: tuple[str, ...]
+    predicates: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
     circumstance: re.Pattern[str]
@@ -101,6 +102,7 @@ class Cues:
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
             prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]), sanctions=tuple(c["sanctions"]),
+            predicates=tuple(c["predicates"]),
             basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             exception=re.compile(c["exception"]),
@@ -338,7 +340,7 @@ class Extractor:
             return self._with(text, names, cue, cue[1] if cue else after, end)
         for cue in own:
             if found := self.grammar.before_cue(text, pos, cue[0]):
-                return self._with(text, found[0], cue, cue[1], end)
+                return self._with(text, found[0], cue, self._action_start(text, cue, found[1]), end)
         if own and (inside := self._name_around_cue(text, pos, end, own)):
             return inside
         if own and own[0][0] == pos and own[0][2] == "prohibition" and \
@@ -356,7 +358,12 @@ class Extractor:
             if topic := self.grammar.described(text, pos, end):
                 return _Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self._first_cue(text, own)
-        return _Reading(None, cue, cue[1] if cue else pos)
+        return _Reading(None, cue, self._action_start(text, cue, pos) if cue else pos)
+
+    def _action_start(self, text: str, cue: Cue, after_bearer: int) -> int:
+        """The action runs from after the cue, or, where the cue is the predicate itself (X负责Y,
+        X对…负责), from after the bearer, keeping it (convention 20)."""
+        return after_bearer if text[cue[0]:cue[1]] in self.cues.predicates else cue[1]
 
     def _duty_phrase(self, text: str, at: int, end: int) -> tuple[Cue, int, None, int] | None:
         """有…的义务 / 有…的权利 (convention 5): a cue around its action, from 有 to the noun."""
@@ -415,8 +422,8 @@ class Extractor:
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
     def _opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
-        at = self._skip_leading(text, start)
-        return any(c[0] == at for c in cues)
+        at = self._skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)
+        return any(c[0] == at and text[c[0]:c[1]] not in self.cues.predicates for c in cues)
 
     @staticmethod
     def _first_cue(text: str, own: list[Cue]) -> Cue | None:
@@ -488,9 +495,10 @@ class Extractor:
             return False
         if clause.endswith(self.cues.basis_nouns):
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
-        # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own.
+        # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
+        # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
         tokens = tagged(tail)
-        return bool(tokens) and tokens[-1][1].startswith(_NOUNISH)
+        return bool(tokens) and tokens[-1][1].startswith(_NOUNISH) and not any(t == "v" for _, t in tokens[2:])
 
 
 def _units(document: Document) -> Iterator[_Unit]:
