@@ -52,6 +52,9 @@ def grammar() -> BearerGrammar:
     ("新闻、出版、广播、电影、电视等单位", ["新闻单位", "出版单位", "广播单位", "电影单位", "电视单位"]),
     ("国务院反洗钱行政主管部门或者其省一级派出机构",
      ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门省一级派出机构"]),
+    # people named by what they do
+    ("电子签名人", ["电子签名人"]),
+    ("收件人", ["收件人"]),
     # a post after 的, and a coordinated post sharing the organisation
     ("生产经营单位的安全生产管理机构以及安全生产管理人员",
      ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),
@@ -69,6 +72,9 @@ def test_names_by_shape(grammar: BearerGrammar, span: str, names: list[str]) -> 
     "建议有关金融监督管理机构",
     "经国务院反洗钱行政主管部门",  # 经 + a name: a prepositional phrase
     "国家鼓励取得执业医师资格的人员",  # whom a policy addresses
+    "与其他电子认证服务提供者",  # 与 + a name: the other party
+    "法律、行政法规规定或者当事人",  # a person's head is not shared with laws
+    "他人",
 ])
 def test_not_names(grammar: BearerGrammar, span: str) -> None:
     assert grammar.parse(span) is None

@@ -43,7 +43,7 @@ _POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家
 _SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?(?P<mod>[^的，。；、]{0,6}?)"
                        r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
-_PREPOSITIONS = "对向从把将经"
+_PREPOSITIONS = "对向从把将经与同"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
@@ -167,7 +167,19 @@ class BearerGrammar:
             return Parsed(name, "", m.group("post"))
         if (m := _SUB_BODY.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
+        if self._agent(name):
+            return Parsed(name, "", "人")  # 电子签名人, 收件人: who does what the word before 人 names
         return None
+
+    def _agent(self, name: str) -> bool:
+        """A person named by what they do, ending in 人: a dictionary word (收件人, 投资人) or a noun or verb
+        and 人 (电子签名人); not 他人, 本人."""
+        if not name.endswith("人") or not 3 <= len(name) <= 8 or self.has_function_word(name):
+            return False
+        words = tagged(name)
+        if len(words) == 1:
+            return words[0][1] in ("n", "l")
+        return words[-1][0] == "人" and len(words) == 2 and words[0][1] in ("n", "v", "vn")
 
     def _head_ok(self, name: str, head: str) -> bool:
         """A head of one character (部, 局, 署, 办) ends a name only where it is not the end of a common
@@ -344,9 +356,10 @@ class BearerGrammar:
             if readings:
                 part = self._resolve_its(part, readings[-1].name)
             reading = self.one(part)
-            if reading is None and last.head and "的" not in part:
-                reading, distributed = self.one(_clean(part) + last.head), True
-                if reading is None and len(self.words(_clean(part))) == 1 and not self.has_function_word(part):
+            if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")):
+                reading, distributed = self.one(_clean(part) + last.head), True  # not 法律、…或者当事人
+                if reading is None and len(self.words(_clean(part))) == 1 and not self.has_function_word(part) \
+                        and last.head in self._institutions:
                     # 新闻、出版、广播…等单位: one word in a list sharing a head names a unit, verb or not
                     reading = Parsed(_clean(part) + last.head, "", last.head)
             if reading is None:
