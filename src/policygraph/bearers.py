@@ -566,17 +566,26 @@ def _dictionary() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+@cache
+def _prefixes() -> frozenset[str]:
+    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary."""
+    return frozenset(w[:n] for w in _dictionary() for n in range(1, min(len(w), _LONGEST_WORD) + 1))
+
+
 def _segment(text: str) -> list[str]:
     """Words by forward maximum matching on jieba's dictionary: cheap, and enough to tell what a
-    name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制)."""
-    tags = _dictionary()
-    words, i = [], 0
-    while i < len(text):
-        for size in range(min(_LONGEST_WORD, len(text) - i), 0, -1):
-            if size == 1 or text[i:i + size] in tags:
-                words.append(text[i:i + size])
-                i += size
-                break
+    name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制). A candidate grows only while it is
+    the prefix of some word."""
+    tags, prefixes = _dictionary(), _prefixes()
+    words, i, n = [], 0, len(text)
+    while i < n:
+        size, j = 1, i + 1
+        while j <= n and j - i <= _LONGEST_WORD and text[i:j] in prefixes:
+            if text[i:j] in tags:
+                size = j - i
+            j += 1
+        words.append(text[i:i + size])
+        i += size
     return words
 
 
