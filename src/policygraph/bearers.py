@@ -140,7 +140,7 @@ class BearerGrammar:
         # The same names recur across a corpus: parse each span once per process.
         self.one = lru_cache(maxsize=1 << 17)(self.one)  # type: ignore[method-assign]
         self.parse = lru_cache(maxsize=1 << 17)(self.parse)  # type: ignore[method-assign]
-        self._ends = lru_cache(maxsize=1 << 16)(self._ends)  # type: ignore[method-assign]
+        self._heads_in = lru_cache(maxsize=1 << 12)(self._heads_in)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > _SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == _SINGLE)
         self._institutions = frozenset((*self.department_heads, "单位", "组织"))
@@ -419,10 +419,12 @@ class BearerGrammar:
 
     def ends(self, text: str, start: int, stop: int) -> list[int]:
         """Candidate ends of a bearer that starts at ``start``, longest first."""
-        return self._ends(text[start:min(stop, start + 3 * _MAX_NAME)], start)
+        limit = min(stop, start + 3 * _MAX_NAME)
+        return sorted({e for s, e in self._heads_in(text) if s >= start and e <= limit}, reverse=True)
 
-    def _ends(self, span: str, offset: int) -> list[int]:
-        return sorted({m.end(1) + offset for m in self._ender.finditer(span)}, reverse=True)
+    def _heads_in(self, text: str) -> tuple[tuple[int, int], ...]:
+        """Where the heads of names start and end in ``text`` (one scan per text, however many starts)."""
+        return tuple((m.start(), m.end(1)) for m in self._ender.finditer(text))
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
