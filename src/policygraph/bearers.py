@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -420,11 +421,19 @@ class BearerGrammar:
     def ends(self, text: str, start: int, stop: int) -> list[int]:
         """Candidate ends of a bearer that starts at ``start``, longest first."""
         limit = min(stop, start + 3 * _MAX_NAME)
-        return sorted({e for s, e in self._heads_in(text) if s >= start and e <= limit}, reverse=True)
+        starts, ends = self._heads_in(text)
+        found = set()
+        for i in range(bisect_left(starts, start), len(starts)):
+            if starts[i] >= limit:
+                break
+            if ends[i] <= limit:
+                found.add(ends[i])
+        return sorted(found, reverse=True)
 
-    def _heads_in(self, text: str) -> tuple[tuple[int, int], ...]:
+    def _heads_in(self, text: str) -> tuple[list[int], list[int]]:
         """Where the heads of names start and end in ``text`` (one scan per text, however many starts)."""
-        return tuple((m.start(), m.end(1)) for m in self._ender.finditer(text))
+        matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
+        return [s for s, _ in matches], [e for _, e in matches]
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
