@@ -52,6 +52,10 @@ def grammar() -> BearerGrammar:
     ("新闻、出版、广播、电影、电视等单位", ["新闻单位", "出版单位", "广播单位", "电影单位", "电视单位"]),
     ("国务院反洗钱行政主管部门或者其省一级派出机构",
      ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门省一级派出机构"]),
+    # a government's department named by a relative; the party and government of a 街道 together (3a)
+    ("县级以上地方各级人民政府负有安全生产监督管理职责的部门",
+     ["县级以上地方各级人民政府负有安全生产监督管理职责的部门"]),
+    ("乡镇党委和政府、街道党工委和办事处", ["乡镇党委和政府", "街道党工委和办事处"]),
     # people named by what they do
     ("电子签名人", ["电子签名人"]),
     ("收件人", ["收件人"]),
@@ -75,6 +79,7 @@ def test_names_by_shape(grammar: BearerGrammar, span: str, names: list[str]) -> 
     "与其他电子认证服务提供者",  # 与 + a name: the other party
     "法律、行政法规规定或者当事人",  # a person's head is not shared with laws
     "他人",
+    "县级以上人民政府组织有关部门",  # a body, a verb and its object
 ])
 def test_not_names(grammar: BearerGrammar, span: str) -> None:
     assert grammar.parse(span) is None

@@ -45,7 +45,7 @@ _SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?
                        r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经与同"
-_JOINT_SYSTEMS = ("党委和政府", "党委、政府")
+_JOINT_SYSTEMS = ("党委和政府", "党委、政府", "党工委和办事处")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
 _LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行", "有权")
@@ -127,6 +127,9 @@ class BearerGrammar:
         self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
                                 rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
         self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
+        # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
+        self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
+                                   rf"(?P<head>{heads})")
         self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{_alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{_alternation(self.posts)})")
         self._coord = re.compile(_alternation(self.coordinators))
@@ -158,6 +161,8 @@ class BearerGrammar:
             return Parsed(name)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
+        if (m := self._gov_rel.fullmatch(name)) and self._rel_ok(m):
+            return Parsed(name, m.group("prefix"), m.group("head"))
         if (m := self._body.fullmatch(name)) and self._rel_ok(m) and self._head_ok(name, m.group("head")) \
                 and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
@@ -203,6 +208,8 @@ class BearerGrammar:
         words = tagged(func) if func else []
         if words and (words[0][1] == "m" or any(w in ("有关", "相关") for w, _ in words[1:])):
             return False  # 一份交…机构, 建议有关…机构: a clause, not a function
+        if func and head.startswith(("有关", "相关")) and self.acts(func):
+            return False  # 县级以上人民政府 | 组织有关部门: a verb and its object
         if prefix or not func or func.startswith(self.functions):
             return True
         if head.endswith("主管部门") and not (len(words[0][0]) == 2 and self.acts(func)):
