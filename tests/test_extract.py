@@ -185,3 +185,10 @@ def test_a_duty_phrase_around_its_action() -> None:
     assert ("新闻单位", "obligation", "进行安全生产公益宣传教育") in found
     assert ("电视单位", "right", "对违反安全生产法律、法规的行为进行舆论监督") in found
     assert len(duties) == 10
+
+
+def test_who_broke_the_rule_is_in_the_condition() -> None:
+    """X不依照…，致使…的，责令…: X is who is sanctioned, not who acts (安全生产法 (2021) 第九十三条)."""
+    text = ("第九十三条　生产经营单位的决策机构、主要负责人或者个人经营的投资人"
+            "不依照本法规定保证安全生产所必需的资金投入，致使生产经营单位不具备安全生产条件的，责令限期改正，提供必需的资金；逾期未改正的，责令生产经营单位停产停业整顿。")
+    assert [d for d in Extractor().extract(parse(normalize_text(text))) if d.actor] == []

@@ -285,6 +285,12 @@ class Extractor:
             if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
+            if reading.bearers and reading.cue is None and not last and not state.carried and \
+                    text[c_end] in "，," and not _BY.search(text, c_start, reading.action_start) and \
+                    text[clauses[index + 1][0]:clauses[index + 1][1]].rstrip(" 　").endswith("的"):
+                condition = body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
+                state.bearers, state.conditional = list(reading.bearers), True
+                continue
             if reading.bearers and reading.cue is None and not last and \
                     not _BY.search(text, c_start, reading.action_start) and \
                     self._opens_with_cue(text, clauses[index + 1][0], cues):
