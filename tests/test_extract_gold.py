@@ -1,5 +1,7 @@
-"""Extraction against the national gold (tests/gold/SPLIT.md): a development half, a frozen test half
-written by independent annotators, and the two bundled documents as a regression set.
+"""Extraction against the national gold (tests/gold/SPLIT.md): a development set (twelve laws: the first
+development half and the first test half, whose errors were read after it was scored at stop 19), a frozen
+second test half of six laws written by independent annotators at stop 20, and the two bundled documents
+as a regression set.
 
 The matching rule is CONVENTIONS.md's: same article; same bearer after folding brackets and dropping
 spaces, a leading 各, a trailing 等 and every 的; same modality; actions by character-bigram Dice ≥ 0.6,
@@ -25,9 +27,10 @@ GOLD = Path(__file__).parent / "gold"
 
 # The issue's bar for the test half (not a figure reached here).
 TEST_PAIR_F1, TEST_ACTION_F1, TEST_MODAL_RECALL = 0.85, 0.80, 0.8
-# Regression floors for the development half and the bundled documents: well below what the
-# extractor measured when they were set (dev 0.75, bundled 0.83/0.90), so that only a real regression fails.
-DEV_PAIR_F1_FLOOR = 0.70
+# Regression floors for the development set and the bundled documents: well below what the
+# extractor measured when they were set (dev 0.81 on twelve laws, bundled 0.91/0.88), so that only a real
+# regression fails.
+DEV_PAIR_F1_FLOOR = 0.75
 BUNDLED_PAIR_F1_FLOOR = 0.75
 
 
@@ -82,7 +85,8 @@ def extractor() -> Extractor:
 def test_the_test_half_is_the_frozen_one() -> None:
     """The test gold is byte for byte what was frozen before the extractor met those laws."""
     sums = (GOLD / "test" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(sums) == 6
+    laws = ("农村集体经济组织法", "水土保持法", "档案法", "节约用水条例", "监察官法", "农村土地承包法")
+    assert len(sums) == 6 and {line.split(maxsplit=1)[1] for line in sums} == {f"{name}.tsv" for name in laws}
     for line in sums:
         digest, name = line.split(maxsplit=1)
         assert hashlib.sha256((GOLD / "test" / name).read_bytes()).hexdigest() == digest, name
@@ -103,12 +107,12 @@ def test_half(extractor: Extractor) -> Scored:
 
 
 def test_development_half(development: Scored) -> None:
-    assert development.pairs.gold >= 900 and len(development.per_document) == 6
+    assert development.pairs.gold >= 2300 and len(development.per_document) == 12
     assert development.pairs.f1 >= DEV_PAIR_F1_FLOOR, str(development.pairs)
 
 
 def test_test_half_is_scored_whole(test_half: Scored) -> None:
-    assert test_half.pairs.gold >= 1400 and len(test_half.per_document) == 6
+    assert test_half.pairs.gold >= 1300 and len(test_half.per_document) == 6
     assert test_half.pairs.predicted > 0 and test_half.actions.predicted == test_half.pairs.predicted
 
 
