@@ -209,8 +209,10 @@ async def _once(sidecar: Sidecar, request: bytes, settings: Settings, watcher: _
 
 
 async def _ready_again(service: Service, deadline: float) -> bool:
-    """Wait (up to the deadline) for the server that replaces a killed one."""
-    while time.monotonic() < deadline:
+    """Wait for the server that replaces a killed one (about 40 ms; at most a second, and never past the
+    deadline: if it is not up by then, the workers answer)."""
+    until = min(deadline, time.monotonic() + 1.0)
+    while time.monotonic() < until:
         if service.sidecar_ready():
             return True
         await asyncio.sleep(0.01)
