@@ -193,3 +193,29 @@ def _needs_the_binary() -> Iterator[None]:
     if binary() is None:
         pytest.skip("the oxigraph binary is not installed")
     yield
+
+
+def test_post_queries_take_the_same_path(store_dir: Path) -> None:
+    """A form and an application/sparql-query body are answered by the Oxigraph server too; a body over
+    max_body is still 413, an error still the workers' message, a body that never comes still 408."""
+    import socket
+
+    with policygraph_server(store_dir, max_body="2000", header_timeout="1") as base:
+        form = httpx.post(base + "/sparql", data={"query": "ASK { ?s a pg:Duty } # form"})
+        direct = httpx.post(base + "/sparql", content="ASK { ?s a pg:Duty } # body",
+                            headers={"Content-Type": "application/sparql-query"})
+        assert form.content == direct.content == b'{"head":{},"boolean":true}'
+        rows = httpx.post(base + "/sparql", data={"query": QUERIES[0]})
+        assert rows.status_code == 200 and rows.json()["results"]["bindings"]
+        big = httpx.post(base + "/sparql", content="ASK {} #" + "x" * 3000,
+                         headers={"Content-Type": "application/sparql-query"})
+        assert big.status_code == 413
+        bad = httpx.post(base + "/sparql", data={"query": "ASK { garbage"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_query"
+        port = urlparse(base).port
+        assert port is not None
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 100\r\n\r\nASK {")
+            slow.settimeout(10)
+            assert b" 408 " in slow.recv(4096).split(b"\r\n")[0] + b" "

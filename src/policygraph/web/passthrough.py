@@ -1,6 +1,6 @@
-"""The fast path of ``/sparql``: a GET query handed to Oxigraph's own server (``sidecar.py``) and its answer
-passed back, with what that server lacks added here. Anything it cannot vouch for goes on to the route
-(``web/sparql.py``) and the query workers, unchanged:
+"""The fast path of ``/sparql``: a query (GET, or POST with a short body) handed to Oxigraph's own server
+(``sidecar.py``) and its answer passed back, with what that server lacks added here. Anything it cannot vouch
+for goes on to the route (``web/sparql.py``) and the query workers, unchanged:
 
 - **SERVICE.** Only a query whose text cannot hold the keyword is passed: ``service`` appears nowhere in it
   (case-folded) and it has no ``\\u`` escape (SPARQL expands those before parsing). Every other query goes to
@@ -9,16 +9,20 @@ passed back, with what that server lacks added here. Anything it cannot vouch fo
   else the workers' linear scan decides.
 - **Row cap and answer bytes.** An answer is passed only while it is short enough that it cannot hold more
   than ``max_rows`` rows (three bytes a row at least, ``{},``; ``_most_bytes``) nor more than
-  ``max_answer_bytes``; a longer one
-  is dropped (the server stops) and the query goes to a worker, which cuts it and says so (``truncated``).
+  ``max_answer_bytes``; a longer one is dropped (the server stops) and the query goes to a worker, which cuts
+  it and says so (``truncated``).
 - **Timeout and a departed client.** Past the timeout the request is answered 503 and the server killed (it
-  cannot cancel one query; ``sidecar.py``); so it is when the client leaves. Its other queries go on, on the
-  workers, keeping their deadlines.
+  cannot cancel one query; ``sidecar.py``); so it is when the client leaves. Its other queries are asked
+  again of the next server, keeping their deadlines.
+- **POST.** A form or ``application/sparql-query`` body of at most 64 KB (and ``max_body``) with nothing in
+  the URL is read here, within ``header_timeout`` (else 408, as the body limit answers), and given to the
+  route again if the query goes on there.
 - **Form and format.** JSON results only (what ``Accept`` negotiates to by default); the server answers 406 to
   a CONSTRUCT or DESCRIBE asked for in JSON, which then goes to a worker, as does any error, so every error
   message is the workers'. Relative IRIs resolve against the endpoint's URL (a ``BASE`` put first, checked as
   an IRI by the engine's term parser) and the built-in prefixes are declared, as on the workers.
-- **Cache, ETags, 304, CORS** as the route: the same keys, the same tags; the CORS middleware wraps this one.
+- **Cache, ETags, 304, CORS** as the route: the same keys, the same tags; the CORS middleware's own code adds
+  its headers.
 """
 
 from __future__ import annotations
@@ -42,17 +46,19 @@ from ..ontology import SPARQL_PREFIXES
 from ..settings import Settings
 from ..sidecar import Lost, Sidecar, TooLarge
 from .core import CODES, DEADLINE, Service, error_body, etag, log
+from .middleware import _reject
 
 CORS: dict[str, Any] = {"allow_origins": ["*"], "allow_methods": ["GET", "POST"], "allow_headers": ["*"],
                         "expose_headers": ["X-Truncated", "ETag"]}  # the app's CORS middleware (api.py)
 
 JSON_RESULTS = "application/sparql-results+json"
+FORM, SPARQL_QUERY = "application/x-www-form-urlencoded", "application/sparql-query"
 _LONGEST = 64 * 1024  # longer query texts go to the workers (the checks here run on the event loop)
 _QUICK = 0.05  # seconds an answer may take before the client and the deadline are watched
 
 
 class Passthrough:
-    """The ASGI app uvicorn runs: GET /sparql answered here, before FastAPI's middleware and routing, from the
+    """The ASGI app uvicorn runs: /sparql queries answered here, before FastAPI's middleware and routing, from the
     answer cache or through the Oxigraph server when it can be (see the module's docstring); everything else
     goes on to the app. With ``cors`` set, its answers get the CORS middleware's own headers."""
 
@@ -63,7 +69,7 @@ class Passthrough:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         service: Service | None = getattr(self.app.state, "service", None)
-        if (scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql"
+        if (scope["type"] != "http" or scope["method"] not in ("GET", "POST") or scope["path"] != "/sparql"
                 or service is None or service.sidecar is None):
             await self.app(scope, receive, send)
             return
@@ -73,9 +79,16 @@ class Passthrough:
                 await self.app(scope, receive, send)
                 return
             send = functools.partial(self._cors_middleware().send, send=send, request_headers=headers)
-        if await _from_cache(scope, send, service, headers):
-            return
-        asked = self._asked(scope, service, headers)
+        if scope["method"] == "GET":
+            if await _from_cache(scope, send, service, headers):
+                return
+            query = _query_of(scope["query_string"])
+        else:
+            query, again = await _posted(scope, receive, send, headers, service.settings)
+            if again is None:
+                return  # answered 408
+            receive = again
+        asked = None if query is None else self._asked(query, scope, service, headers)
         if asked is None or not service.sidecar_ready():
             await self.app(scope, receive, send)
             return
@@ -95,15 +108,9 @@ class Passthrough:
             self._cors = CORSMiddleware(self.app, **CORS)
         return self._cors
 
-    def _asked(self, scope: Scope, service: Service, headers: Headers) -> tuple[str, str | None, str] | None:
+    def _asked(self, query: str, scope: Scope, service: Service, headers: Headers
+               ) -> tuple[str, str | None, str] | None:
         """(query, Accept, base) of a request the server may answer, else None."""
-        try:
-            fields = parse_qsl(scope["query_string"].decode("utf-8"), keep_blank_values=True)
-        except UnicodeDecodeError:
-            return None
-        if len(fields) != 1 or fields[0][0] != "query":
-            return None
-        query = fields[0][1]
         if not _passable(query, service.settings.max_nesting):
             return None
         accept = headers.get("accept")
@@ -147,8 +154,10 @@ class Passthrough:
             hit = (outcome, JSON_RESULTS, False)
             service.remember(key, hit, len(outcome))
         body, content_type, truncated = hit
-        service.remember_raw(scope["query_string"], headers.get("accept", "").encode(),
-                             headers.get("host", "").encode(), (body, content_type.encode(), tag.encode(), truncated))
+        if scope["method"] == "GET":  # as the route: the raw cache is of GET requests
+            service.remember_raw(scope["query_string"], headers.get("accept", "").encode(),
+                                 headers.get("host", "").encode(),
+                                 (body, content_type.encode(), tag.encode(), truncated))
         extra = [(b"x-truncated", b"true")] if truncated else []
         await _send(send, 200, [(b"content-type", content_type.encode()), (b"etag", tag.encode()),
                                 (b"cache-control", b"no-cache"), *extra], body)
@@ -264,6 +273,60 @@ class _Watcher:
             return read.pop(0) if read else await self._receive()
 
         return receive
+
+
+def _query_of(encoded: bytes) -> str | None:
+    """The query of a query string (or form body) that holds a ``query`` and nothing else."""
+    try:
+        fields = parse_qsl(encoded.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return None
+    return fields[0][1] if len(fields) == 1 and fields[0][0] == "query" else None
+
+
+async def _posted(scope: Scope, receive: Receive, send: Send, headers: Headers, settings: Settings
+                  ) -> tuple[str | None, Receive | None]:
+    """The query of a POST (a form, or ``application/sparql-query``) with a short body, nothing in its URL,
+    and a receive that gives the body to the app again; (None, None) once answered 408 as the body limit
+    does (``header_timeout``). Anything else is the app's, with its body limit (413) and its errors."""
+    kind = headers.get("content-type", "").split(";")[0].strip().lower()
+    length = headers.get("content-length", "")
+    if (kind not in (FORM, SPARQL_QUERY) or scope["query_string"] or not length.isdigit()
+            or int(length) > min(settings.max_body, _LONGEST) or "transfer-encoding" in headers):
+        return None, receive
+    read: list[Message] = []
+    body = b""
+    try:
+        async with asyncio.timeout(settings.header_timeout):
+            while True:
+                read.append(await receive())
+                if read[-1]["type"] != "http.request":  # the client left: the app logs it
+                    return None, _replaying(read, receive)
+                body += read[-1].get("body", b"")
+                if not read[-1].get("more_body", False) or len(body) > int(length):
+                    break
+    except TimeoutError:
+        await _reject(send, 408, f"the request body did not arrive within {settings.header_timeout:g} s")
+        return None, None
+    again = _replaying(read, receive)
+    if len(body) != int(length):
+        return None, again
+    if kind == FORM:
+        return _query_of(body), again
+    try:
+        return body.decode("utf-8"), again
+    except UnicodeDecodeError:
+        return None, again
+
+
+def _replaying(read: list[Message], receive: Receive) -> Receive:
+    """A receive that gives back first what was read, then the client's own."""
+    pending = list(read)
+
+    async def again() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return again
 
 
 def _passable(query: str, max_nesting: int) -> bool:
