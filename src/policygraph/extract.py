@@ -1,9 +1,8 @@
-"""Find who must do what: a spaCy pipeline and a clause reader over a parsed regulation.
+"""Find who must do what: a clause reader over a parsed regulation.
 
-The pipeline is Chinese spaCy with the jieba segmenter and one registered component,
-``policygraph_cues``, which marks modal cues (应当, 可以, 不得, 有权…) as whole jieba words, so that
-负责人, 主要 and 要求 are never mistaken for 负责, 要 and 要. Bearers are read by the grammar of
-``bearers.py`` (the shape of their names), not from a list.
+Modal cues are marked by the spaCy pipeline of ``cues.py`` (whole jieba words: 负责人 is never 负责);
+bearers are read by the grammar of ``bearers.py`` and ``names.py`` (the shape of their names), not from
+a list.
 
 ``Extractor`` works in named steps, each a method: units (a paragraph's own line or an item) →
 sentences (which bearer a sentence goes on with, convention 11) → clauses (lead-ins joined,
@@ -13,21 +12,20 @@ conditions set aside) → reading a clause (its bearers and cue) → records. Th
 
 from __future__ import annotations
 
-import logging
 import re
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .bearers import BearerGrammar, default_grammar, tagged
+from .bearers import BearerGrammar, default_grammar
+from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .lexicon import Actor, Lexicon, default_lexicon
 from .structure import Article, Document
+from .words import tagged
 
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，；：,;:"
@@ -36,9 +34,6 @@ _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
-
-Cue = tuple[int, int, str]  # start, end, modality
-
 
 @dataclass
 class Duty:
@@ -73,93 +68,6 @@ class Duty:
             data.pop(private)
         data["with"] = data.pop("with_")
         return data
-
-
-@dataclass(frozen=True)
-class Cues:
-    """Cue words and clause patterns from ``resources/cues.toml``."""
-
-    modal: dict[str, str]
-    kinds: tuple[tuple[str, re.Pattern[str]], ...]
-    prepositions: tuple[str, ...]
-    light_verbs: tuple[str, ...]
-    sanctions: tuple[str, ...]
-    predicates: tuple[str, ...]
-    basis_nouns: tuple[str, ...]
-    leading: tuple[str, ...]
-    circumstance: re.Pattern[str]
-    describes: re.Pattern[str]
-    exception: re.Pattern[str]
-    condition_items: re.Pattern[str]
-    recipient: re.Pattern[str]
-    duty_phrase: re.Pattern[str]
-
-    @classmethod
-    def load(cls) -> Cues:
-        raw = tomllib.loads(resources.files("policygraph").joinpath("resources/cues.toml").read_text("utf-8"))
-        c = raw["clauses"]
-        return cls(
-            modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
-            kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
-            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]), sanctions=tuple(c["sanctions"]),
-            predicates=tuple(c["predicates"]),
-            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
-            circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
-            exception=re.compile(c["exception"]),
-            condition_items=re.compile(c["condition_items"]), recipient=re.compile(c["recipient"]),
-            duty_phrase=re.compile(c["duty_phrase"]),
-        )
-
-
-@cache
-def default_cues() -> Cues:
-    return Cues.load()
-
-
-@Language.factory("policygraph_cues", default_config={"modal": {}})
-def _make_cues(nlp: Language, name: str, modal: dict[str, str]) -> CueMatcher:
-    return CueMatcher(nlp, modal)
-
-
-class CueMatcher:
-    """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality; a cue of two words
-    (不 应当) wins over the one word inside it. Cues are whole jieba words, so 负责人 is never 负责."""
-
-    def __init__(self, nlp: Language, modal: dict[str, str]) -> None:
-        self.single = {w: m for w, m in modal.items() if " " not in w}
-        self.double = {tuple(w.split()): m for w, m in modal.items() if " " in w}
-
-    def __call__(self, doc: Doc) -> Doc:
-        strings = doc.vocab.strings
-        words = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
-        spans, i = [], 0
-        while i < len(words):
-            if (pair := self.double.get((words[i], words[i + 1]) if i + 1 < len(words) else ("", ""))):
-                spans.append(Span(doc, i, i + 2, label=pair))
-                i += 2
-                continue
-            if (modality := self.single.get(words[i])) is not None:
-                spans.append(Span(doc, i, i + 1, label=modality))
-            i += 1
-        doc.spans["cues"] = spans
-        return doc
-
-
-def build_nlp(cues: Cues | None = None) -> Language:
-    """Chinese spaCy with jieba, then the cue matcher configured with ``cues``."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    from spacy.lang.zh import Chinese
-
-    nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("policygraph_cues", config={"modal": (cues or default_cues()).modal})
-    return nlp
-
-
-@cache
-def default_nlp() -> Language:
-    return build_nlp()
 
 
 @dataclass
