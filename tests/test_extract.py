@@ -184,7 +184,8 @@ def test_a_duty_phrase_around_its_action() -> None:
     found = {(d.actor, d.modality, d.action) for d in duties}
     assert ("新闻单位", "obligation", "进行安全生产公益宣传教育") in found
     assert ("电视单位", "right", "对违反安全生产法律、法规的行为进行舆论监督") in found
-    assert len(duties) == 10
+    assert {d.actor for d in duties} == {"新闻单位", "出版单位", "广播单位", "电影单位", "电视单位"}
+    assert {d.modality for d in duties} == {"obligation", "right"}
 
 
 def test_who_broke_the_rule_is_in_the_condition() -> None:
@@ -192,3 +193,41 @@ def test_who_broke_the_rule_is_in_the_condition() -> None:
     text = ("第九十三条　生产经营单位的决策机构、主要负责人或者个人经营的投资人"
             "不依照本法规定保证安全生产所必需的资金投入，致使生产经营单位不具备安全生产条件的，责令限期改正，提供必需的资金；逾期未改正的，责令生产经营单位停产停业整顿。")
     assert [d for d in Extractor().extract(parse(normalize_text(text))) if d.actor] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a condition naming who must act, then a verb that is also a sanction word: still that one's duty
+    ("第一条　公安机关决定对犯罪嫌疑人取保候审的，应当责令犯罪嫌疑人提出保证人或者交纳保证金。",
+     [("公安机关", "obligation")]),
+    ("第一条　用人单位依照本法规定解除劳动合同的，应当给予劳动者经济补偿。", [("用人单位", "obligation")]),
+    ("第一条　生产经营单位发现事故隐患的，应当处理。", [("生产经营单位", "obligation")]),  # 处理 is no 处
+    # （以下统称…） is an aside, not a definition
+    ("第一条　国务院卫生行政部门和县级以上地方人民政府卫生行政部门（以下统称卫生行政部门）"
+     "应当加强对医疗机构的监督管理。",
+     [("国务院卫生行政部门", "obligation"), ("县级以上地方人民政府卫生行政部门", "obligation")]),
+    # a list sharing a head, split at 和 too
+    ("第一条　县级以上人民政府教育、科技和文化部门应当做好有关工作。",
+     [("县级以上人民政府教育部门", "obligation"), ("县级以上人民政府科技部门", "obligation"),
+      ("县级以上人民政府文化部门", "obligation")]),
+    # a name that is a clause of its own, then the cue: the name bears it, nothing goes to condition
+    ("第一条　承担国家安全战略物资储备任务的单位，应当按照国家有关规定和标准对国家安全储备物资进行收储。",
+     [("承担国家安全战略物资储备任务的单位", "obligation")]),
+    # a verb and its object are no name (建立 | 部门…); a statement of the state is no duty
+    ("第一条　建立部门协调机制，督促部门依法履行职责。", []),
+    ("第一条　中华人民共和国实行依法治国，建设社会主义法治国家。", []),
+    # 给 + a noun is no name: the bearer is who caused the loss
+    ("第一条　经营者违反本法规定，给消费者造成损失的，应当依法承担赔偿责任。", [("经营者", "obligation")]),
+])
+def test_rules_that_must_not_fire(text: str, expected: list[tuple[str, str]]) -> None:
+    """Counterexamples from the national corpus to rules added at stop 20 (a review found each one firing)."""
+    assert sorted({(d.actor, d.modality) for d in Extractor().extract(parse(normalize_text(text)))},
+                  key=str) == sorted(expected, key=str)
+
+
+def test_a_lead_in_stays_in_the_action() -> None:
+    """对于…的人员， is a lead-in (conventions 6, 18), not the occasion (戒严法 (1996) 第二十七条)."""
+    text = ("第二十七条　戒严执勤人员对于依照本法规定予以拘留的人员，应当及时登记和讯问，"
+            "发现不需要继续拘留的，应当立即释放。")
+    duty = Extractor().extract(parse(normalize_text(text)))[0]
+    assert duty.actor == "戒严执勤人员" and not duty.condition
+    assert duty.action.startswith("对于依照本法规定予以拘留的人员")

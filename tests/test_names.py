@@ -31,7 +31,6 @@ def grammar() -> NameGrammar:
      ["反洗钱行政主管部门", "其他依法负有反洗钱监督管理职责的部门", "其他依法负有反洗钱监督管理职责的机构"]),
     # the party acted on, and organs named for one act
     ("被询问人", ["被询问人"]),
-    ("侦查机关", ["侦查机关"]),
     # 其 after a list points back to every body in it
     ("各级机关、单位及其工作人员", ["各级机关", "各级单位", "各级机关工作人员", "各级单位工作人员"]),
     # a party committee and government are never split (3a), even inside a longer name

@@ -33,9 +33,9 @@ class BearerGrammar(NameGrammar):
     def __post_init__(self) -> None:
         super().__post_init__()
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
-                  *self.regions, *self.universal, *self.levels, "人"]
+                  *self.regions, *self.universal, *self.levels]
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员).
-        self._ender = re.compile(f"(?=({alternation(enders)}))")
+        self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)))")  # 人 ends a name, not 人民…
         self._heads_in = lru_cache(maxsize=1 << 12)(self._heads_in)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == SINGLE)

@@ -32,7 +32,8 @@ class Cues:
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
-    sanctions: tuple[str, ...]
+    sanctions: frozenset[str]
+    violation: re.Pattern[str]
     predicates: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
@@ -50,7 +51,9 @@ class Cues:
         return cls(
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
-            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]), sanctions=tuple(c["sanctions"]),
+            prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]),
+            sanctions=frozenset(c["sanctions"]),
+            violation=re.compile(c["violation"]),
             predicates=tuple(c["predicates"]),
             basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),

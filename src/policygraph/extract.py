@@ -199,7 +199,7 @@ class Extractor:
                 condition = body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
                 state.bearers, state.conditional = list(reading.bearers), True
                 continue
-            if reading.bearers and reading.cue is None and not last and \
+            if reading.bearers and reading.cue is None and not last and self._occasion(text, reading, c_end) and \
                     not _BY.search(text, c_start, reading.action_start) and \
                     self._opens_with_cue(text, clauses[index + 1][0], cues):
                 condition = body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
@@ -207,8 +207,8 @@ class Extractor:
                 continue
             if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, c_start):
                 continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
-            if state.conditional and reading.bearers is None and \
-                    text.startswith(self.cues.sanctions, self._skip_leading(text, reading.action_start)):
+            if state.conditional and reading.bearers is None and condition and \
+                    self.cues.violation.search(condition) and self._sanction_at(text, reading.action_start):
                 if reading.cue is None:
                     continue  # X违反…的，责令改正: X is who is sanctioned, not who acts
                 state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
@@ -246,9 +246,9 @@ class Extractor:
         if by and (not before or before[-1][1] == by.start()) and \
                 (found := self.grammar.before_verb(text, by.end(), end, longest=True)):
             names, after = found  # 由X确定 / 可以由X补选 (convention 16)
-            if text.startswith(("组成", "构成"), after):
+            if text.startswith(self.grammar.composition_verbs, after):
                 return _Reading(None, None, end)  # 由主任和委员组成: what it is made of
-            cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] != "负责"), None)
+            cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] not in self.cues.predicates), None)
             if cue is None and before:
                 return self._with(text, names, before[-1], after, end)
             return self._with(text, names, cue, cue[1] if cue else after, end)
@@ -289,6 +289,8 @@ class Extractor:
     def _name_around_cue(self, text: str, pos: int, end: int, own: list[Cue]) -> _Reading | None:
         """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
         the name is the bearer; the clause's cue is the first one after it, if any."""
+        if "的" in text[own[0][1]:end] and (whole := self.grammar.parse(text[pos:end])):
+            return _Reading(whole, None, end)  # …和其他负有…职责的部门、机构，有权…: the clause is the names
         found = self.grammar.before_verb(text, pos, end, longest=True)
         if found is None or found[1] <= own[0][0] or "的" not in text[own[0][1]:found[1]]:
             return None
@@ -334,6 +336,16 @@ class Extractor:
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    def _occasion(self, text: str, reading: _Reading, end: int) -> bool:
+        """A clause with a predicate of its own that is not a lead-in (生产经营单位采用新工艺…), before a cue."""
+        own = text[self._skip_leading(text, reading.action_start):end].strip(" 　")
+        return bool(own) and not self._leads_in(own) and not own.startswith(self.cues.prepositions)
+
+    def _sanction_at(self, text: str, pos: int) -> bool:
+        """A verb of sanction as a whole word (处 | 罚款, not 处理) opens the action."""
+        words = tagged(text[self._skip_leading(text, pos):pos + 12])
+        return bool(words) and words[0][0] in self.cues.sanctions
 
     def _opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
         at = self._skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)

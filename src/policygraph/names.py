@@ -23,12 +23,12 @@ _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # Words that open a prepositional or modal phrase: never inside a name without 的.
 _NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即"))
+                          "依法", "及时", "立即", "给", "未"))
 MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
-_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部", "机关", "部门", "机构")
+_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 _POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.
@@ -39,7 +39,8 @@ _PREPOSITIONS = "对向从把将经与同"
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府", "党工委和办事处")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
-_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行", "有权")
+_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
+_COMPETENT = re.compile(r"有权[^对向在从由于依按根，。；]{1,4}")  # 有权处理(的机关): a verb, no phrase
 # 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
 _PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
 RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
@@ -80,6 +81,7 @@ class NameGrammar:
     descriptive_verbs: tuple[str, ...]
     legal_verbs: tuple[str, ...]
     coordinators: tuple[str, ...]
+    composition_verbs: tuple[str, ...]
     policy_subjects: frozenset[str]
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
@@ -101,7 +103,7 @@ class NameGrammar:
             party_heads=tuple(raw["party_heads"]), posts=tuple(raw["posts"]), regions=frozenset(raw["regions"]),
             universal=frozenset(raw["universal"]), adverbials=tuple(raw["adverbials"]),
             descriptive_verbs=tuple(raw["descriptive_verbs"]), legal_verbs=tuple(raw["legal_verbs"]),
-            coordinators=tuple(raw["coordinators"]),
+            coordinators=tuple(raw["coordinators"]), composition_verbs=tuple(raw["composition_verbs"]),
             policy_subjects=frozenset(raw["policy_subjects"]), non_heads=frozenset(raw["non_heads"]),
             named=frozenset(named),
             is_verb=first_word_tagged(("v", "vd")),
@@ -222,7 +224,7 @@ class NameGrammar:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
         if relative.startswith(_POLICY_VERBS):
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
-        if relative.startswith(_LAWFUL_STANDING):
+        if relative.startswith(_LAWFUL_STANDING) or _COMPETENT.fullmatch(relative):
             return "是" not in self.words(relative)
         if not relative or _QUANTITY.search(relative):
             return False
@@ -305,7 +307,8 @@ class NameGrammar:
         listed = len(pieces) > 2 or "、" in span or "等" in span
         for sep, piece in pieces[1:]:
             joint = self._joint(current + sep + piece)
-            shares_head = (not listed or sep == "和") and self._modifier_only(current) and not self.one(current)
+            levels = sep == "和" and current.removeprefix("有关") in self.levels  # 有关中央和国家机关 in a list (3b)
+            shares_head = (not listed or levels) and self._modifier_only(current) and not self.one(current)
             if joint or shares_head:
                 current = current + sep + piece  # 各级党委和政府 (3a); 有关中央和国家机关 (3b)
             elif current and (current not in self.levels or current in self.named) \
