@@ -197,11 +197,14 @@ def scale_section(s: dict[str, Any]) -> list[str]:
     runs = [("jobs1", "corpus ×1, `--jobs 1`"), ("jobs2", "corpus ×1, `--jobs 2`"),
             ("x1", "subset ×1, `--jobs 2`"), ("x4", "subset ×4, `--jobs 2`")]
     lines = [SCALE_HEADING, "",
-             f"`bench/bench_scale.py --every {s['every']} --x4-every {s['x4_every']}`: \"corpus\" is one file in "
-             f"{s['every']} of the {s['corpus_files']} lawrefbook files, the subset one in {s['x4_every']}; ×4 is the "
+             f"`bench/bench_scale.py --every {s['every']} --x4-every {s['x4_every']}`: \"corpus\" is "
+             + (f"all {s['corpus_files']} lawrefbook files" if s['every'] == 1 else
+                f"one file in {s['every']} of the {s['corpus_files']} lawrefbook files")
+             + f", the subset one in {s['x4_every']}; ×4 is the "
              "subset and three copies of each file retitled 副本2…副本4 (distinct documents, the same text). Each "
              "load runs `policygraph.scale.load_files` in a fresh process into a new store. Build and SHACL are "
-             "summed over the workers (CPU seconds of the phase); write, link, reason and compact are the "
+             "summed over the workers (the wall seconds of each task, so a worker without a core of its own "
+             "counts more); write, link, reason and compact are the "
              "parent's. Machine load: the 1-minute load average at the run's start and end (2 cores, shared: "
              "above 2, the workers did not have a core each).", "",
              "| run | loaded | wall | docs/s | build | SHACL | write | link | reason | compact | parent peak | "
