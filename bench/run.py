@@ -122,7 +122,8 @@ def report(quick: bool) -> str:
     if e := load("extract"):
         lines += ["## Extraction vs jieba segmentation (the floor)", "",
                   f"{e['files']} lawrefbook files, {e['articles']:,} articles, {e['characters']:,} characters, "
-                  f"{e['duties']:,} duties found; median of {e['repeats']}, {e.get('clock', 'wall time')}.", "",
+                  f"{e['duties']:,} duties found; median of {e['repeats']}, {e.get('clock', 'wall time')}"
+                  + (f", caches {e['caches']}" if e.get("caches") else "") + ".", "",
                   "| jieba alone | extraction | ratio | target | articles/s |", "|---|---|---|---|---|",
                   f"| {e['segmentation_s']} s | {e['extraction_s']} s | **{e['ratio_to_segmentation']}×** | "
                   f"≤ {e['target_ratio']}× | {e['articles_per_s']:,} |", ""]
