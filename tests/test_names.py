@@ -52,10 +52,9 @@ def grammar() -> NameGrammar:
     ("新闻、出版、广播、电影、电视等单位", ["新闻单位", "出版单位", "广播单位", "电影单位", "电视单位"]),
     ("国务院反洗钱行政主管部门或者其省一级派出机构",
      ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门省一级派出机构"]),
-    # a government's department named by a relative; the party and government of a 街道 together (3a)
+    # a government's department named by a relative
     ("县级以上地方各级人民政府负有安全生产监督管理职责的部门",
      ["县级以上地方各级人民政府负有安全生产监督管理职责的部门"]),
-    ("乡镇党委和政府、街道党工委和办事处", ["乡镇党委和政府", "街道党工委和办事处"]),
     # people named by what they do
     ("电子签名人", ["电子签名人"]),
     ("收件人", ["收件人"]),

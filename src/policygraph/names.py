@@ -36,7 +36,7 @@ _SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?
                        r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经与同"
-_JOINT_SYSTEMS = ("党委和政府", "党委、政府", "党工委和办事处")
+_JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
 _LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
