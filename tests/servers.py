@@ -5,8 +5,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,3 +85,24 @@ def store_with(path: Path, *files: Path) -> Path:
     finally:
         store.close()
     return path
+
+
+def get_in_background(url: str, params: dict[str, str]) -> Callable[[], tuple[httpx.Response, float]]:
+    """Send a GET in a thread of its own; the returned function waits for it: (response, seconds taken)."""
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        result["response"] = httpx.get(url, params=params, timeout=30)
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run)
+    thread.start()
+
+    def finish() -> tuple[httpx.Response, float]:
+        thread.join()
+        response, seconds = result["response"], result["seconds"]
+        assert isinstance(response, httpx.Response) and isinstance(seconds, float)
+        return response, seconds
+
+    return finish

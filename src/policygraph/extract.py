@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 from .bearers import BearerGrammar, default_grammar
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .lexicon import Actor, Lexicon, default_lexicon
+from .names import alternation
 from .structure import Article, Document
 from .words import tagged
 
@@ -123,7 +124,7 @@ class Extractor:
         self._actors: dict[str, Actor | None] = {}
         self._leading = re.compile("|".join(map(re.escape, sorted(self.cues.leading, key=len, reverse=True))))
         # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
-        self._may_cue = re.compile(_alternation(w.replace(" ", "") for w in self.cues.modal))
+        self._may_cue = re.compile(alternation(w.replace(" ", "") for w in self.cues.modal))
 
     def extract(self, document: Document) -> list[Duty]:
         return list(self.iter_duties([document]))
@@ -437,10 +438,6 @@ def _units(document: Document) -> Iterator[_Unit]:
             for item in para.items:
                 body = item.end - len(item.text)
                 yield _Unit(art, para.number, item.number, body, item.text)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -59,8 +59,9 @@ class Parsed:
     rel: str = ""  # a 的-clause before the name (接到报告的)
 
 
-def alternation(words: Collection[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first (so the longest of overlapping words wins)."""
+    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
 
 
 @dataclass
