@@ -107,7 +107,7 @@ def test_half(extractor: Extractor) -> Scored:
 
 
 def test_development_half(development: Scored) -> None:
-    assert development.pairs.gold >= 2300 and len(development.per_document) == 12
+    assert development.pairs.gold >= 3600 and len(development.per_document) == 18
     assert development.pairs.f1 >= DEV_PAIR_F1_FLOOR, str(development.pairs)
 
 
