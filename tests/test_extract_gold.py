@@ -85,7 +85,7 @@ def extractor() -> Extractor:
 def test_the_test_half_is_the_frozen_one() -> None:
     """The test gold is byte for byte what was frozen before the extractor met those laws."""
     sums = (GOLD / "test" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    laws = ("农村集体经济组织法", "水土保持法", "档案法", "节约用水条例", "监察官法", "农村土地承包法")
+    laws = ("反电信网络诈骗法", "资产评估法", "促进科技成果转化法", "中外合作办学条例", "集会游行示威法", "消费者权益保护法")
     assert len(sums) == 6 and {line.split(maxsplit=1)[1] for line in sums} == {f"{name}.tsv" for name in laws}
     for line in sums:
         digest, name = line.split(maxsplit=1)
@@ -112,7 +112,7 @@ def test_development_half(development: Scored) -> None:
 
 
 def test_test_half_is_scored_whole(test_half: Scored) -> None:
-    assert test_half.pairs.gold >= 1300 and len(test_half.per_document) == 6
+    assert test_half.pairs.gold >= 1200 and len(test_half.per_document) == 6
     assert test_half.pairs.predicted > 0 and test_half.actions.predicted == test_half.pairs.predicted
 
 
