@@ -36,7 +36,7 @@ serve: install
 	$(BIN)/policygraph serve
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/mypy
 
 # The web page tests drive the machine's Chromium (Playwright's own browser download is not reachable):

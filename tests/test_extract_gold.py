@@ -85,7 +85,8 @@ def extractor() -> Extractor:
 def test_the_test_half_is_the_frozen_one() -> None:
     """The test gold is byte for byte what was frozen before the extractor met those laws."""
     sums = (GOLD / "test" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    laws = ("反电信网络诈骗法", "资产评估法", "促进科技成果转化法", "中外合作办学条例", "集会游行示威法", "消费者权益保护法")
+    laws = ("反电信网络诈骗法", "资产评估法", "促进科技成果转化法", "中外合作办学条例", "集会游行示威法",
+            "消费者权益保护法")
     assert len(sums) == 6 and {line.split(maxsplit=1)[1] for line in sums} == {f"{name}.tsv" for name in laws}
     for line in sums:
         digest, name = line.split(maxsplit=1)

@@ -34,8 +34,11 @@ class BearerGrammar(NameGrammar):
         super().__post_init__()
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
                   *self.regions, *self.universal, *self.levels]
-        # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员).
+        suffixes = "".join(sorted(self.agent_suffixes - {"人"}))
+        # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员); a character that ends
+        # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.
         self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)))")  # 人 ends a name, not 人民…
+        self._suffix = re.compile(f"(?<=[{suffixes}])") if suffixes else None
         self._heads_in = lru_cache(maxsize=1 << 12)(self._heads_in)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == SINGLE)
@@ -55,7 +58,16 @@ class BearerGrammar(NameGrammar):
     def _heads_in(self, text: str) -> tuple[list[int], list[int]]:
         """Where the heads of names start and end in ``text`` (one scan per text, however many starts)."""
         matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
+        if self._suffix is not None:
+            matches += [(m.start() - 1, m.start()) for m in self._suffix.finditer(text)
+                        if self._word_ends(text, m.start())]
+            matches.sort()
         return [s for s, _ in matches], [e for _, e in matches]
+
+    def _word_ends(self, text: str, end: int) -> bool:
+        """Whether a word ends at ``end`` (村民委员 | 会 is inside 委员会, so no name ends there)."""
+        before = self.words(text[max(0, end - 6):end])
+        return len(before[-1]) > 1 and len(self.words(before[-1] + text[end:end + 4])[0]) == len(before[-1])
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:

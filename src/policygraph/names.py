@@ -46,6 +46,7 @@ _PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
 RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
 _SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
 # One-character adverbials (对, 在, 应…) count only as whole words: 应急 is not 应.
+_NOUN_TAGS = ("n", "nt", "nz", "nr", "j")
 SINGLE = 1
 
 
@@ -86,6 +87,7 @@ class NameGrammar:
     policy_subjects: frozenset[str]
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
+    agent_suffixes: frozenset[str] = frozenset()
     is_verb: Callable[[str], bool] = lambda text: False
     is_noun: Callable[[str], bool] = lambda text: False
     is_adverb: Callable[[str], bool] = lambda text: False
@@ -97,7 +99,9 @@ class NameGrammar:
     def load(cls, *, named: Collection[str] = ()) -> Self:
         """The grammar in ``resources/bearers.toml``; ``named`` adds whole names (from the lexicon)."""
         raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
+        mined = tomllib.loads(resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8"))
         return cls(
+            agent_suffixes=frozenset(mined["agent_suffixes"]),
             jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
             systems=tuple(raw["systems"]),
             functions=tuple(raw["functions"]), department_heads=tuple(raw["department_heads"]),
@@ -161,7 +165,9 @@ class NameGrammar:
         if (m := _SUB_BODY.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         if self._agent(name):
-            return Parsed(name, "", "人")  # 电子签名人, 收件人: who does what the word before 人 names
+            return Parsed(name, "", "人")
+        if head := self._mined_head(name):
+            return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
         return None
 
     def _agent(self, name: str) -> bool:
@@ -173,6 +179,19 @@ class NameGrammar:
         if len(words) == 1:
             return words[0][1] in ("n", "l")
         return words[-1][0] == "人" and len(words) == 2 and words[0][1] in ("n", "v", "vn")
+
+    def _mined_head(self, name: str) -> str | None:
+        """The last word of ``name`` when it names an agent: a noun made of a word and a character that the
+        nouns bearing rights and duties in the national corpus end in (resources/heads.toml: 监察 + 官, like
+        法官 and 检察官), and the words before it a modifier."""
+        if name.endswith((*self.department_heads, *self.party_heads, *self.systems, *self.posts)):
+            return None  # a head of the grammar: its own rules have judged the name
+        word, tag = tagged(name)[-1]
+        if word[-1] not in self.agent_suffixes or tag not in _NOUN_TAGS or word in self.non_heads:
+            return None
+        if len(word) < 3 or len((stem := tagged(word[:-1])[-1])[0]) < 2 or stem[1] == "x":
+            return None  # a word and the suffix (监察 + 官, 研究 + 所), not 社会, 集会, 器官
+        return word if self._modifier_ok(name[:-len(word)]) else None
 
     def _head_ok(self, name: str, head: str) -> bool:
         """A head of one character (部, 局, 署, 办) ends a name only where it is not the end of a common
@@ -356,7 +375,7 @@ class NameGrammar:
         for part in parts[:-1]:
             if readings:
                 part = self._resolve_its(part, readings[-1].name)
-            reading = self.one(part)
+            reading = self.one(part) or self._kind_of_other(part, parts[-1], last)
             if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")):
                 reading, distributed = self.one(_clean(part) + last.head), True  # not 法律、…或者当事人
                 if reading is None and len(self.words(_clean(part))) == 1 and not self.has_function_word(part) \
@@ -385,6 +404,15 @@ class NameGrammar:
                         or (r.head not in self.department_heads and r.name not in self.party_heads)
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
+
+    def _kind_of_other(self, part: str, text: str, last: Parsed) -> Parsed | None:
+        """A noun listed before 其他X, X an organisation or a person, names a kind of X in full (机关、团体、
+        企业事业单位和其他组织: 团体 is an organisation, not 团体组织); before 其他有关部门 it is a function
+        (公安、交通和其他有关部门 → 公安部门, convention 17)."""
+        if not text.startswith(("其他", "其它")) or last.head in self.department_heads:
+            return None
+        words = tagged(_clean(part))
+        return Parsed(words[0][0], "", words[0][0]) if len(words) == 1 and words[0][1] in _NOUN_TAGS else None
 
     def _share_owner(self, readings: list[Parsed]) -> list[Parsed]:
         """Staff after a post of an organisation belong to it too: 生产经营单位的主要负责人和安全生产管理人员 →

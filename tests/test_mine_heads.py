@@ -1,0 +1,50 @@
+"""The mined heads (``resources/heads.toml``) are what ``tools/mine_heads.py`` finds in the national corpus,
+with no law of the extraction gold counted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from .conftest import LAWREFBOOK
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def mined(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if not LAWREFBOOK.exists():
+        pytest.skip(f"{LAWREFBOOK} is absent (../shared not beside the project)")
+    out = tmp_path_factory.mktemp("heads") / "heads.toml"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "mine_heads.py"), "--corpus", str(LAWREFBOOK),
+                    "--out", str(out)], check=True, capture_output=True)
+    return out.read_text(encoding="utf-8")
+
+
+def test_shipped_heads_are_the_mined_ones(mined: str) -> None:
+    shipped = resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8")
+    assert shipped == mined
+
+
+def test_every_suffix_has_its_evidence(mined: str) -> None:
+    """Each character stands for at least two nouns bearing rights or duties in the corpus (the default)."""
+    rows = [line for line in mined.splitlines() if line.startswith('  "')]
+    assert rows and all(len(line.split("#", 1)[1].split()) >= 2 for line in rows)
+    assert '"官"' in mined and '"人"' in mined
+
+
+def test_the_gold_laws_are_not_counted() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import mine_heads
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    gold = {p.stem for half in ("dev", "test") for p in (ROOT / "tests" / "gold" / half).glob("*.tsv")}
+    texts = mine_heads.laws(LAWREFBOOK, gold) if LAWREFBOOK.exists() else {}
+    if not texts:
+        pytest.skip(f"{LAWREFBOOK} is absent")
+    assert gold and not gold & set(texts)
