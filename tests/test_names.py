@@ -61,6 +61,10 @@ def grammar() -> NameGrammar:
     # a post after 的, and a coordinated post sharing the organisation
     ("生产经营单位的安全生产管理机构以及安全生产管理人员",
      ["生产经营单位的安全生产管理机构", "生产经营单位的安全生产管理人员"]),
+    # 等 closes a list at its head: 自然灾害救助条例 第二十六条 受灾地区人民政府应急管理、财政等部门和有关社会组织应当…
+    ("应急管理、财政等部门和有关社会组织", ["应急管理部门", "财政部门", "有关社会组织"]),
+    # a ministry named with 和 is one function (国家林业和草原局): 农村土地承包法 第十二条
+    ("国务院林业和草原主管部门", ["国务院林业和草原主管部门"]),
     # a noun ending in a character the corpus's agents end in (resources/heads.toml): 检察官法 第四条
     # 检察官应当勤勉尽责; 人民陪审员法 第三条 人民陪审员依法享有参加审判活动的权利
     ("检察官", ["检察官"]),
@@ -88,6 +92,8 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
     "法律、行政法规规定或者当事人",  # a person's head is not shared with laws
     "他人",
     "县级以上人民政府组织有关部门",  # a body, a verb and its object
+    "国家鼓励政策性金融机构",  # a policy and whom it addresses (农村集体经济组织法 第五十二条)
+    "报乡、民族乡、镇人民政府",  # sending a matter up to a body (村民委员会组织法 第二十七条)
     "器官",  # ends in 官 like 法官, but is no word + 官 (nor 社会 a word + 会)
     "社会",
 ])

@@ -20,10 +20,11 @@ from typing import Self
 from .words import first_word_tagged, tagged, words_of
 
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
-# Words that open a prepositional or modal phrase: never inside a name without 的.
+# Words that open a prepositional or modal phrase, or send a matter up (报请上级…): never inside a name
+# without 的.
 _NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即", "给", "未"))
+                          "依法", "及时", "立即", "给", "未", "报", "报请", "报经", "报送", "提请", "上报"))
 MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 MAX_CONDITION = 8
@@ -204,6 +205,8 @@ class NameGrammar:
     def _function_ok(self, func: str, prefix: str, head: str = "") -> bool:
         if func in self.functions:
             return True  # 人力资源和社会保障: a function named with 和
+        if func.startswith(_POLICY_VERBS):
+            return False  # 国家 | 鼓励…金融机构: a policy and whom it addresses
         bare = func.replace("其他", "").replace("其它", "")
         if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
             return False
@@ -285,11 +288,23 @@ class NameGrammar:
         if (post := self._post.fullmatch(name)) and (gov := self._gov.fullmatch(post.group("body"))) \
                 and not gov.group("rel"):
             return [name]  # 省级党委和政府主要负责人: a post of a joint body
+        if names := self._closed_lists(span):
+            return names
         parts = self._conjuncts(span)
         if len(parts) >= 2 and (names := self._coordinated(parts)):
             return names
         whole = self.one(span)
         return [whole.name] if whole else None
+
+    def _closed_lists(self, span: str) -> list[str] | None:
+        """等 closes a list at its head, which then coordinates as one item: 应急管理、财政等部门和有关社会组织 →
+        应急管理部门, 财政部门, 有关社会组织 (the head is not shared with what follows 和)."""
+        m = _CLOSED_LIST.search(span)
+        if m is None or m.end() >= len(span):
+            return None
+        left, right = span[:m.end("head")], span[m.end():]
+        first, rest = self.parse(left), self.parse(right)
+        return [*first, *rest] if first and rest else None
 
     def _opens_with_preposition(self, name: str) -> bool:
         """对 + a name is a prepositional phrase (对…的生产经营单位), even where the dictionary joins 对 with
@@ -446,6 +461,7 @@ class NameGrammar:
 
 
 # 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
+_CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 _ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|机构|组织)$)")
 
 
