@@ -1,4 +1,4 @@
-"""Conventions 11-19 (tests/gold/CONVENTIONS.md), each on a real sentence with its source named.
+"""Conventions 11-19, 25 and 30 (tests/gold/CONVENTIONS.md), each on a real sentence with its source named.
 
 Sentences come from national laws in ../shared/corpus/lawrefbook that are in neither gold half (and, for
 convention 14, which only local rules use, from a local rule in ../shared/corpus/local-dev).
@@ -69,6 +69,23 @@ CASES = [
     ("18", "体育法(2022-06-24) 第二十二条",
      "第二十二条　居民委员会、村民委员会以及其他社区组织应当结合实际，组织开展全民健身活动。",
      [(name, "obligation", "结合实际，组织开展全民健身活动") for name in ("居民委员会", "村民委员会", "其他社区组织")]),
+    # 18. lead-ins chain: two of them before one predicate are one action with it
+    ("18", "公职人员政务处分法(2020-06-20) 第六十五条",
+     "第六十五条　国务院及其相关主管部门根据本法的原则和精神，结合事业单位、国有企业等的实际情况，"
+     "对事业单位、国有企业等的违法的公职人员处分事宜作出具体规定。",
+     [(name, "obligation", "根据本法的原则和精神，结合事业单位、国有企业等的实际情况，"
+       "对事业单位、国有企业等的违法的公职人员处分事宜作出具体规定") for name in ("国务院", "国务院相关主管部门")]),
+    # 25. 享受 + a benefit is a right, the action keeping 享受; 无权 + verb is a prohibition
+    ("25", "检察官法(2019-04-23) 第六十一条", "第六十一条　检察官享受国家规定的津贴、补贴、奖金、保险和福利待遇。",
+     [("检察官", "right", "享受国家规定的津贴、补贴、奖金、保险和福利待遇")]),
+    ("25", "商标法(2019-04-23) 第五十九条",
+     "第五十九条　注册商标中含有的本商品的通用名称、图形、型号，或者直接表示商品的质量、主要原料、功能、用途、重量、"
+     "数量及其他特点，或者含有的地名，注册商标专用权人无权禁止他人正当使用。",
+     [("注册商标专用权人", "prohibition", "禁止他人正当使用")]),
+    # 30. a principle lead-in and its items are no duties
+    ("30", "农民专业合作社法(2017-12-27) 第四条",
+     "第四条　农民专业合作社应当遵循下列原则：\n（一）成员以农民为主体；\n（二）以服务成员为宗旨，谋求全体成员的共同利益；"
+     "\n（三）入社自愿、退社自由；", []),
     # 19. the addressees of a scope article are not duties
     ("19", "拍卖法(2015-04-24) 第二条", "第二条　本法适用于中华人民共和国境内拍卖企业进行的拍卖活动。", []),
     ("19", "统计法(2024-09-13) 第二条",

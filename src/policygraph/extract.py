@@ -221,8 +221,9 @@ class Extractor:
             if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
-            if pending is None and not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
-                pending = (c_start, action_start, c_end)
+            if not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
+                # 根据本法，结合本行政区域实际情况，对…作出规定: lead-ins chain into the action that follows them
+                pending = (c_start, action_start, c_end) if pending is None else (*pending[:2], c_end)
                 continue
             if pending is not None:  # 结合实际，组织开展… / 根据…的要求，慈善组织应当…: one action
                 (c_start, lead_start, lead_end), pending = pending, None
@@ -413,6 +414,7 @@ class Extractor:
 
     def _leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
+        clause = clause.removeprefix("分别").removeprefix("各自")  # 分别依照各自职责: an adverb before the preposition
         if not clause.startswith(self.cues.prepositions):
             return False
         tail = clause.rsplit("的", 1)[-1]  # 对负有责任的主管人员…: a cue inside the relative is not the clause's

@@ -24,7 +24,7 @@ _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # without 的.
 _NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即", "给", "未", "报", "报请", "报经", "报送", "提请", "上报"))
+                          "依法", "及时", "立即", "给", "未", "对于", "关于", "报", "报请", "报经", "报送", "提请", "上报"))
 MAX_NAME = 40
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 MAX_CONDITION = 8
@@ -179,7 +179,9 @@ class NameGrammar:
         words = tagged(name)
         if len(words) == 1:
             return words[0][1] in ("n", "l")
-        return words[-1][0] == "人" and len(words) == 2 and words[0][1] in ("n", "v", "vn")
+        # 电子签名 + 人; 注册商标 + 专用权 + 人: nouns before the word that 人 makes an agent of
+        return words[-1][0] == "人" and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
+            and all(tag == "n" for _, tag in words[:-2])
 
     def _mined_head(self, name: str) -> str | None:
         """The last word of ``name`` when it names an agent: a noun made of a word and a character that the
