@@ -336,13 +336,21 @@ class Sidecar:
 
     # ------------------------------------------------------------ connections
 
-    async def exchange(self) -> _Exchange:
-        """A keep-alive connection to the live server (a new one made in the namespace's thread if none is idle)."""
+    def idle(self) -> _Exchange | None:
+        """An idle keep-alive connection to the live server, if there is one."""
         with self._lock:
             while self._idle:
                 exchange = self._idle.pop()
                 if exchange.alive and exchange.generation == self.generation:
                     return exchange
+        return None
+
+    async def exchange(self) -> _Exchange:
+        """A keep-alive connection to the live server (a new one made in the namespace's thread if none is idle)."""
+        exchange = self.idle()
+        if exchange is not None:
+            return exchange
+        with self._lock:
             generation, port = self.generation, self._port
         if self._process is None:
             raise Lost()

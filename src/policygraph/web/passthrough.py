@@ -28,9 +28,11 @@ for goes on to the route (``web/sparql.py``) and the query workers, unchanged:
 from __future__ import annotations
 
 import asyncio
+import binascii
 import contextlib
 import functools
 import json
+import re
 import time
 from typing import Any
 from urllib.parse import parse_qsl
@@ -42,7 +44,7 @@ from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from ..endpoint import SELECT_TYPES, negotiate
-from ..ontology import SPARQL_PREFIXES
+from ..ontology import PREFIXES
 from ..settings import Settings
 from ..sidecar import Lost, Sidecar, TooLarge
 from .core import CODES, DEADLINE, Service, error_body, etag, log
@@ -55,6 +57,8 @@ JSON_RESULTS = "application/sparql-results+json"
 FORM, SPARQL_QUERY = "application/x-www-form-urlencoded", "application/sparql-query"
 _LONGEST = 64 * 1024  # longer query texts go to the workers (the checks here run on the event loop)
 _QUICK = 0.05  # seconds an answer may take before the client and the deadline are watched
+_DECLARED = [(f"{name}:", f"PREFIX {name}: <{iri}>\n") for name, iri in PREFIXES.items()]
+_NOT_PLAIN = re.compile(rb"[=&\r\n]|%(?![0-9A-Fa-f]{2})")  # what only parse_qsl decodes as parse_qsl does
 
 
 class Passthrough:
@@ -65,20 +69,21 @@ class Passthrough:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._bases: dict[tuple[Any, ...], str | None] = {}
+        self._accepts: dict[str | None, bool] = {}
         self._cors: Any = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         service: Service | None = getattr(self.app.state, "service", None)
         if (scope["type"] != "http" or scope["method"] not in ("GET", "POST") or scope["path"] != "/sparql"
-                or service is None or service.sidecar is None):
+                or service is None or service.sidecar is None or DEADLINE in scope):  # (the lane handed it on)
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
+        headers = _headers(scope)
         if service.settings.cors:
-            if "cookie" in headers:  # the CORS middleware names the origin then: leave it to it
+            if b"cookie" in headers:  # the CORS middleware names the origin then: leave it to it
                 await self.app(scope, receive, send)
                 return
-            send = functools.partial(self._cors_middleware().send, send=send, request_headers=headers)
+            send = functools.partial(self._cors_middleware().send, send=send, request_headers=Headers(scope=scope))
         if scope["method"] == "GET":
             if await _from_cache(scope, send, service, headers):
                 return
@@ -93,7 +98,10 @@ class Passthrough:
             await self.app(scope, receive, send)
             return
         try:
-            await self._answer(scope, receive, send, service, asked, headers)
+            onward = await self._answer(scope, receive, send, service, asked, headers)
+            if onward is not None:
+                scope[DEADLINE] = onward.deadline
+                await self.app(scope, onward.receive, send)
         except Exception as exc:  # as the app's own handler: logged, answered in the one shape
             log.error("GET /sparql: %s: %s", type(exc).__name__, exc)
             body = json.dumps(error_body(500, CODES[500], "the server failed to answer this request")).encode()
@@ -108,20 +116,31 @@ class Passthrough:
             self._cors = CORSMiddleware(self.app, **CORS)
         return self._cors
 
-    def _asked(self, query: str, scope: Scope, service: Service, headers: Headers
+    def _asked(self, query: str, scope: Scope, service: Service, headers: dict[bytes, bytes]
                ) -> tuple[str, str | None, str] | None:
         """(query, Accept, base) of a request the server may answer, else None."""
         if not _passable(query, service.settings.max_nesting):
             return None
-        accept = headers.get("accept")
-        if negotiate(accept, SELECT_TYPES) not in ("application/sparql-results+json", "application/json"):
+        raw = headers.get(b"accept")
+        accept = None if raw is None else raw.decode("latin-1")
+        if not self._json(accept):
             return None
         base = self._base(scope, headers)
         return None if base is None else (query, accept, base)
 
-    def _base(self, scope: Scope, headers: Headers) -> str | None:
+    def _json(self, accept: str | None) -> bool:
+        """Whether ``Accept`` negotiates to JSON results (remembered: clients send few distinct ones)."""
+        json_results = self._accepts.get(accept)
+        if json_results is None:
+            json_results = negotiate(accept, SELECT_TYPES) in (JSON_RESULTS, "application/json")
+            if len(self._accepts) > 1000:
+                self._accepts.clear()
+            self._accepts[accept] = json_results
+        return json_results
+
+    def _base(self, scope: Scope, headers: dict[bytes, bytes]) -> str | None:
         """The endpoint's URL (as the route's ``url_for``), if the engine's term parser takes it as an IRI."""
-        key = (scope.get("scheme"), headers.get("host"), scope.get("root_path"), scope.get("server"))
+        key = (scope.get("scheme"), headers.get(b"host"), scope.get("root_path"), scope.get("server"))
         if key not in self._bases:
             base: str | None = str(Request(scope).base_url) + "sparql"
             try:
@@ -134,33 +153,30 @@ class Passthrough:
         return self._bases[key]
 
     async def _answer(self, scope: Scope, receive: Receive, send: Send, service: Service,
-                      asked: tuple[str, str | None, str], headers: Headers) -> None:
+                      asked: tuple[str, str | None, str], headers: dict[bytes, bytes]) -> _Onward | None:
+        """Answer from the cache or the server; else ``_Onward``, for the workers to answer by that deadline."""
         query, accept, base = asked
         key = ("sparql", query, (), (), accept, base)
         tag = etag(key, service.generation)
-        if headers.get("if-none-match") == tag:
+        if headers.get(b"if-none-match") == tag.encode("latin-1"):
             await _send(send, 304, [(b"etag", tag.encode())], b"")
-            return
+            return None
         hit = service.cached(key)
         if hit is None:
             deadline = time.monotonic() + service.settings.query_timeout
             outcome = await self._ask(scope, receive, send, service, query, base, deadline)
-            if outcome is None:
-                return  # answered 503, or the client left
-            if isinstance(outcome, _Onward):
-                scope[DEADLINE] = deadline
-                await self.app(scope, outcome.receive, send)
-                return
+            if outcome is None or isinstance(outcome, _Onward):
+                return outcome  # None: answered 503, or the client left
             hit = (outcome, JSON_RESULTS, False)
             service.remember(key, hit, len(outcome))
         body, content_type, truncated = hit
         if scope["method"] == "GET":  # as the route: the raw cache is of GET requests
-            service.remember_raw(scope["query_string"], headers.get("accept", "").encode(),
-                                 headers.get("host", "").encode(),
+            service.remember_raw(scope["query_string"], _as_route(headers, b"accept"), _as_route(headers, b"host"),
                                  (body, content_type.encode(), tag.encode(), truncated))
         extra = [(b"x-truncated", b"true")] if truncated else []
         await _send(send, 200, [(b"content-type", content_type.encode()), (b"etag", tag.encode()),
                                 (b"cache-control", b"no-cache"), *extra], body)
+        return None
 
     async def _ask(self, scope: Scope, receive: Receive, send: Send, service: Service, query: str, base: str,
                    deadline: float) -> bytes | _Onward | None:
@@ -169,7 +185,7 @@ class Passthrough:
         again of the next server, within its own deadline."""
         sidecar = service.sidecar
         assert sidecar is not None
-        text = f"BASE <{base}>\n{SPARQL_PREFIXES}{query}".encode()
+        text = f"BASE <{base}>\n{_prefixes(query)}{query}".encode()
         request = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\n"
                    b"Accept: " + JSON_RESULTS.encode() + b"\r\nContent-Length: " + str(len(text)).encode()
                    + b"\r\n\r\n" + text)
@@ -180,7 +196,7 @@ class Passthrough:
                 if outcome is not _AGAIN:
                     return outcome
                 if not await _ready_again(service, deadline):
-                    return _Onward(watcher.replay())
+                    return watcher.onward(deadline)
         finally:
             watcher.cancel()
 
@@ -192,28 +208,28 @@ async def _once(sidecar: Sidecar, request: bytes, settings: Settings, watcher: _
                 send: Send) -> Any:
     """One try on the live server: its answer's body, ``_Onward``, ``_AGAIN``, or None (done here)."""
     try:
-        exchange = await sidecar.exchange()
+        exchange = sidecar.idle() or await sidecar.exchange()
     except Lost:
-        return _Onward(watcher.replay())
+        return watcher.onward(deadline)
     answer = exchange.send(request, min(settings.max_answer_bytes, _most_bytes(settings.max_rows)))
+    watch = asyncio.get_running_loop().call_later(_QUICK, watcher.watch, answer, deadline)
     try:
-        done, _ = await asyncio.wait({answer}, timeout=_QUICK)
-        if not done:
-            stop = await watcher.wait(answer, deadline)
-            if stop is not None:
-                exchange.abort()
-                sidecar.kill(exchange.generation)  # the one way to stop the query (sidecar.py)
-                if stop == "timeout":
-                    await _timeout(send, settings.query_timeout)
-                return None
-        status, _, body = answer.result()
+        status, _, body = await answer
+    except _Stopped as stop:
+        exchange.abort()
+        sidecar.kill(exchange.generation)  # the one way to stop the query (sidecar.py)
+        if stop.timeout:
+            await _timeout(send, settings.query_timeout)
+        return None
     except Lost as lost:
-        return _AGAIN if lost.killed else _Onward(watcher.replay())  # died by itself: the workers find out why
+        return _AGAIN if lost.killed else watcher.onward(deadline)  # died by itself: the workers find out why
     except TooLarge:
-        return _Onward(watcher.replay())
+        return watcher.onward(deadline)
+    finally:
+        watch.cancel()
     sidecar.give_back(exchange)
     if status != 200 or not _whole(body):
-        return _Onward(watcher.replay())  # an error, a CONSTRUCT: the workers answer it, in their words
+        return watcher.onward(deadline)  # an error, a CONSTRUCT: the workers answer it, in their words
     return body
 
 
@@ -229,19 +245,31 @@ async def _ready_again(service: Service, deadline: float) -> bool:
 
 
 class _Onward:
-    """The request goes on to the route (and the query workers), with what was read of it."""
+    """The request goes on to the route (and the query workers), with what was read of it (``read``: whether
+    the watcher took any of the client's messages, which ``receive`` gives back first), to be answered by
+    ``deadline``."""
 
-    def __init__(self, receive: Receive) -> None:
-        self.receive = receive
+    def __init__(self, receive: Receive, deadline: float, read: bool) -> None:
+        self.receive, self.deadline, self.read = receive, deadline, read
+
+
+class _Stopped(Exception):
+    """The answer is no longer awaited: past the deadline (``timeout``), or the client left."""
+
+    def __init__(self, timeout: bool) -> None:
+        super().__init__("timeout" if timeout else "gone")
+        self.timeout = timeout
 
 
 class _Watcher:
-    """Watches for the client leaving (``http.disconnect``) while a slow answer is awaited."""
+    """Once an answer is slow (``_QUICK``), watches for the client leaving (``http.disconnect``) and for the
+    deadline: either ends the wait for the answer with ``_Stopped``."""
 
     def __init__(self, receive: Receive) -> None:
         self._receive = receive
         self._read: list[Message] = []
         self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     async def _until_gone(self) -> None:
         while True:
@@ -250,33 +278,52 @@ class _Watcher:
                 return
             self._read.append(message)
 
-    async def wait(self, answer: asyncio.Future[Any], deadline: float) -> str | None:
-        """None once the answer is in; "gone" or "timeout" if that comes first."""
+    def watch(self, answer: asyncio.Future[Any], deadline: float) -> None:
+        def stop(timeout: bool) -> None:
+            if not answer.done():
+                answer.set_exception(_Stopped(timeout))
+
+        def gone(task: asyncio.Task[None]) -> None:
+            if not task.cancelled():
+                stop(False)
+
+        if self._timer is not None:
+            self._timer.cancel()  # asked again of the next server: the same deadline, a new answer
         if self._task is None:
             self._task = asyncio.ensure_future(self._until_gone())
-        remaining = deadline - time.monotonic()
-        done, _ = await asyncio.wait({answer, self._task}, timeout=max(0.0, remaining),
-                                     return_when=asyncio.FIRST_COMPLETED)
-        if answer in done:
-            return None
-        return "gone" if self._task in done else "timeout"
+        self._task.add_done_callback(gone)
+        self._timer = asyncio.get_running_loop().call_later(max(0.0, deadline - time.monotonic()), stop, True)
 
     def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    def replay(self) -> Receive:
-        """A receive that gives back first what the watcher read, then the client's own."""
+    def onward(self, deadline: float) -> _Onward:
+        """The request for the workers: a receive that gives back first what the watcher read, then the
+        client's own."""
         read = self._read
+        taken = bool(read)
 
         async def receive() -> Message:
             return read.pop(0) if read else await self._receive()
 
-        return receive
+        return _Onward(receive, deadline, taken)
 
 
 def _query_of(encoded: bytes) -> str | None:
-    """The query of a query string (or form body) that holds a ``query`` and nothing else."""
+    """The query of a query string (or form body) that holds a ``query`` and nothing else, as ``parse_qsl``
+    reads it. A plain one (ASCII; no other field, ``=``, line break or stray ``%``) is decoded in C: the
+    percent escapes as quoted-printable ones, which ``binascii`` decodes alike.
+
+    >>> plain = b"query=ASK%20%7B%3Fs+%3Fp%20%22%E5%8E%BF%22%7D"
+    >>> _query_of(plain) == _query_of(plain + b"&") == 'ASK {?s ?p "县"}'  # the second by parse_qsl
+    True
+    """
+    if encoded.startswith(b"query=") and encoded.isascii() and _NOT_PLAIN.search(encoded, 6) is None:
+        plain = encoded[6:].replace(b"+", b" ").replace(b"%", b"=")
+        return binascii.a2b_qp(plain).decode("utf-8", "replace")
     try:
         fields = parse_qsl(encoded.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
@@ -284,15 +331,15 @@ def _query_of(encoded: bytes) -> str | None:
     return fields[0][1] if len(fields) == 1 and fields[0][0] == "query" else None
 
 
-async def _posted(scope: Scope, receive: Receive, send: Send, headers: Headers, settings: Settings
+async def _posted(scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], settings: Settings
                   ) -> tuple[str | None, Receive | None]:
     """The query of a POST (a form, or ``application/sparql-query``) with a short body, nothing in its URL,
     and a receive that gives the body to the app again; (None, None) once answered 408 as the body limit
     does (``header_timeout``). Anything else is the app's, with its body limit (413) and its errors."""
-    kind = headers.get("content-type", "").split(";")[0].strip().lower()
-    length = headers.get("content-length", "")
+    kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+    length = headers.get(b"content-length", b"").decode("latin-1")
     if (kind not in (FORM, SPARQL_QUERY) or scope["query_string"] or not length.isdigit()
-            or int(length) > min(settings.max_body, _LONGEST) or "transfer-encoding" in headers):
+            or int(length) > min(settings.max_body, _LONGEST) or b"transfer-encoding" in headers):
         return None, receive
     read: list[Message] = []
     body = b""
@@ -329,6 +376,22 @@ def _replaying(read: list[Message], receive: Receive) -> Receive:
     return again
 
 
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    """The request's headers by (lower-case) name, the first of each name (as ``Headers.get``)."""
+    return dict(reversed(scope["headers"]))
+
+
+def _as_route(headers: dict[bytes, bytes], name: bytes) -> bytes:
+    """A header as the route keys its raw cache (``request.headers.get(name, "").encode()``)."""
+    value = headers.get(name, b"")
+    return value if value.isascii() else value.decode("latin-1").encode()
+
+
+def _prefixes(query: str) -> str:
+    """The built-in prefixes the query may use (those whose ``name:`` it holds), declared as on the workers."""
+    return "".join(line for name, line in _DECLARED if name in query)
+
+
 def _passable(query: str, max_nesting: int) -> bool:
     """Whether a query may go to the Oxigraph server: it cannot hold SERVICE, nor nest deeper than allowed."""
     if len(query) > _LONGEST or "\\u" in query or "\\U" in query or "service" in query.casefold():
@@ -359,21 +422,26 @@ async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], bod
     await send({"type": "http.response.body", "body": body})
 
 
-async def _from_cache(scope: Scope, send: Send, service: Service, headers: Headers) -> bool:
+async def _from_cache(scope: Scope, send: Send, service: Service, headers: dict[bytes, bytes]) -> bool:
     """Answer a GET /sparql the route or this pass-through has answered for this store version (``FastSparql``'s
     cache: the raw query string, Accept and Host)."""
-    hit = service.raw.get((service.version, scope["query_string"], headers.get("accept", "").encode(),
-                           headers.get("host", "").encode()))
+    hit = service.raw.get((service.version, scope["query_string"], _as_route(headers, b"accept"),
+                           _as_route(headers, b"host")))
     if hit is None:
         return False
+    await _cached(send, hit, headers)
+    return True
+
+
+async def _cached(send: Send, hit: tuple[bytes, bytes, bytes, bool], headers: dict[bytes, bytes]) -> None:
+    """Answer with a raw cache entry (its body, content type, ETag and whether it was cut), or 304."""
     body, content_type, tag, truncated = hit
-    if headers.get("if-none-match") == tag.decode():
+    if headers.get(b"if-none-match") == tag:
         await _send(send, 304, [(b"etag", tag)], b"")
-        return True
+        return
     extra = [(b"x-truncated", b"true")] if truncated else []
     await _send(send, 200, [(b"content-type", content_type), (b"etag", tag), (b"cache-control", b"no-cache"),
                             *extra], body)
-    return True
 
 
 async def _timeout(send: Send, timeout: float) -> None:
