@@ -208,3 +208,50 @@ def test_post_queries_take_the_same_path(store_dir: Path) -> None:
                          b"Content-Length: 100\r\n\r\nASK {")
             slow.settimeout(10)
             assert b" 408 " in slow.recv(4096).split(b"\r\n")[0] + b" "
+
+
+def _exchange(port: int, raw: bytes) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        conn.settimeout(30)
+        conn.sendall(raw)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    return received
+
+
+def test_the_protocol_lane_keeps_the_asgi_paths_answers(store_dir: Path) -> None:
+    """GET /sparql taken at the protocol (web/lane.py): pipelined requests answered in order with the other
+    routes', ``Connection: close`` honoured, an answer over the row cap handed to the workers (cut), the proxy
+    headers' scheme kept, the cache and 304 as on the ASGI path."""
+    from urllib.parse import quote
+
+    with policygraph_server(store_dir, max_rows="5") as base:
+        port = urlparse(base).port
+        assert port is not None
+        ask = "GET /sparql?query=" + quote("ASK { ?s a pg:Duty } # lane") + " HTTP/1.1\r\nHost: x\r\n"
+        many = "GET /sparql?query=" + quote("SELECT ?s WHERE { ?s a pg:Duty } # lane") + " HTTP/1.1\r\nHost: x\r\n"
+        raw = (ask + "\r\n" + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + many + "\r\n"
+               + ask + "Connection: close\r\n\r\n").encode()
+        answers = _exchange(port, raw).split(b"HTTP/1.1 ")[1:]
+        assert [a.split(b" ", 1)[0] for a in answers] == [b"200"] * 4
+        assert answers[0].endswith(b'{"head":{},"boolean":true}') and answers[3].endswith(b'{"head":{},"boolean":true}')
+        assert b'"status": "ok"' in answers[1]  # /healthz, between the two
+        cut = json.loads(answers[2].split(b"\r\n\r\n", 1)[1])
+        assert cut["truncated"] is True and len(cut["results"]["bindings"]) == 5 and b"x-truncated: true" in answers[2]
+        assert b"connection: close" in answers[3].lower()
+        relative = "SELECT ?x WHERE { VALUES ?x { <relative> } }"
+        plain = httpx.get(base + "/sparql", params={"query": relative}).json()["results"]["bindings"][0]["x"]["value"]
+        proxied = httpx.get(base + "/sparql", params={"query": relative + " # proxied"},
+                            headers={"X-Forwarded-Proto": "https"})
+        assert plain.startswith("http://") and proxied.json()["results"]["bindings"][0]["x"]["value"] == \
+            "https://" + plain.removeprefix("http://")
+        first = httpx.get(base + "/sparql", params={"query": QUERIES[1] + " # cached"})
+        again = httpx.get(base + "/sparql", params={"query": QUERIES[1] + " # cached"})
+        assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+        same = httpx.get(base + "/sparql", params={"query": QUERIES[1] + " # cached"},
+                         headers={"If-None-Match": first.headers["etag"]})
+        assert same.status_code == 304

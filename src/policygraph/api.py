@@ -32,8 +32,9 @@ from .settings import Settings
 from .store import Store
 from .web import actors, documents, health, links, page, queries, questions, sparql
 from .web.core import CODES, ApiError, Service, Writer, check_token, error_body, etag, log, store_version
+from .web.lane import Lane
 from .web.middleware import BodyLimit, FastSparql, GuardedProtocol, guarded_protocol
-from .web.passthrough import CORS, Passthrough
+from .web.passthrough import CORS
 
 __all__ = ["ApiError", "GuardedProtocol", "Service", "Writer", "app_for", "check_token", "create_app", "etag",
            "guarded_protocol", "store_version"]
@@ -110,12 +111,12 @@ def _handle_errors(app: FastAPI) -> None:
                             status_code=500)
 
 
-def app_for(settings: Settings) -> Passthrough:
+def app_for(settings: Settings) -> Lane:
     """The app of a ``--workers N`` process (uvicorn calls it in each; the Settings are pickled to it): the
-    store read-only, with the fast path of GET /sparql in front (``web/passthrough.py``)."""
+    store read-only, with the fast path of GET /sparql in front (``web/passthrough.py``, ``web/lane.py``)."""
     from .store import open_store
 
-    return Passthrough(create_app(open_store(settings.store, read_only=True), settings))
+    return Lane(create_app(open_store(settings.store, read_only=True), settings))
 
 
 def serve(settings: Settings) -> None:
@@ -135,7 +136,7 @@ def serve(settings: Settings) -> None:
                               "http": guarded_protocol(settings), "timeout_keep_alive": settings.keep_alive,
                               "h11_max_incomplete_event_size": 64 * 1024}
     if settings.workers <= 1:
-        uvicorn.run(Passthrough(create_app(open_store(settings.store), settings)), **limits)
+        uvicorn.run(Lane(create_app(open_store(settings.store), settings)), **limits)
         return
     # Several processes share the store read-only; updates need the single writer.
     if settings.update_token:

@@ -186,3 +186,20 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        """Where uvicorn starts the app on a request: the lane of GET /sparql first (``web/lane.py``)."""
+        take = _lane_of(app)
+        if take is None or not take(self, cycle, app):
+            super()._start_asgi_task(cycle, app)
+
+
+@functools.cache
+def _lane_of(app: Any) -> Any:
+    """The ``take_lane`` of the app or of an app it wraps (uvicorn wraps it in its proxy-headers middleware)."""
+    for _ in range(4):
+        take = getattr(app, "take_lane", None)
+        if take is not None or not hasattr(app, "app"):
+            return take
+        app = app.app
+    return None
