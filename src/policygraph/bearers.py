@@ -59,15 +59,17 @@ class BearerGrammar(NameGrammar):
         """Where the heads of names start and end in ``text`` (one scan per text, however many starts)."""
         matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
         if self._suffix is not None:
+            known = {e for _, e in matches}
             matches += [(m.start() - 1, m.start()) for m in self._suffix.finditer(text)
-                        if self._word_ends(text, m.start())]
+                        if m.start() not in known and self._word_ends(text, m.start())]
             matches.sort()
         return [s for s, _ in matches], [e for _, e in matches]
 
     def _word_ends(self, text: str, end: int) -> bool:
-        """Whether a word ends at ``end`` (村民委员 | 会 is inside 委员会, so no name ends there)."""
-        before = self.words(text[max(0, end - 6):end])
-        return len(before[-1]) > 1 and len(self.words(before[-1] + text[end:end + 4])[0]) == len(before[-1])
+        """Whether a word that names an agent by its last character ends at ``end`` (监察官; not 村民委员 | 会,
+        inside 委员会)."""
+        word = self.words(text[max(0, end - 6):end])[-1]
+        return self._mined_head(word) is not None and len(self.words(word + text[end:end + 4])[0]) == len(word)
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
