@@ -25,34 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from policygraph.words import tagged  # noqa: E402
+from policygraph.heads import AGENT_CUES, is_noun, subjects  # noqa: E402
 
-AGENT_CUES = ("有权", "负责", "负有", "享有", "会同", "履行")
-OTHER_CUES = ("应当", "可以", "不得", "必须", "应", "可", "禁止", "严禁")
-# Words that end a subject's run: prepositions, adverbs and the like that stand between it and its cue.
-BREAKS = ("对", "向", "在", "依照", "按照", "根据", "依据", "依法", "于", "从", "自", "经", "为", "因", "与",
-          "同", "通过", "及时", "也", "都", "均", "还", "应该", "不", "并", "已", "另", "就", "由", "将", "把")
-NOUN_TAGS = ("n", "nt", "nz", "nr", "j")
 SKIPPED_FIELDS = ("司法解释", "案例")
-_OPENING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[（(][一二三四五六七八九十]+[）)])\s*")
-
-
-def subjects(text: str) -> list[tuple[str, str]]:
-    """(the last word of the subject, the cue) for every clause of ``text`` with a subject before a cue."""
-    out = []
-    for clause in re.split(r"[，,。；;：:！？\n]", text):
-        clause = _OPENING.sub("", clause.strip(" *　#>"))
-        words = [w for w, _ in tagged(clause)] if clause else []
-        for i, word in enumerate(words):
-            if word in AGENT_CUES or word in OTHER_CUES:
-                j = i
-                while j > 0 and words[j - 1] not in BREAKS and words[j - 1] not in AGENT_CUES + OTHER_CUES:
-                    j -= 1
-                subject = words[j:i]
-                if subject and j == 0 and len(subject) <= 8:
-                    out.append((subject[-1], word))
-                break
-    return out
 
 
 def laws(corpus: Path, skip: set[str]) -> dict[str, str]:
@@ -72,10 +47,7 @@ def mine(texts: dict[str, str]) -> dict[str, set[str]]:
     agent: dict[str, set[str]] = defaultdict(set)
     for name, text in texts.items():
         for head, cue in subjects(text):
-            tags = tagged(head)
-            if len(head) < 2 or len(tags) != 1 or tags[0][1] not in NOUN_TAGS:
-                continue
-            if cue in AGENT_CUES:
+            if cue in AGENT_CUES and is_noun(head):
                 agent[head].add(name)
     return agent
 

@@ -39,7 +39,8 @@ class BearerGrammar(NameGrammar):
         # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.
         self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)))")  # 人 ends a name, not 人民…
         self._suffix = re.compile(f"(?<=[{suffixes}])") if suffixes else None
-        self._heads_in = lru_cache(maxsize=1 << 12)(self._heads_in)  # type: ignore[method-assign]
+        heads_in = lru_cache(maxsize=1 << 12)(lambda text, local: self._scan(text))
+        self._heads_in = lambda text: heads_in(text, self.local)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == SINGLE)
 
@@ -57,12 +58,21 @@ class BearerGrammar(NameGrammar):
 
     def _heads_in(self, text: str) -> tuple[list[int], list[int]]:
         """Where the heads of names start and end in ``text`` (one scan per text, however many starts)."""
+        return self._scan(text)
+
+    def _scan(self, text: str) -> tuple[list[int], list[int]]:
         matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
+        known = {e for _, e in matches}
         if self._suffix is not None:
-            known = {e for _, e in matches}
             matches += [(m.start() - 1, m.start()) for m in self._suffix.finditer(text)
                         if m.start() not in known and self._word_ends(text, m.start())]
-            matches.sort()
+        for word in self.local:  # the document's own agents (档案馆)
+            at = text.find(word)
+            while at >= 0:
+                if at + len(word) not in known:
+                    matches.append((at, at + len(word)))
+                at = text.find(word, at + 1)
+        matches.sort()
         return [s for s, _ in matches], [e for _, e in matches]
 
     def _word_ends(self, text: str, end: int) -> bool:

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from .bearers import BearerGrammar, default_grammar
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
+from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
 from .names import alternation
 from .structure import Article, Document
@@ -124,6 +125,7 @@ class Extractor:
         self._actors: dict[str, Actor | None] = {}
         self._leading = re.compile("|".join(map(re.escape, sorted(self.cues.leading, key=len, reverse=True))))
         # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
+        self._adverbs = frozenset(self.grammar.adverbials)
         self._may_cue = re.compile(alternation(w.replace(" ", "") for w in self.cues.modal))
 
     def extract(self, document: Document) -> list[Duty]:
@@ -131,6 +133,7 @@ class Extractor:
 
     def iter_duties(self, documents: Iterable[Document], *, batch_size: int = 256) -> Iterator[Duty]:
         for document in documents:
+            self.grammar.local = agents(document.norm.text, adverbs=self._adverbs)
             units = list(_units(document))
             cued = [self._may_cue.search(u.text) is not None for u in units]
             docs = iter(self.nlp.pipe((u.text for u, c in zip(units, cued, strict=True) if c), batch_size=batch_size))

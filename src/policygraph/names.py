@@ -90,6 +90,7 @@ class NameGrammar:
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     agent_suffixes: frozenset[str] = frozenset()
+    local: frozenset[str] = frozenset()  # the nouns the document at hand shows to be agents (heads.agents)
     is_verb: Callable[[str], bool] = lambda text: False
     is_noun: Callable[[str], bool] = lambda text: False
     is_adverb: Callable[[str], bool] = lambda text: False
@@ -137,9 +138,13 @@ class NameGrammar:
         unsplit = [w for w in (*self.jurisdictions, *self.functions, *self.systems)
                    if any(c in w for c in ("和", "及", "、"))]
         self._unsplit = re.compile(alternation(unsplit)) if unsplit else None
-        # The same names recur across a corpus: parse each span once per process.
-        self.one = lru_cache(maxsize=1 << 17)(self.one)  # type: ignore[method-assign]
-        self.parse = lru_cache(maxsize=1 << 17)(self.parse)  # type: ignore[method-assign]
+        # The same names recur across a corpus: parse each span once per process (and per set of the
+        # document's own agents, which may change how it reads).
+        one, parse = self.one, self.parse
+        one_cached = lru_cache(maxsize=1 << 17)(lambda name, local: one(name))
+        parse_cached = lru_cache(maxsize=1 << 17)(lambda span, local: parse(span))
+        self.one = lambda name: one_cached(name, self.local)  # type: ignore[method-assign]
+        self.parse = lambda span: parse_cached(span, self.local)  # type: ignore[method-assign]
         self._institutions = frozenset((*self.department_heads, "单位", "组织"))
 
     # -- one name -------------------------------------------------------------------
@@ -185,12 +190,14 @@ class NameGrammar:
             and all(tag == "n" for _, tag in words[:-2])
 
     def _mined_head(self, name: str) -> str | None:
-        """The last word of ``name`` when it names an agent: a noun made of a word and a character that the
-        nouns bearing rights and duties in the national corpus end in (resources/heads.toml: 监察 + 官, like
-        法官 and 检察官), and the words before it a modifier."""
+        """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
+        or a noun made of a word and a character that the nouns bearing rights and duties in the national
+        corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
         if name.endswith((*self.department_heads, *self.party_heads, *self.systems, *self.posts)):
             return None  # a head of the grammar: its own rules have judged the name
         word, tag = tagged(name)[-1]
+        if word in self.local:
+            return word if self._modifier_ok(name[:-len(word)]) else None
         if word[-1] not in self.agent_suffixes or tag not in _NOUN_TAGS or word in self.non_heads:
             return None
         if len(word) < 3 or len((stem := tagged(word[:-1])[-1])[0]) < 2 or stem[1] == "x":
