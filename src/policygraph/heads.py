@@ -23,7 +23,8 @@ STRONG_CUES = ("有权", "负责", "享有", "会同")
 CUES = (*AGENT_CUES, "应当", "可以", "不得", "必须", "应", "可", "禁止", "严禁")
 # Words that end a subject's run: prepositions, adverbs and the like between it and its cue.
 BREAKS = frozenset(("对", "向", "在", "依照", "按照", "根据", "依据", "依法", "于", "从", "自", "经", "为", "因", "与",
-                    "同", "通过", "及时", "也", "都", "均", "还", "应该", "不", "并", "已", "另", "就", "由", "将", "把"))
+                    "同", "通过", "及时", "也", "都", "均", "还", "应该", "不", "并", "已", "另", "就", "由", "将",
+                    "把"))
 NOUN_TAGS = ("n", "nt", "nz", "nr", "j")
 MAX_SUBJECT_WORDS = 8
 _CLAUSE = re.compile(r"[，,。；;：:！？\n]")
