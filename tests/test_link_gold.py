@@ -1,7 +1,7 @@
 """Article linking measured against judged gold (tests/gold/align) and against the rules' own citations.
 
-Development set (``dev/``, twelve pairs: stop 19's two halves, the test half having been scored): where the
-linker was tuned and ``NEW_THRESHOLD`` calibrated (the test recomputes the calibration). Test half
+Development set (``dev/``, eighteen pairs: the halves of stops 19 and 20, the test halves having been scored):
+where the linker was tuned and ``NEW_CONTENT`` calibrated (the test recomputes the calibration). Test half
 (``test/``, six new pairs judged at stop 20, frozen by SHA256SUMS): scored once, with the character-bigram
 TF-IDF argmax baseline in the same run; the issue's bar is asserted there. Citations: every explicit
 "《X法》第N条" of the implemented law in the 40 local-dev rules is a second, automatic gold, counted
@@ -24,8 +24,9 @@ import pytest
 
 from policygraph.extract import Extractor
 from policygraph.link import (
-    NEW_THRESHOLD,
+    NEW_CONTENT,
     LinkArticle,
+    NewContent,
     align,
     articles_of,
     cited_articles,
@@ -33,6 +34,7 @@ from policygraph.link import (
     tfidf_argmax,
     version_in_force,
 )
+from policygraph.link.novelty import calibrate
 from policygraph.pipeline import parse_file
 
 from .conftest import CORPUS
@@ -136,9 +138,9 @@ class Score:
                 f"new P {self.new_precision:.2f} R {self.new_recall:.2f} ({self.new_tp}/{self.new_tp + self.new_fn})")
 
 
-def ours(p: Pair, threshold: float | None = None) -> dict[str, str | None]:
+def ours(p: Pair, new_content: NewContent = NEW_CONTENT) -> dict[str, str | None]:
     return {a.article: a.central_article for a in align(p.rule, p.law, measure_title=p.law_title,
-                                                        numbering_known=p.numbering_known, new_threshold=threshold)}
+                                                        numbering_known=p.numbering_known, new_content=new_content)}
 
 
 def baseline(p: Pair) -> dict[str, str | None]:
@@ -171,28 +173,33 @@ def report(half: str) -> tuple[Score, Score]:
 # ---------------------------------------------------------------- development half
 
 
-def calibrated_threshold() -> float:
-    """The "new" threshold maximising the F1 of new content over the development pairs (lowest on a tie)."""
-    best, best_f1 = 0.0, -1.0
-    for step in range(10, 31):
-        threshold = step / 100
-        score, _ = evaluate("dev", lambda p, t=threshold: ours(p, t))  # type: ignore[misc]
-        p, r = score.new_precision, score.new_recall
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = threshold, f1
-    return best
+def calibrated_new_content() -> NewContent:
+    """The new-content threshold maximising top-1 agreement over the development pairs' articles that no
+    evidence decided (``novelty.calibrate``)."""
+    texts, gold_new, linked_right = [], [], []
+    for path in sorted((GOLD / "dev").glob("*.tsv")):
+        _, gold = read_gold(path)
+        p = pair(path.stem + ".md")
+        for a in align(p.rule, p.law, measure_title=p.law_title, numbering_known=p.numbering_known,
+                       new_content=NewContent(-1.0)):  # never new: every article keeps its best candidate
+            if a.evidence == "similarity" and a.text is not None:
+                expected = gold[a.article]
+                texts.append(a.text)
+                gold_new.append(not expected)
+                linked_right.append(bool(expected) and a.central_article == expected[0])
+    return calibrate(texts, gold_new, linked_right)
 
 
 def test_development_half_beats_the_baseline() -> None:
-    """A regression check (floors below what was measured on the twelve pairs: +0.078, new P 0.61 R 0.52)."""
+    """A regression check, floors below what was measured on the eighteen pairs (linker 476/629 = 0.757,
+    baseline 428/629 = 0.680: +0.076; new P 0.47 R 0.51; left-one-pair-out, see the README, +0.06)."""
     mine, base = report("dev")
     assert mine.agreement >= base.agreement + 0.05
-    assert mine.new_precision >= 0.5 and mine.new_recall >= 0.4
+    assert mine.new_precision >= 0.35 and mine.new_recall >= 0.35
 
 
-def test_new_threshold_is_the_one_calibrated_on_the_development_half() -> None:
-    assert calibrated_threshold() == NEW_THRESHOLD
+def test_new_content_threshold_is_the_one_calibrated_on_the_development_half() -> None:
+    assert calibrated_new_content() == NEW_CONTENT
 
 
 # ---------------------------------------------------------------- test half (scored once, frozen gold)

@@ -6,17 +6,15 @@ penalty article that names the rule's own articles (违反本办法第十二条�
 article for the same provisions (违反本法第M条, M being where Art. 12 went). An article saying who
 interprets the rule goes to the measure's interpretation article, or is new when it has none.
 
-**Then similarity.** Each pair of articles scores the TF-IDF cosine of character bigrams, plus shared
-duties (counted only where the actions share words; see ``similarity.duty_overlap``), plus a position
-prior: rules follow their measure's order, so articles aligned with confidence (anchors) bound where
-the others are expected. Each rule article takes its best central article; it is **new** when that
-score is under ``NEW_THRESHOLD``, calibrated on the development gold (see the README). Central articles
+**Then similarity** (``scoring``): the TF-IDF cosine of character bigrams, lowered for central articles
+close to many rule articles (hubs), plus a position prior from the articles aligned with confidence. Each
+rule article takes its best central article; it is **new** instead when that candidate's text cosine
+is under a threshold calibrated on the development gold (``novelty``; see the README). Central articles
 within ``SECONDARY`` of the best are kept as secondary.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,14 +24,10 @@ from ..extract import Duty as ExtractedDuty
 from ..lexicon import Lexicon, default_lexicon
 from ..structure import Document, to_int
 from .citations import cited_articles, measure_names
-from .similarity import BearerMap, Duty, TfIdf, cosine, duty_overlap
+from .novelty import NEW_CONTENT, NewContent
+from .scoring import WEIGHTS, Weights, score_matrix
+from .similarity import Duty
 
-WEIGHTS = {"duties": 0.2, "position": 0.08}
-ANCHOR = (0.2, 0.08)  # an anchor scores at least 0.2 and leads the runner-up by 0.08
-POSITION_DECAY = 4.0  # articles outside the anchors' bounds: the prior halves every ~3 articles
-# Calibrated on the development gold (tests/test_link_gold.py recomputes it): the threshold on the best
-# score that maximises the F1 of "new" over the twelve development pairs (stop 20, with its final extractor).
-NEW_THRESHOLD = 0.18
 SECONDARY = 0.8  # a central article scoring within 80% of the best is a secondary candidate
 
 _NUM = r"[零〇一二三四五六七八九十百千\d]+"
@@ -50,7 +44,7 @@ _OWN_NAME = r"本(?:办法|规定|细则|条例|实施办法|若干规定|实施
 _LAW_NAME = r"本(?:法|条例|办法|规定|细则|决定)"
 _KINDS = {
     "purpose": (re.compile(rf"制定{_OWN_NAME}"), re.compile(rf"制定{_LAW_NAME}")),
-    "scope": (re.compile(rf"适用{_OWN_NAME}"), re.compile(rf"适用{_LAW_NAME}")),
+    "scope": (re.compile(rf"适用{_OWN_NAME}|{_OWN_NAME}适用于"), re.compile(rf"适用{_LAW_NAME}|{_LAW_NAME}适用于")),
     "entry into force": (re.compile(rf"{_OWN_NAME}自.{{0,20}}(?:施行|实施|生效)"),
                          re.compile(rf"{_LAW_NAME}自.{{0,20}}(?:施行|实施|生效)")),
 }
@@ -84,6 +78,7 @@ class Alignment:
     why: str
     secondary: list[str] = field(default_factory=list)
     evidence: str = "similarity"  # or "citation", "penalty", "interpretation", "purpose", "scope", …
+    text: float | None = None  # the best candidate's text cosine, which decides "new" (similarity only)
 
     def to_json(self) -> dict[str, Any]:
         return {"article": self.article, "central_article": self.central_article, "score": round(self.score, 3),
@@ -91,39 +86,8 @@ class Alignment:
                 "evidence": self.evidence}
 
 
-def similarity_matrix(rule: Sequence[LinkArticle], central: Sequence[LinkArticle],
-                      lexicon: Lexicon) -> tuple[list[list[float]], list[list[float]]]:
-    """(text cosine, text + shared duties) for every pair of articles."""
-    model = TfIdf([a.text for a in [*rule, *central]])
-    targets = [model.vector(c.text) for c in central]
-    mapper = BearerMap([d for c in central for d in c.duties], lexicon)
-    text = [[cosine(model.vector(r.text), t) for t in targets] for r in rule]
-    combined = [[s + WEIGHTS["duties"] * duty_overlap(r.duties, c.duties, mapper)
-                 for s, c in zip(row, central, strict=True)] for row, r in zip(text, rule, strict=True)]
-    return text, combined
-
-
-def position_prior(scores: list[list[float]], n_central: int) -> list[list[float]]:
-    """For each rule article, 1 for central articles between the anchors around it, decaying outside."""
-    anchors: dict[int, int] = {}
-    for i, row in enumerate(scores):
-        ranked = [*sorted(row, reverse=True), 0.0, 0.0]
-        if ranked[0] >= ANCHOR[0] and ranked[0] - ranked[1] >= ANCHOR[1]:
-            anchors[i] = row.index(ranked[0])
-    out = []
-    for i in range(len(scores)):
-        before = [anchors[k] for k in sorted(anchors) if k < i]
-        after = [anchors[k] for k in sorted(anchors) if k > i]
-        lo = before[-1] if before else 0
-        hi = after[0] if after else n_central - 1
-        lo, hi = min(lo, hi), max(lo, hi)
-        out.append([math.exp(-(0 if lo <= j <= hi else min(abs(j - lo), abs(j - hi))) / POSITION_DECAY)
-                    for j in range(n_central)])
-    return out
-
-
 def align(rule: Sequence[LinkArticle], central: Sequence[LinkArticle], *, measure_title: str = "",
-          numbering_known: bool = True, new_threshold: float | None = None,
+          numbering_known: bool = True, new_content: NewContent = NEW_CONTENT, weights: Weights = WEIGHTS,
           lexicon: Lexicon | None = None) -> list[Alignment]:
     """Align each rule article to its central article(s), or to none (new content).
 
@@ -131,17 +95,13 @@ def align(rule: Sequence[LinkArticle], central: Sequence[LinkArticle], *, measur
     ``central`` is the version in force at the rule's date (False when every stored version is later: then
     a citation may use an older numbering and decides only if its article is among the three most similar).
     """
-    threshold = NEW_THRESHOLD if new_threshold is None else new_threshold
     if not rule or not central:
         return [Alignment(a.number, None, 0.0, [], "new: the measure has no articles") for a in rule]
-    text, combined = similarity_matrix(rule, central, lexicon or default_lexicon())
-    prior = position_prior(combined, len(central))
-    scores = [[s + WEIGHTS["position"] * p for s, p in zip(row, prow, strict=True)]
-              for row, prow in zip(combined, prior, strict=True)]
+    text, scores = score_matrix(rule, central, lexicon or default_lexicon(), weights)
     names = measure_names(measure_title, " ".join(a.text for a in rule)) if measure_title else set()
     numbers = [c.number for c in central]
     out = [_by_evidence(r, row, numbers, names, central, numbering_known)
-           or _by_similarity(r, row, trow, numbers, threshold)
+           or _by_similarity(r, row, trow, numbers, new_content)
            for r, row, trow in zip(rule, scores, text, strict=True)]
     _penalties(rule, out, scores, central)
     return out
@@ -159,8 +119,9 @@ def _by_evidence(rule: LinkArticle, row: list[float], numbers: list[str], names:
     if cited and (numbering_known or cited[0] in top):
         return Alignment(rule.number, cited[0], 1.0, _candidates(row, numbers),
                          f"cites Art. {', '.join(cited)} of the measure", cited[1:4], "citation")
+    first = rule.text.split("。", 1)[0]  # the kind is said in the article's first sentence
     for kind, (in_rule, in_law) in _KINDS.items():
-        if in_rule.search(rule.text) and len(rule.text) < 200:
+        if in_rule.search(first) and len(first) < 200:
             same = [c.number for c in central if in_law.search(c.text)]
             if same:
                 return Alignment(rule.number, same[0], 1.0, _candidates(row, numbers),
@@ -176,17 +137,17 @@ def _by_evidence(rule: LinkArticle, row: list[float], numbers: list[str], names:
 
 
 def _by_similarity(rule: LinkArticle, row: list[float], text: list[float], numbers: list[str],
-                   threshold: float) -> Alignment:
+                   new_content: NewContent) -> Alignment:
     ranked = sorted(range(len(row)), key=lambda j: -row[j])
     best = ranked[0]
     candidates = _candidates(row, numbers)
-    if row[best] < threshold:
+    if new_content.is_new(text[best]):
         return Alignment(rule.number, None, row[best], candidates,
-                         f"new: the best candidate, Art. {numbers[best]}, scores only {row[best]:.2f} "
-                         f"(under {threshold})")
+                         f"new: the best candidate, Art. {numbers[best]}, shares little text ({text[best]:.2f}, "
+                         f"under {new_content.threshold})", text=text[best])
     secondary = [numbers[j] for j in ranked[1:4] if row[j] >= SECONDARY * row[best] and text[j] >= 0.15]
-    why = f"text {text[best]:.2f}, with shared duties and position {row[best]:.2f}"
-    return Alignment(rule.number, numbers[best], row[best], candidates, why, secondary)
+    why = f"text {text[best]:.2f}; with hubs and position {row[best]:.2f}"
+    return Alignment(rule.number, numbers[best], row[best], candidates, why, secondary, text=text[best])
 
 
 def _refs(text: str) -> list[str]:
