@@ -133,7 +133,7 @@ class Extractor:
 
     def iter_duties(self, documents: Iterable[Document], *, batch_size: int = 256) -> Iterator[Duty]:
         for document in documents:
-            self.grammar.local = agents(document.norm.text, adverbs=self._adverbs)
+            local = agents(document.norm.text, adverbs=self._adverbs)  # the document's own agents
             units = list(_units(document))
             cued = [self._may_cue.search(u.text) is not None for u in units]
             docs = iter(self.nlp.pipe((u.text for u, c in zip(units, cued, strict=True) if c), batch_size=batch_size))
@@ -145,6 +145,7 @@ class Extractor:
                     continue  # items that are conditions (有下列情形之一的：)
                 inherited = lead.get(key) if unit.item is not None else None
                 state = _State(list(inherited.bearers), inherited.modality) if inherited else _State()
+                self.grammar.local = local  # set again for each unit: another generator may have run meanwhile
                 yield from self._unit(document, unit, doc, state)
                 if unit.lead_in:
                     lead[key] = None if self.cues.condition_items.search(unit.text) else state
