@@ -134,6 +134,7 @@ class LocalStore:
         self.read_only = read_only
         self._lock_file: Any = None  # an open file: closed (and the lock released) with this object
         self._failed = False  # a write failed: reopen before the next one
+        self._incoming: ox.Store | None = None  # a bulk load's new store, being filled (``bulk_begin``)
         try:
             if read_only:
                 _check_not_swapping(Path(path))
@@ -156,7 +157,7 @@ class LocalStore:
         """A read-only LocalStore around an already open pyoxigraph store (a query worker's)."""
         self = cls.__new__(cls)
         self.location, self.read_only, self._lock_file, self.store = location, True, None, store
-        self._failed = False
+        self._failed, self._incoming = False, None
         return self
 
     def query(self, sparql: str, /, *, bindings: Mapping[str, Term] | None = None,
@@ -287,19 +288,6 @@ class LocalStore:
         """
         self._bulk_swap(lambda new: new.bulk_extend(quads))
 
-    def bulk_load_files(self, files: Sequence[Path], quads: Sequence[Quad] = (), *, compact: bool = True) -> None:
-        """As ``bulk_add``, with N-Quads files streamed from disk (never all in memory), the result compacted
-        (unless ``compact`` is false: a caller that compacts after writing more)."""
-
-        def fill(new: ox.Store) -> None:
-            new.bulk_extend(quads)
-            for file in files:
-                new.bulk_load(path=str(file), format=RdfFormat.N_QUADS)
-            if compact:
-                new.optimize()
-
-        self._bulk_swap(fill)
-
     def optimize(self) -> None:
         """Compact the store's files (after a bulk load and its inferences: fewer bytes per quad)."""
         self._writable()
@@ -314,22 +302,47 @@ class LocalStore:
 
     def _bulk_swap(self, fill: Any) -> None:
         """Build a new store beside this one (its quads copied, then ``fill(new)``), then swap it in."""
+        self.bulk_begin()
+        try:
+            self.bulk_fill(fill)
+        except BaseException:
+            self.bulk_abandon()
+            raise
+        self.bulk_commit()
+
+    def bulk_begin(self) -> None:
+        """Start a new store beside this one, with this one's quads, for ``bulk_fill`` to add to (from any one
+        thread at a time) while this one stays as it is; ``bulk_commit`` swaps it in, ``bulk_abandon`` removes it."""
         self._writable()
-        path = Path(self.location)
-        incoming, previous = _swap_paths(path)
+        incoming, _previous = _swap_paths(Path(self.location))
         shutil.rmtree(incoming, ignore_errors=True)
         existing = list(self.store.quads_for_pattern(None, None, None, None))
-        new = ox.Store(str(incoming))
+        self._incoming = ox.Store(str(incoming))
+        self.bulk_fill(lambda new: new.bulk_extend(existing))
+
+    def bulk_fill(self, fill: Any) -> None:
+        """Run ``fill(new_store)`` on the store ``bulk_begin`` started (a full disk: StoreError)."""
+        assert self._incoming is not None, "bulk_begin first"
         try:
-            new.bulk_extend(existing)
-            fill(new)
-            new.flush()
+            fill(self._incoming)
         except OSError as exc:
-            del new
-            shutil.rmtree(incoming, ignore_errors=True)
             raise StoreError(f"{self.location}: the bulk load could not be written ({_reason(exc)}); the store "
                              "is as it was") from None
-        del new
+
+    def bulk_abandon(self) -> None:
+        self._incoming = None  # closed with its last reference
+        shutil.rmtree(_swap_paths(Path(self.location))[0], ignore_errors=True)
+
+    def bulk_commit(self) -> None:
+        """Swap the new store in (a process killed between the two renames: the next open puts this one back)."""
+        try:
+            self.bulk_fill(lambda new: new.flush())
+        except StoreError:
+            self.bulk_abandon()
+            raise
+        self._incoming = None
+        path = Path(self.location)
+        incoming, previous = _swap_paths(path)
         self.store.flush()
         del self.store
         try:
