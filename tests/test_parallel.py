@@ -17,8 +17,12 @@ import pyoxigraph as ox
 import pytest
 
 from policygraph import parallel
+from policygraph.entail import materialize_local
 from policygraph.extract import Duty, Extractor
+from policygraph.ontology import INFERRED_GRAPH
 from policygraph.parallel import built_in_order, local_executor
+from policygraph.reason import is_stale
+from policygraph.scale import load_files
 from policygraph.store import LocalStore, open_store
 from policygraph.structure import Document
 from policygraph.writer import write_all
@@ -69,6 +73,27 @@ def test_jobs_1_and_2_write_the_same_quads_and_report_in_input_order(inputs: lis
         assert re.search(r"store: [\d,]+ quads, [\d,]+ bytes on disk, [\d.]+ bytes per quad", proc.stderr)
     assert quads_of(tmp_path / "one") == quads_of(tmp_path / "two")
     assert len(quads_of(tmp_path / "two")) > 1000
+
+
+def test_the_inferences_made_per_document_and_the_rest_equal_the_whole_recomputation(
+        tmp_path: Path, seed_path: Path, jiangbei_path: Path) -> None:
+    """The bulk path: each worker infers from its document's graph, the parent the rest after the swap
+    (``entail.materialize_rest``); recomputing the whole inferences graph (``materialize_local``) changes nothing."""
+    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "lawrefbook"
+    files = [seed_path, jiangbei_path, *regulations(tmp_path / "rules", 20),
+             *sorted(p for p in corpus.rglob("*.md") if p.name != "_index.md")[::150]]
+    store = open_store(tmp_path / "store")
+    assert isinstance(store, LocalStore)
+    report = load_files(store, files, jobs=2)
+    assert report.bulk and report.summary()["loaded"] >= 22
+    by_parts = sorted(map(str, store.store.quads_for_pattern(None, None, None, INFERRED_GRAPH)))
+    assert len(by_parts) == report.inferred > 1000
+    assert not is_stale(store)
+    assert materialize_local(store) == report.inferred
+    assert sorted(map(str, store.store.quads_for_pattern(None, None, None, INFERRED_GRAPH))) == by_parts
+    joint = [q for q in by_parts if '"joint"' in q or '"kind"' in q]  # reached beyond the bearers, in the rest
+    assert joint
+    store.close()
 
 
 def test_into_a_store_with_documents_each_document_is_a_transaction(inputs: list[Path], tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ of the scaling benchmark's subset). Here the same entailments are computed in Py
   of a quarter of POLICYGRAPH_BULK_CHUNK_BYTES (not one transaction: the stale marker, cleared last, makes
   the next load or ``policygraph serve`` recompute them if the process dies before the end).
 
+After a bulk load whose documents came with their own inferences (``entail_doc``, computed in the workers
+that built them and bulk-loaded with them), ``materialize_rest`` computes only the rest: the graphs that are
+not those documents', the relations between actors, and the duties whose bearers reach other actors.
+
 Set semantics as in the rules: a triple stated in any named graph but the inferences graph is not restated.
 ``materialize_sparql`` still runs the rules (on a SPARQL server, and in the tests, which check that both give
 the same inferences graph on real documents). One difference, only in principle: the rules stop after
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +78,11 @@ def _sha1(text: str) -> str:
 
 
 class _Entailer:
-    def __init__(self, store: LocalStore) -> None:
-        self.local, self.store = store, store.store
+    """The inferences of the store's graphs, but those of ``done`` (document graphs whose own inferences a
+    worker computed, ``entail_doc``): for these only what needs the other graphs (``_reaching``)."""
+
+    def __init__(self, store: LocalStore, done: Set[str] = frozenset()) -> None:
+        self.local, self.store, self.done = store, store.store, done
         self.buffer: list[Quad] = []
         self.out: Any = None  # the N-Quads spool, open while the inferences are computed
         location = Path(store.location)  # the spools: inferences on disk until they are bulk-loaded
@@ -93,10 +100,10 @@ class _Entailer:
         for cls in subclass:
             self.supers[cls] = {s for s in _closure(subclass, cls) if isinstance(s, NamedNode)}
         self.members: dict[Term, set[Term]] = defaultdict(set)
-        for q in _stated(store.quads_for_pattern(None, HAS_MEMBER, None, None)):
+        for q in self._stated_with(HAS_MEMBER):
             self.members[q.subject].add(q.object)
         belongs: dict[Term, dict[Term, set[Term]]] = defaultdict(lambda: defaultdict(set))  # graph → x → kinds
-        for q in _stated(store.quads_for_pattern(None, BELONGS, None, None)):
+        for q in self._stated_with(BELONGS):
             belongs[q.graph_name][q.subject].add(q.object)
         self.stated_kinds = {(x, k) for edges in belongs.values() for x, kinds in edges.items() for k in kinds}
         self.transitive: set[tuple[Term, Term]] = set()  # pg:belongsToKind/pg:belongsToKind+ within a graph
@@ -111,9 +118,16 @@ class _Entailer:
         for q in store.quads_for_pattern(None, LEVEL, None, ACTORS_GRAPH):
             self.levels[q.subject].append(q.object)
         self.holders: dict[Term, set[Term]] = defaultdict(set)  # duty → actors a graph states pg:hasDuty of
-        for q in _stated(store.quads_for_pattern(None, HAS_DUTY, None, None)):
+        for q in self._stated_with(HAS_DUTY):
             self.holders[q.object].add(q.subject)
-        self.bears = {(q.subject, q.object) for q in _stated(store.quads_for_pattern(None, BEARS, None, None))}
+        self.bears = {(q.subject, q.object) for q in self._stated_with(BEARS)}
+
+    def _stated_with(self, predicate: NamedNode) -> Iterator[Quad]:
+        """The quads with ``predicate`` in each named graph but the inferences graph (what the rules read as
+        stated), graph by graph: the inferences graph may already hold the documents' own."""
+        for graph in self.store.named_graphs():
+            if graph != INFERRED_GRAPH:
+                yield from self.store.quads_for_pattern(None, predicate, None, graph)
 
     def emit(self, s: Term, p: NamedNode, o: Term) -> None:
         if isinstance(s, NamedNode | BlankNode):  # a literal subject is no triple: the rules' INSERT skips it
@@ -145,9 +159,9 @@ class _Entailer:
                 self.emit(x, MEMBER_OF, j)
         for x, k in sorted(self.transitive - self.stated_kinds, key=str):
             self.emit(x, BELONGS, k)
-        for graph in list(self.store.named_graphs()):
-            if graph != INFERRED_GRAPH:
-                self._graph(graph)
+        for graph in self._graphs():
+            self._graph(graph)
+        self._reaching()
         for duty, holders in self.holders.items():  # a duty a graph gives holders but no bearer
             if not any(_stated(self.store.quads_for_pattern(duty, BEARER, None, None))):
                 self._duty(duty, set(), holders)
@@ -162,7 +176,7 @@ class _Entailer:
                  f"VALUES (?class ?super) {{ {pairs} }} "
                  f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?x <{RDF}type> ?super }} }} }}")
         with open(self.spools[RdfFormat.N_TRIPLES], "wb") as out:
-            for graph in list(self.store.named_graphs()) if pairs else []:
+            for graph in self._graphs() if pairs else []:
                 triples = self.store.query(query, substitutions={ox.Variable("g"): graph})
                 assert isinstance(triples, ox.QueryTriples)
                 triples.serialize(output=out, format=RdfFormat.N_TRIPLES)
@@ -185,6 +199,19 @@ class _Entailer:
                         store.bulk_load(input=data, format=fmt, to_graph=graph)
 
                     self.local.write(load)
+
+    def _graphs(self) -> list[Node]:
+        return [g for g in self.store.named_graphs() if g != INFERRED_GRAPH and g.value not in self.done]
+
+    def _reaching(self) -> None:
+        """In the graphs of ``done``, the duties whose bearers reach other actors (members of a joint body, actors
+        of a kind, which other documents may name): all their inferences (a worker made the direct ones)."""
+        pattern = self.store.quads_for_pattern
+        stated = [q for y in [*self.members, *self.of_kind] for q in pattern(None, BEARER, y, None)]
+        stated += [q for duty in self.holders for q in pattern(duty, BEARER, None, None)]
+        for graph, duty in dict.fromkeys((q.graph_name, q.subject) for q in stated if _name(q) in self.done):
+            bearers = {q.object for q in self.store.quads_for_pattern(duty, BEARER, None, graph)}
+            self._duty(duty, bearers, self.holders.get(duty, set()))
 
     def _graph(self, graph: Node) -> None:
         bearers: dict[Term, set[Term]] = defaultdict(set)
@@ -221,12 +248,22 @@ class _Entailer:
         return ["all_levels" if level == ALL_LEVELS else "kind" for level in levels] if levels else ["kind"]
 
     def _attribution(self, actor: Term, duty: Term, reason: str, via: Term, key: str) -> None:
-        if not isinstance(actor, NamedNode) or "\0" in key:
-            return  # STR() of a blank node is an error in SPARQL: the rules make no attribution
-        attr = NamedNode(f"{actor.value}/attribution/{_sha1(key)}")
-        for p, o in ((TYPE, ATTRIBUTION), (ATTRIBUTED_TO, actor), (DUTY, duty), (REASON, Literal(reason)),
-                     (VIA, via)):
-            self.emit(attr, p, o)
+        for s, p, o in attribution(actor, duty, reason, via, key):
+            self.emit(s, p, o)
+
+
+def attribution(actor: Term, duty: Term, reason: str, via: Term, key: str) -> list[tuple[Term, NamedNode, Term]]:
+    """The triples of ``actor``'s attribution of ``duty`` (none for a blank node: STR() of a blank node is an
+    error in SPARQL, so the rules make no attribution)."""
+    if not isinstance(actor, NamedNode) or "\0" in key:
+        return []
+    attr = NamedNode(f"{actor.value}/attribution/{_sha1(key)}")
+    return [(attr, p, o) for p, o in ((TYPE, ATTRIBUTION), (ATTRIBUTED_TO, actor), (DUTY, duty),
+                                      (REASON, Literal(reason)), (VIA, via))]
+
+
+def _name(quad: Quad) -> str | None:
+    return None if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
 
 
 def _iri(term: Term) -> str:
@@ -236,10 +273,21 @@ def _iri(term: Term) -> str:
 
 def materialize_local(store: LocalStore) -> int:
     """The inferences graph recomputed (``reason.materialize`` on the embedded store); its size."""
+    store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
+    return _done(store, _Entailer(store))
+
+
+def materialize_rest(store: LocalStore, documents: Set[str]) -> int:
+    """After a bulk load in which each document's graph came with its own inferences (``entail_doc``, made in
+    the worker that built it, loaded with it): the rest of the inferences graph; its size. The same graph as
+    ``materialize_local`` when ``documents`` were written by policygraph's builder (tests/test_parallel.py)."""
+    return _done(store, _Entailer(store, documents))
+
+
+def _done(store: LocalStore, entailer: _Entailer) -> int:
     from .reason import inferred_count
 
-    store.update(f"DROP SILENT GRAPH {INFERRED_GRAPH}")
-    _Entailer(store).run()
+    entailer.run()
     count = inferred_count(store)
     store.update(f"DELETE DATA {{ GRAPH {STATE_GRAPH} {{ {INFERRED_GRAPH} <{PG}stale> true }} }}")
     return count

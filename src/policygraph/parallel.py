@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .entail_doc import document_inferences
 from .errors import PolicygraphError
 from .extract import Extractor
 from .graph import GraphBuilder
@@ -45,7 +46,10 @@ class Built:
     validate_s: float = 0.0
     pid: int = 0
     peak_rss_mb: float = 0.0
+    infer_s: float = 0.0
+    cpu_s: float = 0.0  # the process's CPU time so far
     shard: Path | None = None  # read from a shard file (``policygraph load DIR``) instead of ``nquads``
+    inferred: bytes | None = None  # the document's own inferences (``entail_doc``), when asked for and made
 
     def quads(self) -> list[ox.Quad]:
         if self.shard is not None:
@@ -95,9 +99,10 @@ def is_rdf(path: str | Path) -> bool:
     return RDF_FORMATS.get(Path(path).suffix.lower().lstrip(".")) is not None
 
 
-def build_one(path: str, validate_shapes: bool = True) -> Built:
-    """Read, normalise, structure, extract, build and validate one document (in whichever process runs it).
-    A document that violates the shapes comes back failed, without its quads: it is never written."""
+def build_one(path: str, validate_shapes: bool = True, infer: bool = False) -> Built:
+    """Read, normalise, structure, extract, build and validate one document (in whichever process runs it),
+    and with ``infer`` compute its own inferences. A document that violates the shapes comes back failed,
+    without its quads: it is never written."""
     if is_rdf(path):
         return Built(FileResult(path, "rdf"))
     worker = _worker()
@@ -116,12 +121,18 @@ def build_one(path: str, validate_shapes: bool = True) -> Built:
     result = FileResult(path, "loaded", graph.iri.value, graph.title, graph.articles, graph.duties, graph.actors,
                         len(graph.quads), graph.warnings)
     nquads = ox.serialize([*graph.quads, *graph.actor_quads], format=ox.RdfFormat.N_QUADS) or b""
-    return _done(Built(result, graph.iri.value, sha, nquads, built_s, time.perf_counter() - started - built_s))
+    built = Built(result, graph.iri.value, sha, nquads, built_s, time.perf_counter() - started - built_s)
+    if infer:
+        began = time.perf_counter()
+        built.inferred = document_inferences(graph.quads)
+        built.infer_s = time.perf_counter() - began
+    return _done(built)
 
 
 def _done(built: Built) -> Built:
     built.pid = os.getpid()
-    built.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    built.peak_rss_mb, built.cpu_s = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     return built
 
 
@@ -179,23 +190,23 @@ def _closing(executor: Executor) -> Iterator[Executor]:
 
 
 def built_in_order(paths: Iterable[str | Path], executor: Any, *, window: int = 4,
-                   validate_shapes: bool = True) -> Iterator[Built]:
+                   validate_shapes: bool = True, infer: bool = False) -> Iterator[Built]:
     """Each input built by ``executor`` (a local pool, this process or a Dask client: anything with
     ``submit(fn, *args)`` returning a future with ``.result()``), yielded in input order, with at most
-    ``window`` tasks submitted ahead of the consumer."""
+    ``window`` tasks submitted ahead of the consumer; with ``infer``, each with its own inferences."""
     pending: deque[Any] = deque()
     for path in paths:
-        pending.append(_submit(executor, str(path), validate_shapes))
+        pending.append(_submit(executor, str(path), validate_shapes, infer))
         if len(pending) >= max(window, 1):
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
 
 
-def _submit(executor: Any, path: str, validate_shapes: bool) -> Any:
+def _submit(executor: Any, path: str, validate_shapes: bool, infer: bool) -> Any:
     if isinstance(executor, Executor):
-        return executor.submit(build_one, path, validate_shapes)
-    return executor.submit(build_one, path, validate_shapes, pure=False)  # a Dask client
+        return executor.submit(build_one, path, validate_shapes, infer)
+    return executor.submit(build_one, path, validate_shapes, infer, pure=False)  # a Dask client
 
 
 def worker_count(jobs: int, files: int) -> int:

@@ -20,7 +20,7 @@ from .parallel import built_in_order, executor_for, is_rdf, worker_count
 from .settings import Settings
 from .shards import read_manifest, read_shards, write_shards
 from .store import Store
-from .writer import ScaleReport, write_all
+from .writer import ScaleReport, bulk_pays, write_all
 
 Progress = Callable[[str], None] | None
 
@@ -35,8 +35,9 @@ def load_files(store: Store, files: Sequence[str | Path], *, jobs: int | None = 
     """Build and validate every file in ``jobs`` worker processes (default: one per core); write them here."""
     workers = worker_count(Settings.from_env(jobs=jobs).workers_for_jobs, len(files))
     rdf = sum(map(is_rdf, files))
+    infer = reason and bulk_pays(store, len(files) - rdf, rdf)  # each document's own inferences, in its worker
     with executor_for(workers) as executor:
-        stream = built_in_order(files, executor, window=_window(workers))
+        stream = built_in_order(files, executor, window=_window(workers), infer=infer)
         return write_all(store, stream, documents=len(files) - rdf, rdf_files=rdf, jobs=workers, force=force,
                          graph=graph, replace_graph=replace_graph, reason=reason, progress=progress)
 

@@ -1,21 +1,25 @@
 """The parent's side of a parallel load: it only writes what the workers built, as it arrives.
 
-A first load of many documents into the embedded store streams their N-Quads into a spool file beside the
-store (shards are used where they lie), bulk-loads it into a new store, compacts it and swaps it in (the
-swap of ``LocalStore.bulk_add``: nothing is written before it). Otherwise each document is one transaction,
-as ``Loader.load_one`` writes it. Either way the parent holds one document at a time.
+A first load of many documents into the embedded store bulk-loads their N-Quads, with each document's own
+inferences, into a new store while the workers build (``_Bulk``), swaps it in (nothing is written before the
+swap), then links and reasons only on what crosses documents (``entail.materialize_rest``). Otherwise each
+document is one transaction, as ``Loader.load_one`` writes it, and the inferences are recomputed whole. Either
+way the parent holds a chunk of documents at a time, never the corpus.
 """
 
 from __future__ import annotations
 
+import os
+import queue
 import resource
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from .loader import BULK_MIN_FILES, FileResult, Loader, LoadReport
 from .parallel import Built
@@ -31,10 +35,12 @@ class ScaleReport(LoadReport):
     bulk: bool = False
     build_s: float = 0.0  # summed over the workers
     validate_s: float = 0.0  # summed over the workers
+    infer_s: float = 0.0  # the documents' own inferences, summed over the workers
     write_s: float = 0.0
     link_s: float = 0.0
     reason_s: float = 0.0
-    optimize_s: float = 0.0
+    parent_cpu_s: float = 0.0  # the parent's CPU time (its threads' too)
+    worker_cpu_s: dict[int, float] = field(default_factory=dict)  # each worker process's CPU time
     parent_peak_mb: float = 0.0
     worker_peak_mb: dict[int, float] = field(default_factory=dict)
     store_bytes: int = 0
@@ -47,9 +53,11 @@ class ScaleReport(LoadReport):
     def summary(self) -> dict[str, Any]:
         per_quad = round(self.store_bytes / self.store_quads, 1) if self.store_quads and self.store_bytes else None
         return {**super().summary(), "jobs": self.jobs, "bulk": self.bulk, "build_s": round(self.build_s, 2),
-                "validate_s": round(self.validate_s, 2), "write_s": round(self.write_s, 2),
-                "link_s": round(self.link_s, 2), "reason_s": round(self.reason_s, 2),
-                "optimize_s": round(self.optimize_s, 2), "parent_peak_mb": round(self.parent_peak_mb),
+                "validate_s": round(self.validate_s, 2), "infer_s": round(self.infer_s, 2),
+                "write_s": round(self.write_s, 2), "link_s": round(self.link_s, 2), "reason_s": round(self.reason_s, 2),
+                "parent_cpu_s": round(self.parent_cpu_s, 1),
+                "worker_cpu_s": sorted(round(v, 1) for p, v in self.worker_cpu_s.items() if p != os.getpid()),
+                "parent_peak_mb": round(self.parent_peak_mb),
                 "worker_peak_mb": sorted(round(v) for v in self.worker_peak_mb.values()),
                 "store_bytes": self.store_bytes, "store_quads": self.store_quads, "bytes_per_quad": per_quad,
                 "parent_peak_after_mb": self.peaks_mb}
@@ -83,9 +91,12 @@ class _Transactions:
         """Every document is already written."""
 
 
-class _Spool:
-    """A first bulk load: documents appended to a spool file (shards kept where they are), then bulk-loaded,
-    compacted and swapped in at ``finish``."""
+class _Bulk:
+    """A first bulk load: each document (with its own inferences) appended to a chunk file beside the store
+    (shards are used where they lie); each chunk of POLICYGRAPH_BULK_CHUNK_BYTES bulk-loaded into a new store
+    beside this one by a thread while the workers build the next documents (pyoxigraph releases the GIL), at
+    most one chunk waiting; the new store swapped in at ``finish``, nothing written before. A killed load
+    leaves the store as it was (the next open removes the new store and the chunks)."""
 
     def __init__(self, loader: Loader) -> None:
         from .settings import Settings
@@ -94,15 +105,54 @@ class _Spool:
         self.loader, self.store = loader, loader.store
         self.path = spool_path(Path(self.store.location))
         self.chunk = Settings.from_env().bulk_chunk_bytes  # each chunk is one bulk-load call: bounded memory
-        self.files: list[Path] = []
-        self.handle = self._next()
+        self.chunks = 0
         self.seen: set[str] = set()
+        self.inferred = True  # every document came with its own inferences: the parent reasons on the rest
+        self.store.bulk_begin()
+        self.queue: queue.Queue[tuple[Path, bool] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="bulk-load", daemon=True)
+        self.thread.start()
+        self.handle = self._next()
 
     def _next(self) -> Any:
-        self.files.append(self.path.with_name(f"{self.path.name}.{len(self.files)}"))
-        return open(self.files[-1], "wb")  # closed by the next chunk or by finish
+        self.chunks += 1
+        return open(self.path.with_name(f"{self.path.name}.{self.chunks}"), "wb")  # closed by _hand or finish
+
+    def _hand(self, file: Path, spooled: bool) -> None:
+        """A file to the loading thread (waits while one is already waiting)."""
+        while self.thread.is_alive():
+            try:
+                self.queue.put((file, spooled), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        self._raise()
+        raise RuntimeError("the bulk load's thread has ended")
+
+    def _load(self) -> None:
+        try:  # the ontology and lexicon go in with the documents, while the first ones are built
+            ontology = [*self.loader.ontology_quads(), STALE]
+            self.store.bulk_fill(lambda new: new.bulk_extend(ontology))
+        except BaseException as exc:
+            self.error = exc
+        while (item := self.queue.get()) is not None:
+            file, spooled = item
+            try:
+                if self.error is None:
+                    self.store.bulk_fill(lambda new, f=str(file): new.bulk_load(path=f, format=RdfFormat.N_QUADS))
+            except BaseException as exc:  # re-raised in the writer's thread
+                self.error = exc
+            finally:
+                if spooled:
+                    file.unlink(missing_ok=True)
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
     def add(self, built: Built) -> FileResult:
+        self._raise()
         result = built.result
         if result.status != "loaded" or built.iri is None:
             return result
@@ -110,25 +160,50 @@ class _Spool:
             result.status = "unchanged"
             return result
         self.seen.add(built.iri)
+        self.inferred = self.inferred and built.inferred is not None
         if built.shard is not None:
-            self.files.append(built.shard)
+            self._hand(built.shard, False)
         else:
-            if self.handle.tell() + len(built.nquads) > self.chunk and self.handle.tell():
-                self.handle.close()
+            data = built.nquads + (built.inferred or b"")
+            if self.handle.tell() + len(data) > self.chunk and self.handle.tell():
+                self._flush()
                 self.handle = self._next()
-            self.handle.write(built.nquads)
+            self.handle.write(data)
         return result
 
-    def finish(self) -> None:
+    def _flush(self) -> None:
         self.handle.close()
+        self._hand(Path(self.handle.name), True)
+
+    def finish(self) -> None:
+        """The last chunk loaded, then the new store swapped in (or removed, if anything failed or no document
+        was loaded: then nothing is written)."""
         try:
-            if self.seen:  # the ontology and lexicon go in with the documents: one swap
-                # compacted once, after the links and inferences (``_finish``)
-                self.store.bulk_load_files(self.files, [*self.loader.ontology_quads(), STALE], compact=False)
-        finally:
-            for file in self.files:
-                if file.name.startswith(self.path.name):  # the spool's chunks, not shards
-                    file.unlink(missing_ok=True)
+            self._flush()
+            self.queue.put(None)
+            self.thread.join()
+            self._raise()
+        except BaseException:
+            self.abandon()
+            raise
+        if self.seen:
+            self.store.bulk_commit()
+        else:
+            self.store.bulk_abandon()
+
+    def abandon(self) -> None:
+        """Stop loading and remove the new store and the chunks (a load interrupted or failed)."""
+        self.error = self.error or RuntimeError("abandoned")
+        while self.thread.is_alive():
+            try:
+                self.queue.put(None, timeout=0.5)
+            except queue.Full:
+                continue
+            self.thread.join()
+        self.handle.close()
+        for chunk in self.path.parent.glob(f"{self.path.name}.*"):
+            chunk.unlink(missing_ok=True)
+        self.store.bulk_abandon()
 
 
 def bulk_pays(store: Store, documents: int, rdf_files: int) -> bool:
@@ -144,30 +219,44 @@ def write_all(store: Store, stream: Iterable[Built], *, documents: int, rdf_file
     started = time.perf_counter()
     report = ScaleReport(jobs=jobs, bulk=bulk_pays(store, documents, rdf_files))
     loader = Loader(store, replace_graph=replace_graph)
-    sink: _Transactions | _Spool = _Spool(loader) if report.bulk else _Transactions(loader, force=force,
-                                                                                     graph=graph)
+    sink: _Transactions | _Bulk = _Bulk(loader) if report.bulk else _Transactions(loader, force=force,
+                                                                                   graph=graph)
     writing = 0.0
-    for built in stream:
-        began = time.perf_counter()
-        report.files.append(sink.add(built))
-        writing += time.perf_counter() - began
-        report.build_s += built.build_s
-        report.validate_s += built.validate_s
-        if built.pid:
-            report.worker_peak_mb[built.pid] = max(report.worker_peak_mb.get(built.pid, 0.0), built.peak_rss_mb)
-        if progress:
-            progress(built.result.path)
+    try:
+        for built in stream:
+            began = time.perf_counter()
+            report.files.append(sink.add(built))
+            writing += time.perf_counter() - began
+            _account(report, built)
+            if progress:
+                progress(built.result.path)
+    except BaseException:
+        if isinstance(sink, _Bulk):
+            sink.abandon()
+        raise
     report.mark("stream")
     began = time.perf_counter()
     sink.finish()
     report.write_s = writing + time.perf_counter() - began
     report.mark("write")
-    _finish(store, report, reason)
+    _finish(store, report, reason, sink.seen if isinstance(sink, _Bulk) and sink.inferred else None)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _finish(store: Store, report: ScaleReport, reason: bool) -> None:
+def _account(report: ScaleReport, built: Built) -> None:
+    report.build_s += built.build_s
+    report.validate_s += built.validate_s
+    report.infer_s += built.infer_s
+    if built.pid:
+        report.worker_peak_mb[built.pid] = max(report.worker_peak_mb.get(built.pid, 0.0), built.peak_rss_mb)
+        report.worker_cpu_s[built.pid] = max(report.worker_cpu_s.get(built.pid, 0.0), built.cpu_s)
+
+
+def _finish(store: Store, report: ScaleReport, reason: bool, documents: Set[str] | None) -> None:
+    """Link, then reason: over the whole store, or, when ``documents`` came with their own inferences, on the
+    rest (``entail.materialize_rest``)."""
+    from .entail import materialize_rest
     from .link.write import link_documents
     from .reason import is_stale, materialize
 
@@ -178,15 +267,17 @@ def _finish(store: Store, report: ScaleReport, reason: bool) -> None:
     report.mark("link")
     began = time.perf_counter()
     if reason and is_stale(store):
-        report.inferred = materialize(store)
+        if documents and isinstance(store, LocalStore):
+            report.inferred = materialize_rest(store, documents)
+        else:
+            report.inferred = materialize(store)
     report.reason_s = time.perf_counter() - began
     report.mark("reason")
     if isinstance(store, LocalStore):
-        began = time.perf_counter()
-        if report.bulk:
-            store.optimize()  # the bulk load is compacted; the links and inferences written after it too
-        report.optimize_s = time.perf_counter() - began
-        report.mark("compact")
+        # A bulk load is not compacted after: its table files are written sorted, and RocksDB compacts them in
+        # the background during the load; compacting after took the parent 1.7 s alone for 2 % fewer bytes
+        # (bench/REPORT.md, "Scaling").
         report.store_bytes = sum(f.stat().st_size for f in Path(store.location).rglob("*") if f.is_file())
     report.store_quads = store.quad_count()
-    report.parent_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    report.parent_peak_mb, report.parent_cpu_s = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
