@@ -205,19 +205,24 @@ def scale_section(s: dict[str, Any]) -> list[str]:
              "subset and three copies of each file retitled 副本2…副本4 (distinct documents, the same text). Each "
              "load runs `policygraph.scale.load_files` in a fresh process into a new store. Build and SHACL are "
              "summed over the workers (the wall seconds of each task, so a worker without a core of its own "
-             "counts more); write, link, reason and compact are the "
-             "parent's. Machine load: the 1-minute load average at the run's start and end (2 cores, shared: "
-             "above 2, the workers did not have a core each).", "",
-             "| run | loaded | wall | docs/s | build | SHACL | write | link | reason | compact | parent peak | "
-             "worker peaks | store | bytes/quad | machine load |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "counts more), and so are a document's own inferences (infer); write is the parent's time in the "
+             "stream and after it (the bulk load itself runs in a thread of the parent while the workers build), "
+             "link and reason (the inferences that cross documents) are the parent's, after the stream. CPU: "
+             "the parent's (its threads' too) and each worker's, in seconds; at `--jobs 1` the workers' work "
+             "is the parent's. Machine load: the 1-minute load average at the run's start and end (2 cores, "
+             "shared: above 2, the workers did not have a core each).", "",
+             "| run | loaded | wall | docs/s | build | SHACL | infer | write | link | reason | CPU parent | "
+             "CPU workers | parent peak | worker peaks | store | bytes/quad | machine load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for key, label in runs:
         r = s[key]
         workers = ", ".join(f"{w} MB" for w in r["worker_peak_mb"]) or "— (in the parent)"
         load = "–".join(map(str, r.get("load_average", []))) or "?"
+        cpu = " + ".join(f"{c} s" for c in r.get("worker_cpu_s", [])) or "—"
         lines.append(f"| {label} | {r['loaded']} | {r['wall_s']} s | {r['docs_per_s']} | {r['build_s']} s | "
-                     f"{r['validate_s']} s | {r['write_s']} s | {r['link_s']} s | {r['reason_s']} s | "
-                     f"{r['optimize_s']} s | {r['parent_peak_mb']} MB | {workers} | "
+                     f"{r['validate_s']} s | {r.get('infer_s', '—')} s | {r['write_s']} s | {r['link_s']} s | "
+                     f"{r['reason_s']} s | {r.get('parent_cpu_s', '?')} s | {cpu} | {r['parent_peak_mb']} MB | "
+                     f"{workers} | "
                      f"{round(r['store_bytes'] / 1e6, 1)} MB, {r['store_quads']:,} quads | {r['bytes_per_quad']} | "
                      f"{load} |")
     speedup, memory, worker_memory = s["speedup"], s["memory_ratio_x4"], s["worker_memory_ratio_x4"]
