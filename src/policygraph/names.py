@@ -146,6 +146,9 @@ class NameGrammar:
         self.one = lambda name: one_cached(name, self.local)  # type: ignore[method-assign]
         self.parse = lambda span: parse_cached(span, self.local)  # type: ignore[method-assign]
         self._institutions = frozenset((*self.department_heads, "单位", "组织"))
+        self._organisations = ("单位", "企业", "公司", "组织", "合作社", "机构")
+        self._people = frozenset(("人员", "成员", "负责人", "董事", "监事", "理事", "经理", "职工", "会员", "股东",
+                                  *self.posts))
 
     # -- one name -------------------------------------------------------------------
 
@@ -452,15 +455,31 @@ class NameGrammar:
 
     def _share_modifier(self, readings: list[Parsed]) -> list[Parsed]:
         """A bare institutional head after a name takes that name's modifier (convention 23):
-        其他依法负有…职责的部门、机构 → …的部门, …的机构."""
+        其他依法负有…职责的部门、机构 → …的部门, …的机构; people after an organisation's people belong to it
+        too (公司董事、监事、高级管理人员 → 公司董事, 公司监事, 公司高级管理人员)."""
         shared = [readings[0]]
+        owner = self._owner(readings[0])
         for r in readings[1:]:
             before = shared[-1]
             modifier = before.name[:-len(before.head)] if before.head and before.name.endswith(before.head) else ""
             if r.name == r.head and r.name in self._institutions and modifier:
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
+            elif owner and r.head in self._people and not r.name.startswith(owner) \
+                    and not any(w in r.name for w in (*self._organisations, *self.department_heads)) \
+                    and not self._gov.match(r.name) and not r.name.startswith(("其他", "其它")):
+                r = Parsed(owner + r.name, owner, r.head)
             shared.append(r)
         return shared
+
+    def _owner(self, first: Parsed) -> str:
+        """The organisation whose people a name lists (公司 in 公司董事; 农村集体经济组织 in 农村集体经济组织理事会
+        成员), or "" where the name is no organisation's person (or says 的, which _share_owner reads)."""
+        if first.head not in self._people or "的" in first.name:
+            return ""
+        for end in range(len(first.name) - len(first.head), 1, -1):
+            if (p := self.one(first.name[:end])) is not None and p.head.endswith(self._organisations):
+                return first.name[:end]
+        return ""
 
     @staticmethod
     def _resolve_its(part: str, previous: str) -> str:
