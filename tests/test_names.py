@@ -65,6 +65,9 @@ def grammar() -> NameGrammar:
     ("应急管理、财政等部门和有关社会组织", ["应急管理部门", "财政部门", "有关社会组织"]),
     # a ministry named with 和 is one function (国家林业和草原局): 农村土地承包法 第十二条
     ("国务院林业和草原主管部门", ["国务院林业和草原主管部门"]),
+    # coordinated levels before one body's head are one bearer (3b), and three bearers as a subject (3)
+    ("省、自治区、直辖市人民政府水行政主管部门", ["省、自治区、直辖市人民政府水行政主管部门"]),
+    ("省、自治区、直辖市", ["省", "自治区", "直辖市"]),
     # people listed after an organisation's people belong to it (公司法 passim: 公司董事、监事、高级管理人员应当…)
     ("公司董事、监事、高级管理人员", ["公司董事", "公司监事", "公司高级管理人员"]),
     ("生产经营单位主要负责人和县级以上人民政府工作人员", ["生产经营单位主要负责人", "县级以上人民政府工作人员"]),

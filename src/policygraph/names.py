@@ -135,7 +135,7 @@ class NameGrammar:
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
         self._coord = re.compile(alternation(self.coordinators))
         # 人力资源和社会保障, 党委和政府 (convention 3a): a coordinator inside a part does not split a name
-        unsplit = [w for w in (*self.jurisdictions, *self.functions, *self.systems)
+        unsplit = [w for w in (*self.jurisdictions, *self.levels, *self.functions, *self.systems)
                    if any(c in w for c in ("和", "及", "、"))]
         self._unsplit = re.compile(alternation(unsplit)) if unsplit else None
         # The same names recur across a corpus: parse each span once per process (and per set of the
@@ -291,6 +291,8 @@ class NameGrammar:
         if not span or len(span) > 3 * MAX_NAME:
             return None
         name = _clean(span)
+        if name in self.regions and "、" in name and "（" not in name:
+            return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions:
             return [name]
         if (self.words(name)[0] in _NOT_IN_NAME and not _PASSIVE_PARTY.match(name)) or \
