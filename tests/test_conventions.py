@@ -82,6 +82,9 @@ CASES = [
      "第五十九条　注册商标中含有的本商品的通用名称、图形、型号，或者直接表示商品的质量、主要原料、功能、用途、重量、"
      "数量及其他特点，或者含有的地名，注册商标专用权人无权禁止他人正当使用。",
      [("注册商标专用权人", "prohibition", "禁止他人正当使用")]),
+    # 27. an occasion between the bearer and the cue is the condition (the record keeps it in `condition`)
+    ("27", "公务员法(2018-12-29) 第九条", "第九条　公务员就职时应当依照法律规定公开进行宪法宣誓。",
+     [("公务员", "obligation", "依照法律规定公开进行宪法宣誓")]),
     # 30. a principle lead-in and its items are no duties
     ("30", "农民专业合作社法(2017-12-27) 第四条",
      "第四条　农民专业合作社应当遵循下列原则：\n（一）成员以农民为主体；"

@@ -26,6 +26,9 @@ from functools import cache, lru_cache
 from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, NameGrammar, alternation
 from .words import tagged
 
+# An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
+OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
+
 
 class BearerGrammar(NameGrammar):
     """The name grammar, and where its names stand in a clause."""
@@ -102,7 +105,8 @@ class BearerGrammar(NameGrammar):
                 continue
             between = text[end:cue]
             if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
-                    (between.endswith("的") and len(between) <= MAX_CONDITION):  # 军队有条件的应当…
+                    (between.endswith("的") and len(between) <= MAX_CONDITION) or \
+                    OCCASION.fullmatch(between):  # 军队有条件的应当…; 监察官就职时应当… (convention 27)
                 names = self.parse(text[start:end])
                 if names:
                     return names, end

@@ -21,7 +21,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .bearers import BearerGrammar, default_grammar
+from .bearers import OCCASION, BearerGrammar, default_grammar
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
@@ -34,6 +34,7 @@ _CLAUSE_END = "，；：,;:"
 _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 # 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
+_OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 
@@ -233,7 +234,8 @@ class Extractor:
                 (c_start, lead_start, lead_end), pending = pending, None
                 lead = text[lead_start:lead_end].strip(" 　")
                 action = action if action.startswith(lead) else f"{lead}，{action}"
-            if reading.cue and reading.bearers and text[max(0, reading.cue[0] - 8):reading.cue[0]].endswith("的"):
+            if reading.cue and reading.bearers and (text[max(0, reading.cue[0] - 8):reading.cue[0]].endswith("的")
+                                                    or text[:reading.cue[0]].endswith(_OCCASION_ENDS)):
                 condition = condition or self._condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
             condition = None
@@ -324,7 +326,7 @@ class Extractor:
         while start > 0 and text[start - 1] not in _CLAUSE_END and not text[:start].endswith(names):
             start -= 1
         phrase = text[start:reading.cue[0]]
-        return phrase if phrase.endswith("的") else None
+        return phrase if phrase.endswith("的") or OCCASION.fullmatch(phrase) else None  # 就职时 (convention 27)
 
     def _acts(self, text: str, start: int) -> bool:
         """A clause that opens with an action: a verb, an adverbial or a preposition."""
