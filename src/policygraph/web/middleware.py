@@ -139,6 +139,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     _waiting: ClassVar[OrderedDict[GuardedProtocol, None]] = OrderedDict()  # yet to send a head, oldest first
     _head_timer: asyncio.TimerHandle | None = None
+    _in_head = False
 
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,11 +176,17 @@ class GuardedProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.close()
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._in_head:  # a request head began in this data and is not whole yet: its time runs
+            self._arm()
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._arm()
+        self._in_head = True  # armed after this data if the head is not whole in it (most are: no timer)
 
     def on_headers_complete(self) -> None:
+        self._in_head = False
         self._disarm()
         super().on_headers_complete()
 
