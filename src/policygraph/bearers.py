@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, NameGrammar, alternation
-from .words import tagged
+from .words import dictionary_words, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
 OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
@@ -42,6 +42,8 @@ class BearerGrammar(NameGrammar):
         # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.
         self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)))")  # 人 ends a name, not 人民…
         self._suffix = re.compile(f"(?<=[{suffixes}])") if suffixes else None
+        # the dictionary's words that such a character ends and that could name an agent (a cheap first test)
+        self._suffixed_words = frozenset(w for w in dictionary_words(3, 6) if w[-1] in suffixes)
         heads_in = lru_cache(maxsize=1 << 12)(lambda text, local: self._scan(text))
         self._heads_in = lambda text: heads_in(text, self.local)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
@@ -67,8 +69,12 @@ class BearerGrammar(NameGrammar):
         matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
         known = {e for _, e in matches}
         if self._suffix is not None:
-            matches += [(m.start() - 1, m.start()) for m in self._suffix.finditer(text)
-                        if m.start() not in known and self._word_ends(text, m.start())]
+            suffixed = self._suffixed_words
+            for m in self._suffix.finditer(text):
+                end = m.start()
+                if end not in known and any(text[end - k:end] in suffixed for k in (3, 4, 5, 6)) \
+                        and self._word_ends(text, end):
+                    matches.append((end - 1, end))
         for word in self.local:  # the document's own agents (档案馆)
             at = text.find(word)
             while at >= 0:

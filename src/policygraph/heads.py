@@ -32,14 +32,17 @@ _SENTENCE = re.compile(r"[。；;：:！？\n]")
 _OPENING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[（(][一二三四五六七八九十]+[）)])\s*")
 
 
-def subjects(text: str, *, sentence_initial: bool = False, adverbs: frozenset[str] = frozenset()
-             ) -> list[tuple[str, str]]:
+def subjects(text: str, *, sentence_initial: bool = False, adverbs: frozenset[str] = frozenset(),
+             wanted: tuple[str, ...] = CUES) -> list[tuple[str, str]]:
     """(the last word of the subject, the cue) for each clause of ``text`` that opens with its subject
     and then a cue; with ``sentence_initial``, only clauses that open a sentence (not …，全面负责…, where
-    a word before the cue is an adverb and the bearer goes on from before)."""
+    a word before the cue is an adverb and the bearer goes on from before); only cues among ``wanted``
+    are looked for."""
     out = []
     clauses = (s.split("，")[0] for s in _SENTENCE.split(text)) if sentence_initial else _CLAUSE.split(text)
     for clause in clauses:
+        if not any(cue in clause for cue in wanted):
+            continue  # no cue as a string: no cue as a word (and no segmentation to pay for)
         clause = _OPENING.sub("", clause.strip(" *　#>"))
         words = [w for w, _ in tagged(clause)] if clause else []
         at = next((i for i, w in enumerate(words) if w in CUES), None)
@@ -62,5 +65,5 @@ def is_noun(word: str) -> bool:
 def agents(text: str, *, adverbs: frozenset[str] = frozenset()) -> frozenset[str]:
     """The nouns that open a sentence of ``text`` as the subject of 有权, 负责, 享有 or 会同 (``adverbs``
     may stand between them and the cue)."""
-    found = subjects(text, sentence_initial=True, adverbs=adverbs)
+    found = subjects(text, sentence_initial=True, adverbs=adverbs, wanted=STRONG_CUES)
     return frozenset(w for w, cue in found if cue in STRONG_CUES and is_noun(w))

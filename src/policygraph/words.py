@@ -57,6 +57,11 @@ def tagged(text: str) -> list[tuple[str, str]]:
     return [(w, tags.get(w, "x")) for w in _segment(text)]
 
 
+def dictionary_words(shortest: int, longest: int) -> list[str]:
+    """jieba's dictionary words of ``shortest`` to ``longest`` characters."""
+    return [w for w in _dictionary() if shortest <= len(w) <= longest]
+
+
 def words_of() -> Callable[[str], list[str]]:
     return lru_cache(maxsize=1 << 17)(_segment)
 
