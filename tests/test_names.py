@@ -68,6 +68,10 @@ def grammar() -> NameGrammar:
     # coordinated levels before one body's head are one bearer (3b), and three bearers as a subject (3)
     ("省、自治区、直辖市人民政府水行政主管部门", ["省、自治区、直辖市人民政府水行政主管部门"]),
     ("省、自治区、直辖市", ["省", "自治区", "直辖市"]),
+    # activities listed after an owner and 的 share the owner and the head (安全生产法 第八十二条), and a list
+    # may follow
+    ("危险物品的生产、经营、储存单位以及矿山、金属冶炼单位",
+     ["危险物品的生产单位", "危险物品的经营单位", "危险物品的储存单位", "矿山单位", "金属冶炼单位"]),
     # people listed after an organisation's people belong to it (公司法 passim: 公司董事、监事、高级管理人员应当…)
     ("公司董事、监事、高级管理人员", ["公司董事", "公司监事", "公司高级管理人员"]),
     ("生产经营单位主要负责人和县级以上人民政府工作人员", ["生产经营单位主要负责人", "县级以上人民政府工作人员"]),

@@ -34,6 +34,7 @@ _CLAUSE_END = "，；：,;:"
 _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 # 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
+_PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
@@ -223,6 +224,8 @@ class Extractor:
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
             action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
+            if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
+                continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
             if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)

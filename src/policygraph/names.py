@@ -146,6 +146,8 @@ class NameGrammar:
         self.one = lambda name: one_cached(name, self.local)  # type: ignore[method-assign]
         self.parse = lambda span: parse_cached(span, self.local)  # type: ignore[method-assign]
         self._institutions = frozenset((*self.department_heads, "单位", "组织"))
+        self._owned = re.compile(r"(?P<owner>[^、，。；的]{2,12})的(?P<items>[^、，。；的和及与或]{1,6}(?:、[^、，。；的和及与或]{1,6})+)"
+                                 rf"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._organisations = ("单位", "企业", "公司", "组织", "合作社", "机构")
         self._people = frozenset(("人员", "成员", "负责人", "董事", "监事", "理事", "经理", "职工", "会员", "股东",
                                   *self.posts))
@@ -303,13 +305,27 @@ class NameGrammar:
         if (post := self._post.fullmatch(name)) and (gov := self._gov.fullmatch(post.group("body"))) \
                 and not gov.group("rel"):
             return [name]  # 省级党委和政府主要负责人: a post of a joint body
-        if names := self._closed_lists(span):
+        if names := self._closed_lists(span) or self._owned_list(span):
             return names
         parts = self._conjuncts(span)
         if len(parts) >= 2 and (names := self._coordinated(parts)):
             return names
         whole = self.one(span)
         return [whole.name] if whole else None
+
+    def _owned_list(self, span: str) -> list[str] | None:
+        """Activities listed after an owner and 的, sharing a head: 危险物品的生产、经营、储存单位 → 危险物品的生产单位,
+        危险物品的经营单位, 危险物品的储存单位 (convention 23, the owner repeated); a list may follow (以及矿山、…单位)."""
+        m = self._owned.match(span)
+        if m is None:
+            return None
+        names = [f"{m['owner']}的{item}{m['head']}" for item in m["items"].split("、")]
+        if not all(self.one(n) for n in names):
+            return None
+        if m.end() == len(span):
+            return names
+        rest = self.parse(span[m.end():].lstrip("、和及以与或者"))
+        return [*names, *rest] if rest else None
 
     def _closed_lists(self, span: str) -> list[str] | None:
         """等 closes a list at its head, which then coordinates as one item: 应急管理、财政等部门和有关社会组织 →
