@@ -146,8 +146,9 @@ class NameGrammar:
         self.one = lambda name: one_cached(name, self.local)  # type: ignore[method-assign]
         self.parse = lambda span: parse_cached(span, self.local)  # type: ignore[method-assign]
         self._institutions = frozenset((*self.department_heads, "单位", "组织"))
-        self._owned = re.compile(r"(?P<owner>[^、，。；的]{2,12})的(?P<items>[^、，。；的和及与或]{1,6}(?:、[^、，。；的和及与或]{1,6})+)"
-                                 rf"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
+        item = "[^、，。；的和及与或]{1,6}"
+        self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
+                                 r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._organisations = ("单位", "企业", "公司", "组织", "合作社", "机构")
         self._people = frozenset(("人员", "成员", "负责人", "董事", "监事", "理事", "经理", "职工", "会员", "股东",
                                   *self.posts))
