@@ -316,7 +316,8 @@ class NameGrammar:
 
     def _owned_list(self, span: str) -> list[str] | None:
         """Activities listed after an owner and 的, sharing a head: 危险物品的生产、经营、储存单位 → 危险物品的生产单位,
-        危险物品的经营单位, 危险物品的储存单位 (convention 23, the owner repeated); a list may follow (以及矿山、…单位)."""
+        危险物品的经营单位, 危险物品的储存单位 (convention 23, the owner repeated); a list may follow
+        (以及矿山、…单位)."""
         m = self._owned.match(span)
         if m is None:
             return None
