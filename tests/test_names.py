@@ -1,11 +1,11 @@
-"""Names of bearers read by their shape (``names.py``): one case per rule of composition."""
+"""Names of bearers read by their shape (``names.py``: one name; ``lists.py``: coordinated names): one case per rule."""
 
 from __future__ import annotations
 
 import pytest
 
 from policygraph.bearers import default_grammar
-from policygraph.names import NameGrammar
+from policygraph.lists import ListGrammar as NameGrammar
 
 
 @pytest.fixture(scope="module")

@@ -23,14 +23,15 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, NameGrammar, alternation
+from .lists import ListGrammar
+from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
 from .words import dictionary_words, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
 OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
 
 
-class BearerGrammar(NameGrammar):
+class BearerGrammar(ListGrammar):
     """The name grammar, and where its names stand in a clause."""
 
     def __post_init__(self) -> None:
