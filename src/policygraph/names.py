@@ -123,6 +123,8 @@ class NameGrammar:
         lv = rf"(?:{lv})(?:[、和](?:{lv}))*"  # 县、乡镇; 中央和国家: coordinated levels share what follows
         self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
                                 rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
+        self._body_plain = re.compile(rf"(?P<rel>)(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
+                                      rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
         self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
@@ -161,9 +163,8 @@ class NameGrammar:
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._gov_rel.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"))
-        if (m := self._body.fullmatch(name)) and self._rel_ok(m) and self._head_ok(name, m.group("head")) \
-                and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
-            return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
+        if reading := self._body_reading(name):
+            return reading
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
@@ -175,6 +176,18 @@ class NameGrammar:
             return Parsed(name, "", "人")
         if head := self._mined_head(name):
             return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
+        return None
+
+    def _body_reading(self, name: str) -> Parsed | None:
+        """A public body, its relative clause ending at any 的 (…授权的 | 设区的市一级以上派出机构: 设区的 is
+        part of a level, not a relative clause) or at none."""
+        cuts = [0, *(i + 1 for i, c in enumerate(name) if c == "的")]
+        for cut in cuts:
+            rel, rest = name[:cut], name[cut:]
+            m = self._body_plain.fullmatch(rest)
+            if m and (not rel or self._relative_ok(rel[:-1])) and self._head_ok(name, m.group("head")) \
+                    and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
+                return Parsed(name, m.group("prefix"), m.group("head"), rel)
         return None
 
     def _agent(self, name: str) -> bool:
