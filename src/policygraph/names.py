@@ -27,6 +27,8 @@ NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被",
                           "依法", "及时", "立即", "给", "未", "对于", "关于", "报", "报请", "报经", "报送", "提请",
                           "上报"))
 MAX_NAME = 40
+# A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
@@ -166,6 +168,7 @@ class NameGrammar:
         if reading := self._body_reading(name):
             return reading
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
+                and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
@@ -299,7 +302,11 @@ _ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|�
 
 
 def clean_name(name: str) -> str:
+    """A name as conventions 2 and 24 write it: without a leading 各 (not 各级) or 一切, a trailing 等, and
+    等 before 有关部门."""
     name = name.strip(" 　")
     if name.startswith("各") and not name.startswith("各级"):
         name = name[1:]
+    elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
+        name = name[2:]  # 一切国家机关和武装力量 (the generic pair is one universal bearer, convention 13)
     return _ETC.sub("", name.removesuffix("等"))
