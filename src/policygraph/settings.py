@@ -59,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_bytes", 20_000_000, "Largest file `policygraph load` reads, in bytes.", cli=False),
     Setting("jobs", 0, "Worker processes that read, build and validate documents (`load --jobs`, "
             "`build --jobs`); 0: one per core.", cli=False),
-    Setting("load_ahead", 2, "Documents each worker may have built ahead of the writer (bounds memory).",
+    Setting("load_ahead", 16, "Documents each worker may have built ahead of the writer (bounds memory; a "
+            "large document at the head of the line keeps the other workers busy this long).",
             cli=False),
     Setting("bulk_chunk_bytes", 32_000_000, "Bytes of N-Quads a bulk load hands the store at once (bounds the "
             "writer's memory).", cli=False),
