@@ -231,3 +231,13 @@ def test_a_lead_in_stays_in_the_action() -> None:
     duty = Extractor().extract(parse(normalize_text(text)))[0]
     assert duty.actor == "戒严执勤人员" and not duty.condition
     assert duty.action.startswith("对于依照本法规定予以拘留的人员")
+
+
+def test_a_clause_before_a_semicolon_is_a_statement_of_its_own(extractor: Extractor) -> None:
+    """村民委员会组织法(2018-12-29) 第二十三条 (abridged): what comes before ； is neither a topic nor the occasion
+    of what follows, and the clause after it goes on with the sentence's bearer (convention 11)."""
+    article = "第二十三条　村民会议审议村民委员会的年度工作报告；有权撤销或者变更村民委员会不适当的决定。"
+    duties = extractor.extract(parse(normalize_text(article)))
+    assert [(d.actor, d.modality, d.action) for d in duties] == [
+        ("村民会议", "obligation", "审议村民委员会的年度工作报告"),
+        ("村民会议", "right", "撤销或者变更村民委员会不适当的决定")]

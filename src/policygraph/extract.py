@@ -197,7 +197,8 @@ class Extractor:
                 elif state.topic and not reading.bearers:
                     state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
                 continue  # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
-            if reading.cue is None and not last and self._is_topic(text, reading, clauses[index + 1], cues):
+            comma = not last and text[c_end] in "，,"  # a clause before ； is a statement of its own, not a topic
+            if reading.cue is None and comma and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
             if reading.bearers and reading.cue is None and not last and not state.carried and \
@@ -206,7 +207,7 @@ class Extractor:
                 condition = body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
                 state.bearers, state.conditional = list(reading.bearers), True
                 continue
-            if reading.bearers and reading.cue is None and not last and self._occasion(text, reading, c_end) and \
+            if reading.bearers and reading.cue is None and comma and self._occasion(text, reading, c_end) and \
                     not _BY.search(text, c_start, reading.action_start) and \
                     self._opens_with_cue(text, clauses[index + 1][0], cues):
                 condition = body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
