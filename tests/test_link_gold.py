@@ -2,7 +2,7 @@
 
 Development set (``dev/``, eighteen pairs: the halves of stops 19 and 20, the test halves having been scored):
 where the linker was tuned and ``NEW_CONTENT`` calibrated (the test recomputes the calibration). Test half
-(``test/``, six new pairs judged at stop 20, frozen by SHA256SUMS): scored once, with the character-bigram
+(``test/``, six new pairs judged at stop 21, frozen by SHA256SUMS): scored once, with the character-bigram
 TF-IDF argmax baseline in the same run; the issue's bar is asserted there. Citations: every explicit
 "《X法》第N条" of the implemented law in the 40 local-dev rules is a second, automatic gold, counted
 where the cited numbering is the stored version's (version-aware).
@@ -215,9 +215,8 @@ def scored_test_half() -> tuple[Score, Score]:
     return report("test")
 
 
-_MEASURED = ("second test half (stop 20), scored once (threshold 0.16, the extractor before a review's fixes): "
-             "linker top-1 205/283 = 0.724, new P 0.17 R 0.31 (4/13, 20 wrongly new); TF-IDF baseline 202/283 = "
-             "0.714 in the same run; not scored again after the threshold was recalibrated to 0.18")
+_MEASURED = ("third test half (stop 21), scored once (commit 5555425): linker top-1 218/307 = 0.710, new P 0.36 "
+             "R 0.37 (10/27); TF-IDF baseline 195/307 = 0.635 in the same run")
 
 
 @pytest.mark.xfail(strict=True, reason=_MEASURED)
@@ -226,8 +225,8 @@ def test_test_half_top1_at_least_090() -> None:
     assert mine.agreement >= 0.90
 
 
-@pytest.mark.xfail(strict=True, reason=_MEASURED + " (+0.011)")
 def test_test_half_beats_the_baseline_by_005() -> None:
+    """Met on the third test half: 0.710 against 0.635 in the same run (+0.075)."""
     mine, base = scored_test_half()
     assert mine.agreement >= base.agreement + 0.05
 
