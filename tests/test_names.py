@@ -80,6 +80,8 @@ def grammar() -> NameGrammar:
     ("一切单位和个人", ["一切单位和个人"]),
     # people listed after an organisation's people belong to it (公司法 passim: 公司董事、监事、高级管理人员应当…)
     ("公司董事、监事、高级管理人员", ["公司董事", "公司监事", "公司高级管理人员"]),
+    ("中外合作办学机构理事会、董事会或者监事会",
+     ["中外合作办学机构理事会", "中外合作办学机构董事会", "中外合作办学机构监事会"]),
     ("生产经营单位主要负责人和县级以上人民政府工作人员", ["生产经营单位主要负责人", "县级以上人民政府工作人员"]),
     # a noun ending in a character the corpus's agents end in (resources/heads.toml): 检察官法 第四条
     # 检察官应当勤勉尽责; 人民陪审员法 第三条 人民陪审员依法享有参加审判活动的权利

@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 from .lists import ListGrammar
 from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
-from .words import dictionary_words, tagged
+from .words import dictionary_words, is_word, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
 OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
@@ -67,7 +67,9 @@ class BearerGrammar(ListGrammar):
         return self._scan(text)
 
     def _scan(self, text: str) -> tuple[list[int], list[int]]:
-        matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)]
+        # a head that a longer word goes on with is no end there (理事 | 会 is 理事会, 委员 | 会 is 委员会)
+        matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)
+                   if not any(is_word(m.group(1) + text[m.end(1):m.end(1) + j]) for j in (1, 2))]
         known = {e for _, e in matches}
         if self._suffix is not None:
             suffixed = self._suffixed_words

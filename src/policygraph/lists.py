@@ -230,7 +230,8 @@ class ListGrammar(NameGrammar):
             if r.name == r.head and r.name in self._institutions and modifier:
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
             elif owner and r.head in self._people and not r.name.startswith(owner) \
-                    and not any(w in r.name for w in (*self._organisations, *self.department_heads)) \
+                    and not any(w in r.name.removesuffix(r.head)
+                                for w in (*self._organisations, *self.department_heads)) \
                     and not self._gov.match(r.name) and not r.name.startswith(("其他", "其它")):
                 r = Parsed(owner + r.name, owner, r.head)
             shared.append(r)

@@ -148,7 +148,9 @@ class NameGrammar:
         self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._organisations = ("单位", "企业", "公司", "组织", "合作社", "机构")
+        # an organisation's people and organs: after one of them, the others listed are the same organisation's
         self._people = frozenset(("人员", "成员", "负责人", "董事", "监事", "理事", "经理", "职工", "会员", "股东",
+                                  "理事会", "董事会", "监事会", "股东会", "股东大会", "成员大会", "理事长", "董事长",
                                   *self.posts))
 
     # -- one name -------------------------------------------------------------------

@@ -57,6 +57,11 @@ def tagged(text: str) -> list[tuple[str, str]]:
     return [(w, tags.get(w, "x")) for w in _segment(text)]
 
 
+def is_word(text: str) -> bool:
+    """Whether jieba's dictionary lists ``text`` as a word."""
+    return text in _dictionary()
+
+
 def dictionary_words(shortest: int, longest: int) -> list[str]:
     """jieba's dictionary words of ``shortest`` to ``longest`` characters."""
     return [w for w in _dictionary() if shortest <= len(w) <= longest]
