@@ -77,6 +77,8 @@ def grammar() -> NameGrammar:
      ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门授权的设区的市一级以上派出机构"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)
     ("一切国家机关", ["国家机关"]),
+    # a conjunction opening the clause is not the name's (消费者权益保护法 第二十三条: …，但消费者…的除外)
+    ("但消费者", ["消费者"]),
     ("一切单位和个人", ["一切单位和个人"]),
     # people listed after an organisation's people belong to it (公司法 passim: 公司董事、监事、高级管理人员应当…)
     ("公司董事、监事、高级管理人员", ["公司董事", "公司监事", "公司高级管理人员"]),
@@ -115,6 +117,7 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
     "报乡、民族乡、镇人民政府",  # sending a matter up to a body (村民委员会组织法 第二十七条)
     "建设单位负责组织",  # a bearer, its cue and a verb that is also a head (安全生产法 第三十四条)
     "设置会计机构",  # a verb and its object (农村集体经济组织法 第四十四条)
+    "因原企业",  # a preposition (因) opens a phrase, not a name
     "器官",  # ends in 官 like 法官, but is no word + 官 (nor 社会 a word + 会)
     "社会",
 ])

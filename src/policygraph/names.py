@@ -24,9 +24,10 @@ _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # without 的.
 NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即", "给", "未", "对于", "关于", "报", "报请", "报经", "报送", "提请",
+                          "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "报", "报请", "报经", "报送", "提请",
                           "上报"))
 MAX_NAME = 40
+_OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
@@ -307,6 +308,10 @@ def clean_name(name: str) -> str:
     """A name as conventions 2 and 24 write it: without a leading 各 (not 各级) or 一切, a trailing 等, and
     等 before 有关部门."""
     name = name.strip(" 　")
+    for conjunction in _OPENING_CONJUNCTIONS:  # 但消费者…, 以及提供…的经营者: the clause's conjunction, not the name's
+        if name.startswith(conjunction) and len(name) > len(conjunction) + 1:
+            name = name[len(conjunction):]
+            break
     if name.startswith("各") and not name.startswith("各级"):
         name = name[1:]
     elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
