@@ -194,7 +194,7 @@ class ListGrammar(NameGrammar):
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
             readings = [r if r.prefix or "的" in r.name or r.name.startswith(("其他", "其它", prefix))
-                        or (r.head not in self.department_heads and r.name not in self.party_heads)
+                        or r.head not in self.department_heads
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
 
