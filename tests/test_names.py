@@ -77,6 +77,9 @@ def grammar() -> NameGrammar:
      ["国务院反洗钱行政主管部门", "国务院反洗钱行政主管部门授权的设区的市一级以上派出机构"]),
     # a level's prefix is repeated on the departments listed after its body, not on organisations or persons
     ("国家机关、企业和个人", ["国家机关", "企业", "个人"]),
+    # a relational modifier is shared with persons listed after (被检查单位或者个人; 有关单位和个人)
+    ("被检查单位或者个人", ["被检查单位", "被检查个人"]),
+    ("有关单位和个人", ["有关单位", "有关个人"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)
     ("一切国家机关", ["国家机关"]),
     # a conjunction opening the clause is not the name's (消费者权益保护法 第二十三条: …，但消费者…的除外)

@@ -18,6 +18,8 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
+# Persons a relational modifier is shared with (被检查单位或者个人 → 被检查个人; 有关单位和个人 → 有关个人).
+_PERSONS = ("个人", "公民")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经与同"
 
@@ -227,7 +229,10 @@ class ListGrammar(NameGrammar):
         for r in readings[1:]:
             before = shared[-1]
             modifier = before.name[:-len(before.head)] if before.head and before.name.endswith(before.head) else ""
-            if r.name == r.head and r.name in self._institutions and modifier:
+            if not before.head and (passive := PASSIVE_PARTY.fullmatch(before.name)):
+                modifier = passive.group(0)[:-1 if passive.group(0).endswith(("人", "者")) else -2]  # 被检查 | 单位
+            if r.name == r.head and modifier and (r.name in self._institutions or (
+                    r.name in _PERSONS and modifier.startswith(("被", "有关", "相关")))):
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
             elif owner and r.head in self._people and not r.name.startswith(owner) \
                     and not any(w in r.name.removesuffix(r.head)
