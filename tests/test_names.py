@@ -80,6 +80,8 @@ def grammar() -> NameGrammar:
     # a relational modifier is shared with persons listed after (被检查单位或者个人; 有关单位和个人)
     ("被检查单位或者个人", ["被检查单位", "被检查个人"]),
     ("有关单位和个人", ["有关单位", "有关个人"]),
+    # 等 inside a word (高等) is no 等 of a list
+    ("高等院校主管部门", ["高等院校主管部门"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)
     ("一切国家机关", ["国家机关"]),
     # a conjunction opening the clause is not the name's (消费者权益保护法 第二十三条: …，但消费者…的除外)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Self
 
-from .words import first_word_tagged, tagged, words_of
+from .words import first_word_tagged, is_word, tagged, words_of
 
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # Words that open a prepositional or modal phrase, or send a matter up (报请上级…): never inside a name
@@ -316,4 +316,6 @@ def clean_name(name: str) -> str:
         name = name[1:]
     elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
         name = name[2:]  # 一切国家机关和武装力量 (the generic pair is one universal bearer, convention 13)
-    return _ETC.sub("", name.removesuffix("等"))
+    name = name.removesuffix("等") if not is_word(name[-2:]) else name
+    # 等 closing a list, not the end of a word (高等院校, 同等学力)
+    return _ETC.sub(lambda m: m.group(0) if is_word(name[max(0, m.start() - 1):m.start() + 1]) else "", name)
