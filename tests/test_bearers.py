@@ -27,3 +27,17 @@ def test_overlapping_heads_end_a_name(grammar: BearerGrammar) -> None:
 def test_the_subject_before_a_verb(grammar: BearerGrammar, text: str, names: list[str]) -> None:
     found = grammar.before_verb(text, 0, len(text))
     assert found is not None and found[0] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("复议机关应当依照本法的规定办理行政复议事项", ["复议机关"]),  # 行政复议法: a body named for its function
+    ("审批机关应当自受理申请之日起30日内作出决定", ["审批机关"]),
+])
+def test_a_body_named_for_its_function_before_a_cue(grammar: BearerGrammar, text: str, names: list[str]) -> None:
+    found = grammar.before_cue(text, 0, text.index("应当"))
+    assert found is not None and found[0] == names
+
+
+def test_a_verb_and_its_object_before_a_cue_is_no_body(grammar: BearerGrammar) -> None:
+    text = "开展数据处理活动应当依照法律、法规的规定"  # an activity (convention 21), not a body
+    assert grammar.before_cue(text, 0, text.index("应当")) is None

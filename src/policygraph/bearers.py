@@ -31,6 +31,10 @@ from .words import dictionary_words, is_word, tagged
 OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
 
 
+# Heads of bodies named for their function (审批机关, 复议机关, 联合管理委员会).
+_FUNCTION_HEADS = ("机关", "机构", "部门", "委员会", "小组", "办公室")
+
+
 class BearerGrammar(ListGrammar):
     """The name grammar, and where its names stand in a clause."""
 
@@ -116,10 +120,21 @@ class BearerGrammar(ListGrammar):
             if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
                     (between.endswith("的") and len(between) <= MAX_CONDITION) or \
                     OCCASION.fullmatch(between):  # 军队有条件的应当…; 监察官就职时应当… (convention 27)
-                names = self.parse(text[start:end])
+                names = self.parse(text[start:end]) or self._named_by_function(text[start:end])
                 if names:
                     return names, end
         return None
+
+    def _named_by_function(self, span: str) -> list[str] | None:
+        """A body named for what it does, right before a cue (审批机关应当…, 联合管理委员会有权…): a verb and its
+        object cannot be the subject of a modal, so the verb is the body's function here."""
+        m = self._body_plain.fullmatch(span)
+        if m is None or m.group("prefix") or m.group("head") not in _FUNCTION_HEADS:
+            return None
+        words = tagged(m.group("func"))
+        if not 1 <= len(words) <= 2 or any(tag not in ("v", "vn") for _, tag in words):
+            return None
+        return [span]
 
     def _adverb(self, between: str) -> bool:
         """An adverb between a name and its cue (一般应当, 均应当)."""
