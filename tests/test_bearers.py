@@ -30,7 +30,8 @@ def test_the_subject_before_a_verb(grammar: BearerGrammar, text: str, names: lis
 
 
 @pytest.mark.parametrize(("text", "names"), [
-    ("复议机关应当在接到复议申请之日起六十日内作出复议决定", ["复议机关"]),  # 注册会计师法(2014-08-31): a body named for its function
+    # 注册会计师法(2014-08-31): a body named for its function
+    ("复议机关应当在接到复议申请之日起六十日内作出复议决定", ["复议机关"]),
     ("审批机关应当自受理申请之日起30日内作出决定", ["审批机关"]),
 ])
 def test_a_body_named_for_its_function_before_a_cue(grammar: BearerGrammar, text: str, names: list[str]) -> None:
