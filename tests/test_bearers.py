@@ -42,3 +42,11 @@ def test_a_body_named_for_its_function_before_a_cue(grammar: BearerGrammar, text
 def test_a_verb_and_its_object_before_a_cue_is_no_body(grammar: BearerGrammar) -> None:
     text = "开展数据处理活动应当依照法律、法规的规定"  # an activity (convention 21), not a body
     assert grammar.before_cue(text, 0, text.index("应当")) is None
+
+
+def test_a_list_closed_by_etc_before_its_cue(grammar: BearerGrammar) -> None:
+    """反电信网络诈骗法(2022-09-02) 第三十二条 (abridged): …和国家网信部门等应当…: 等 between the list and its cue."""
+    text = "国务院公安部门、金融管理部门、电信主管部门和国家网信部门等应当统筹负责本行业领域反制技术措施建设"
+    found = grammar.before_cue(text, 0, text.index("应当"))
+    assert found is not None
+    assert found[0] == ["国务院公安部门", "国务院金融管理部门", "国务院电信主管部门", "国家网信部门"]

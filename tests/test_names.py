@@ -80,6 +80,9 @@ def grammar() -> NameGrammar:
     # a relational modifier is shared with persons listed after (被检查单位或者个人; 有关单位和个人)
     ("被检查单位或者个人", ["被检查单位", "被检查个人"]),
     ("有关单位和个人", ["有关单位", "有关个人"]),
+    # a person named by what they do, X + 者 like X + 人 (中外合作办学条例: 中外合作办学者可以…)
+    ("中外合作办学者", ["中外合作办学者"]),
+    ("人民警察", ["人民警察"]),
     # 等 inside a word (高等) is no 等 of a list
     ("高等院校主管部门", ["高等院校主管部门"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)

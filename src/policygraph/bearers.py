@@ -118,6 +118,7 @@ class BearerGrammar(ListGrammar):
                 continue
             between = text[end:cue]
             if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
+                    between == "等" or \
                     (between.endswith("的") and len(between) <= MAX_CONDITION) or \
                     OCCASION.fullmatch(between):  # 军队有条件的应当…; 监察官就职时应当… (convention 27)
                 names = self.parse(text[start:end]) or self._named_by_function(text[start:end])

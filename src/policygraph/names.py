@@ -197,16 +197,16 @@ class NameGrammar:
         return None
 
     def _agent(self, name: str) -> bool:
-        """A person named by what they do, ending in 人: a dictionary word (收件人, 投资人) or a noun or verb
-        and 人 (电子签名人); not 他人, 本人."""
-        if not name.endswith("人") or not 3 <= len(name) <= 8 or self.has_function_word(name):
+        """A person named by what they do, ending in 人 or 者: a dictionary word (收件人, 投资人) or a noun or
+        verb and 人/者 (电子签名人, 中外合作办学者); not 他人, 本人."""
+        if not name.endswith(("人", "者")) or not 3 <= len(name) <= 8 or self.has_function_word(name):
             return False
         words = tagged(name)
         if len(words) == 1:
             return words[0][1] in ("n", "l")
-        # 电子签名 + 人; 注册商标 + 专用权 + 人: nouns before the word that 人 makes an agent of
-        return words[-1][0] == "人" and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
-            and all(tag == "n" for _, tag in words[:-2])
+        # 电子签名 + 人; 注册商标 + 专用权 + 人; 中外合作 + 办学 + 者: nouns before the word 人/者 makes an agent of
+        return words[-1][0] in ("人", "者") and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
+            and all(tag in ("n", "l") for _, tag in words[:-2])
 
     def _mined_head(self, name: str) -> str | None:
         """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
