@@ -83,6 +83,8 @@ def grammar() -> NameGrammar:
     # a person named by what they do, X + 者 like X + 人 (中外合作办学条例: 中外合作办学者可以…)
     ("中外合作办学者", ["中外合作办学者"]),
     ("人民警察", ["人民警察"]),
+    # 其他 before a name (消费者权益保护法 第三十二条: 各级人民政府工商行政管理部门和其他有关行政部门应当…)
+    ("其他有关行政部门", ["其他有关行政部门"]),
     # 等 inside a word (高等) is no 等 of a list
     ("高等院校主管部门", ["高等院校主管部门"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)

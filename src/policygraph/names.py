@@ -170,6 +170,8 @@ class NameGrammar:
             return Parsed(name, m.group("prefix"), m.group("head"))
         if reading := self._body_reading(name):
             return reading
+        if name.startswith(("其他", "其它")) and len(name) > 4 and (other := self.one(name[2:])):
+            return Parsed(name, other.prefix, other.head, other.rel)  # 其他 + a name (其他有关行政部门)
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
