@@ -130,6 +130,8 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
     "建设单位负责组织",  # a bearer, its cue and a verb that is also a head (安全生产法 第三十四条)
     "设置会计机构",  # a verb and its object (农村集体经济组织法 第四十四条)
     "因原企业",  # a preposition (因) opens a phrase, not a name
+    "当事人对公安机关",  # a name and a preposition (集会游行示威法 第三十一条), though the dictionary has 对公
+    "消费者通过网络交易平台",  # 通过 is a preposition (消费者权益保护法 第四十四条)
     "器官",  # ends in 官 like 法官, but is no word + 官 (nor 社会 a word + 会)
     "社会",
 ])

@@ -24,8 +24,8 @@ _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # without 的.
 NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "报", "报请", "报经",
-                          "报送", "提请", "上报"))
+                          "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "通过", "其中", "报",
+                          "报请", "报经", "报送", "提请", "上报"))
 MAX_NAME = 40
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
@@ -241,6 +241,8 @@ class NameGrammar:
         bare = func.replace("其他", "").replace("其它", "")
         if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
             return False
+        if any((at := func.find(p)) > 0 and self.one(func[:at]) for p in "对向"):
+            return False  # 当事人 | 对公安机关…: a name and a preposition, however the dictionary cuts 对公
         if "和" in func and not _SHORT_AND.fullmatch(func):
             return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
         if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
