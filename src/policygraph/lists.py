@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from .names import MAX_NAME, NOT_IN_NAME, NOUN_TAGS, PASSIVE_PARTY, NameGrammar, Parsed, clean_name
+from .names import LAWFUL_STANDING, MAX_NAME, NOT_IN_NAME, NOUN_TAGS, PASSIVE_PARTY, NameGrammar, Parsed, clean_name
 from .words import tagged
 
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
@@ -45,7 +45,8 @@ class ListGrammar(NameGrammar):
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions:
             return [name]
-        if (self.words(name)[0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)) or \
+        if (self.words(name)[0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)
+                and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name
         if (gov := self._gov.fullmatch(name)) and not gov.group("rel") and not self._body_first(name):

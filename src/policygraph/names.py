@@ -40,7 +40,7 @@ _SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?
                        r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
 # A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
 # or with 有权 (有权处理的机关).
-_LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
+LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
 _COMPETENT = re.compile(r"有权[^对向在从由于依按根，。；]{1,4}")  # 有权处理(的机关): a verb, no phrase
 # 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
 PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
@@ -221,7 +221,8 @@ class NameGrammar:
             return word if self._modifier_ok(name[:-len(word)]) else None
         if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads:
             return None
-        if len(word) < 3 or len((stem := tagged(word[:-1])[-1])[0]) < 2 or stem[1] == "x":
+        stems = [word[:-1], *([word[:-2]] if is_word(word[-2:]) else [])]  # 监察 + 官; 代表 + 大会
+        if len(word) < 3 or not any(len((stem := tagged(s)[-1])[0]) >= 2 and stem[1] != "x" for s in stems if s):
             return None  # a word and the suffix (监察 + 官, 研究 + 所), not 社会, 集会, 器官
         return word if self._modifier_ok(name[:-len(word)]) else None
 
@@ -280,7 +281,7 @@ class NameGrammar:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
         if relative.startswith(_POLICY_VERBS):
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
-        if relative.startswith(_LAWFUL_STANDING) or _COMPETENT.fullmatch(relative):
+        if relative.startswith(LAWFUL_STANDING) or _COMPETENT.fullmatch(relative):
             return "是" not in self.words(relative)
         if not relative or _QUANTITY.search(relative):
             return False
