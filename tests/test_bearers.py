@@ -50,3 +50,12 @@ def test_a_list_closed_by_etc_before_its_cue(grammar: BearerGrammar) -> None:
     found = grammar.before_cue(text, 0, text.index("应当"))
     assert found is not None
     assert found[0] == ["国务院公安部门", "国务院金融管理部门", "国务院电信主管部门", "国家网信部门"]
+
+
+def test_bodies_named_for_their_function_after_by(grammar: BearerGrammar) -> None:
+    """广告法(2021-04-29): …由任免机关或者监察机关依法给予处分 — after 由 a verb and its object cannot stand, so
+    任免 names what the body does; but with no body's head a verb phrase after 由 is still no name."""
+    text = "由任免机关或者监察机关依法给予处分"
+    found = grammar.before_verb(text, 1, len(text), longest=True)
+    assert found is not None and found[0] == ["任免机关", "监察机关"]
+    assert grammar.before_verb("由组织实施", 1, 5, longest=True) is None

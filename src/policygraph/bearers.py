@@ -31,6 +31,7 @@ from .words import dictionary_words, is_word, tagged
 OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
 
 
+_COORDINATED = re.compile("或者|以及|、|和|及")
 # Heads of bodies named for their function (审批机关, 复议机关, 联合管理委员会).
 _FUNCTION_HEADS = ("机关", "机构", "部门", "委员会", "小组", "办公室")
 
@@ -127,15 +128,23 @@ class BearerGrammar(ListGrammar):
         return None
 
     def _named_by_function(self, span: str) -> list[str] | None:
-        """A body named for what it does, right before a cue (审批机关应当…, 联合管理委员会有权…): a verb and its
-        object cannot be the subject of a modal, so the verb is the body's function here."""
+        """Bodies named for what they do, right before a cue or after 由 (审批机关应当…, 由任免机关或者监察机关
+        给予处分): a verb and its object can neither be the subject of a modal nor follow 由, so the verb is the
+        body's function there. Coordinated with bodies the grammar reads, each is a bearer."""
+        names: list[str] = []
+        for part in _COORDINATED.split(span):
+            found = self.parse(part) or ([part] if self._function_body(part) else None)
+            if not found:
+                return None
+            names += found
+        return names if len(names) == len(set(names)) else None
+
+    def _function_body(self, span: str) -> bool:
         m = self._body_plain.fullmatch(span)
         if m is None or m.group("prefix") or m.group("head") not in _FUNCTION_HEADS:
-            return None
+            return False
         words = tagged(m.group("func"))
-        if not 1 <= len(words) <= 2 or any(tag not in ("v", "vn") for _, tag in words):
-            return None
-        return [span]
+        return 1 <= len(words) <= 2 and all(tag in ("v", "vn") for _, tag in words)
 
     def _adverb(self, between: str) -> bool:
         """An adverb between a name and its cue (一般应当, 均应当)."""
@@ -148,8 +157,8 @@ class BearerGrammar(ListGrammar):
         with a plain verb exists, since it also opens names (县级以上人民政府 | 应急管理部门)."""
         ends = self.ends(text, start, stop)
         ordered = ends if longest else ends[::-1]
-        found = self._before(text, start, stop, ordered, self.acts) or \
-            self._before(text, start, stop, ordered, self.is_verbal_noun)
+        found = self._before(text, start, stop, ordered, self.acts, by=longest) or \
+            self._before(text, start, stop, ordered, self.is_verbal_noun, by=longest)
         if found and not longest:
             # 国务院 | 反洗钱行政主管部门…: a body named after another is that body's, not its act
             longer = [e for e in ends if e > found[1] and self._continues_name(text[found[1]:e])]
@@ -166,7 +175,7 @@ class BearerGrammar(ListGrammar):
         return stretch.endswith("主管部门") or not (len(first[0]) == 2 and first[1] in ("v", "vd"))
 
     def _before(self, text: str, start: int, stop: int, ends: list[int],
-                action: Callable[[str], bool]) -> tuple[list[str], int] | None:
+                action: Callable[[str], bool], *, by: bool = False) -> tuple[list[str], int] | None:
         for end in ends:
             rest = text[self.after_aside(text, end):stop]
             if not rest or self._post_follows(text, end):
@@ -175,7 +184,7 @@ class BearerGrammar(ListGrammar):
                     and not (rest[0] in "为以" and self.is_verb(rest[1:])):
                 continue  # 是/为/指…: a description; but 是第一责任人 assigns, 为履行… is a purpose
             if self.adverbial_at(text, end) or action(rest):
-                names = self.parse(text[start:end])
+                names = self.parse(text[start:end]) or (self._named_by_function(text[start:end]) if by else None)
                 if names:
                     return names, end
         return None
