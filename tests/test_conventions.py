@@ -125,3 +125,15 @@ def test_14_own_place_is_named_as_written_and_resolved_to_the_jurisdiction(extra
     duties = _duties(extractor, "第三条　本市各级人民政府应当采取措施推广普通话和推行规范汉字。")
     assert _triples(duties) == [("本市各级人民政府", "obligation", "采取措施推广普通话和推行规范汉字")]
     assert own_place(duties[0].actor or "", "北京市") == "北京市各级人民政府"
+
+
+def test_28_liability_without_a_subject_has_a_null_bearer(extractor: Extractor) -> None:
+    """煤炭法(2016-11-07) 第六十二条: …由煤炭管理部门责令停止作业…；造成损失的，依法承担赔偿责任 — who is liable
+    is not named and is not the enforcing body of the sentence: a null bearer, the 的-clause its condition."""
+    duties = _duties(extractor, "第六十二条　违反本法第五十二条的规定，未经批准或者未采取安全措施，在煤矿采区范围内进行"
+                                "危及煤矿安全作业的，由煤炭管理部门责令停止作业，可以并处五万元以下的罚款；造成损失的，"
+                                "依法承担赔偿责任。")
+    assert [(d.actor, d.modality, d.action) for d in duties] == [
+        ("煤炭管理部门", "obligation", "责令停止作业"), ("煤炭管理部门", "permission", "处五万元以下的罚款"),
+        (None, "obligation", "依法承担赔偿责任")]
+    assert duties[-1].condition == "造成损失的"

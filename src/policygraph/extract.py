@@ -35,6 +35,7 @@ _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 # 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
+_LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
 _OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
@@ -220,6 +221,13 @@ class Extractor:
                 if reading.cue is None:
                     continue  # X违反…的，责令改正: X is who is sanctioned, not who acts
                 state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
+            if reading.bearers is None and reading.cue is None and \
+                    _LIABILITY.fullmatch(liable := text[self._skip_leading(text, reading.action_start):c_end].strip()):
+                # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's
+                yield from self._records(document, unit, _State([None], "obligation"), liable, condition, None,
+                                         c_start, c_end)
+                condition = None
+                continue
             if not self._bear(state, reading):
                 continue
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
