@@ -241,3 +241,10 @@ def test_a_clause_before_a_semicolon_is_a_statement_of_its_own(extractor: Extrac
     assert [(d.actor, d.modality, d.action) for d in duties] == [
         ("村民会议", "obligation", "审议村民委员会的年度工作报告"),
         ("村民会议", "right", "撤销或者变更村民委员会不适当的决定")]
+
+
+def test_a_lists_etc_before_with(extractor: Extractor) -> None:
+    """反电信网络诈骗法(2022-09-02) 第三十七条 (abridged): X等会同Y… — the 等 that closes X's list stands between X
+    and 会同; Y still goes in ``with`` (convention 17)."""
+    duties = extractor.extract(parse(normalize_text("第三十七条　国务院公安部门等会同外交部门加强国际执法司法合作。")))
+    assert [(d.actor, d.with_, d.action) for d in duties] == [("国务院公安部门", "外交部门", "加强国际执法司法合作")]

@@ -100,9 +100,12 @@ class BearerGrammar(ListGrammar):
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:
-        """The position after an aside that follows a name: （以下统称农业技术推广部门）."""
+        """The position after an aside that follows a name: （以下统称农业技术推广部门）, or the 等 that closes a
+        list of names (国务院公安部门等会同…; not 等级, 等于)."""
         if text.startswith(("（以下", "(以下"), pos) and (close := text.find("）", pos)) > 0:
             return close + 1
+        if text.startswith("等", pos) and not is_word(text[pos:pos + 2]):
+            return pos + 1
         return pos
 
     def adverbial_at(self, text: str, pos: int) -> bool:

@@ -322,7 +322,7 @@ class Extractor:
 
     def _with(self, text: str, names: list[str], cue: Cue | None, action_start: int, end: int) -> _Reading:
         """X会同Y… : Y goes in ``with`` and the action starts after it (convention 17)."""
-        at = self._skip_leading(text, action_start)
+        at = self.grammar.after_aside(text, self._skip_leading(text, action_start))  # …部门等会同…
         if text.startswith("会同", at):
             if partner := self.grammar.before_verb(text, at + 2, end):
                 return _Reading(names, cue, partner[1], text[at + 2:partner[1]])
