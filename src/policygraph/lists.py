@@ -245,9 +245,14 @@ class ListGrammar(NameGrammar):
 
     def _owner(self, first: Parsed) -> str:
         """The organisation whose people a name lists (公司 in 公司董事; 农村集体经济组织 in 农村集体经济组织理事会
-        成员), or "" where the name is no organisation's person (or says 的, which _share_owner reads)."""
-        if first.head not in self._people or "的" in first.name:
+        成员; 中外合作办学机构的 in 中外合作办学机构的理事会), or "" where the name is no organisation's person."""
+        if first.head not in self._people:
             return ""
+        if "的" in first.name:  # 中外合作办学机构的理事会、董事会…: the organisation before 的, if one
+            owner = first.name.rsplit("的", 1)[0]
+            p = self.one(owner)
+            return owner + "的" if p is not None and p.head.endswith(self._organisations) \
+                and first.head not in ("人员", "负责人") else ""  # (its staff are _share_owner's)
         for end in range(len(first.name) - len(first.head), 1, -1):
             if (p := self.one(first.name[:end])) is not None and p.head.endswith(self._organisations):
                 return first.name[:end]
