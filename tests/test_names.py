@@ -89,6 +89,7 @@ def grammar() -> NameGrammar:
     ("高等院校主管部门", ["高等院校主管部门"]),
     # 一切 is dropped like 各 (convention 24); the generic pair stays one universal bearer (13)
     ("一切国家机关", ["国家机关"]),
+    ("各类院校", ["各类院校"]),  # 各类, unlike 各, is kept
     # a conjunction opening the clause is not the name's (消费者权益保护法 第二十三条: …，但消费者…的除外)
     ("但消费者", ["消费者"]),
     ("一切单位和个人", ["一切单位和个人"]),
@@ -132,6 +133,8 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
     "建设单位负责组织",  # a bearer, its cue and a verb that is also a head (安全生产法 第三十四条)
     "设置会计机构",  # a verb and its object (农村集体经济组织法 第四十四条)
     "因原企业",  # a preposition (因) opens a phrase, not a name
+    "以妇女",  # nor 以 before a noun the corpus shows to be an agent
+    "1985年2月8日国务院",  # a date opens a record of enactment, not a name
     "当事人对公安机关",  # a name and a preposition (集会游行示威法 第三十一条), though the dictionary has 对公
     "消费者通过网络交易平台",  # 通过 is a preposition (消费者权益保护法 第四十四条)
     "器官",  # ends in 官 like 法官, but is no word + 官 (nor 社会 a word + 会)

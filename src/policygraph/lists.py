@@ -18,6 +18,7 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
+_DATE = re.compile(r"[0-9０-９一二三四五六七八九〇零]{2,4}年")
 # Persons a relational modifier is shared with (被检查单位或者个人 → 被检查个人; 有关单位和个人 → 有关个人).
 _PERSONS = ("个人", "公民")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
@@ -41,6 +42,8 @@ class ListGrammar(NameGrammar):
         if not span or len(span) > 3 * MAX_NAME:
             return None
         name = clean_name(span)
+        if _DATE.search(name):
+            return None  # 1985年2月8日国务院(发布…): a date opens a record of enactment, not a name
         if name in self.regions and "、" in name and "（" not in name:
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions:

@@ -217,14 +217,17 @@ class NameGrammar:
         if name.endswith((*self.department_heads, *self.party_heads, *self.systems, *self.posts)):
             return None  # a head of the grammar: its own rules have judged the name
         word, tag = tagged(name)[-1]
+        mod = name[:-len(word)]
+        if mod and tagged(mod)[0][1] in ("v", "vn", "p", "d", "c", "m"):
+            return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
         if word in self.local:
-            return word if self._modifier_ok(name[:-len(word)]) else None
+            return word if self._modifier_ok(mod) else None
         if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads:
             return None
         stems = [word[:-1], *([word[:-2]] if is_word(word[-2:]) else [])]  # 监察 + 官; 代表 + 大会
         if len(word) < 3 or not any(len((stem := tagged(s)[-1])[0]) >= 2 and stem[1] != "x" for s in stems if s):
             return None  # a word and the suffix (监察 + 官, 研究 + 所), not 社会, 集会, 器官
-        return word if self._modifier_ok(name[:-len(word)]) else None
+        return word if self._modifier_ok(mod) else None
 
     def _head_ok(self, name: str, head: str) -> bool:
         """A head of one character (部, 局, 署, 办) ends a name only where it is not the end of a common
@@ -317,7 +320,7 @@ def clean_name(name: str) -> str:
         if name.startswith(conjunction) and len(name) > len(conjunction) + 1:
             name = name[len(conjunction):]
             break
-    if name.startswith("各") and not name.startswith("各级"):
+    if name.startswith("各") and not name.startswith(("各级", "各类", "各种", "各项")):
         name = name[1:]
     elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
         name = name[2:]  # 一切国家机关和武装力量 (the generic pair is one universal bearer, convention 13)
