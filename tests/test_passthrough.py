@@ -255,3 +255,18 @@ def test_the_protocol_lane_keeps_the_asgi_paths_answers(store_dir: Path) -> None
         same = httpx.get(base + "/sparql", params={"query": QUERIES[1] + " # cached"},
                          headers={"If-None-Match": first.headers["etag"]})
         assert same.status_code == 304
+
+
+def test_the_answer_cache_keeps_the_forwarded_scheme_apart(store_dir: Path) -> None:
+    """A relative IRI resolves against the endpoint's URL, scheme included: an answer cached for a plain request
+    is not the answer to the same query sent through a proxy that says https, nor the other way round."""
+    with policygraph_server(store_dir) as base:
+        relative = "SELECT ?x WHERE { VALUES ?x { <relative> } } # scheme"
+        def value(**headers: str) -> str:
+            answer = httpx.get(base + "/sparql", params={"query": relative}, headers=headers)
+            assert answer.status_code == 200
+            return str(answer.json()["results"]["bindings"][0]["x"]["value"])
+        plain = value()
+        assert value() == plain and plain.startswith("http://")  # the second from the cache
+        assert value(**{"X-Forwarded-Proto": "https"}) == "https://" + plain.removeprefix("http://")
+        assert value() == plain

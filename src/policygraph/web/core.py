@@ -206,8 +206,11 @@ class Service:
     def remember(self, key: tuple[Any, ...], value: Any, size: int) -> None:
         self._cache.put((self.version, *key), value, size)
 
-    def remember_raw(self, query: bytes, accept: bytes, host: bytes, answer: tuple[bytes, bytes, bytes, bool]) -> None:
-        self.raw.put((self.version, query, accept, host), answer, len(answer[0]) + len(query))
+    def remember_raw(self, query: bytes, accept: bytes, host: bytes, proto: bytes,
+                     answer: tuple[bytes, bytes, bytes, bool]) -> None:
+        """Keep a GET /sparql answer by what it depends on: the query string, Accept, and the Host and
+        X-Forwarded-Proto that relative IRIs resolve against."""
+        self.raw.put((self.version, query, accept, host, proto), answer, len(answer[0]) + len(query))
 
     def changed(self) -> None:
         self.generation = store_version(self.store)

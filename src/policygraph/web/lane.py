@@ -49,7 +49,8 @@ class Lane(Passthrough):
         if not _NOT_TAKEN.isdisjoint(headers):
             return False
         work: tuple[Any, ...] | None = service.raw.get((service.version, scope["query_string"],
-                                                        _as_route(headers, b"accept"), _as_route(headers, b"host")))
+                                                        _as_route(headers, b"accept"), _as_route(headers, b"host"),
+                                                        b""))  # the lane takes no X-Forwarded-Proto
         if work is None:  # not in the raw cache: a query the server may answer
             query = _query_of(scope["query_string"])
             work = None if query is None else self._asked(query, scope, service, headers)

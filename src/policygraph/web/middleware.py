@@ -108,7 +108,8 @@ class FastSparql:
             if service is not None:
                 headers = dict(scope["headers"])
                 hit = service.raw.get((service.version, scope["query_string"], headers.get(b"accept", b""),
-                                       headers.get(b"host", b"")))  # the host: relative IRIs resolve against it
+                                       headers.get(b"host", b""), headers.get(b"x-forwarded-proto", b"")))
+                # the host and the forwarded scheme: relative IRIs resolve against them
                 if hit is not None:
                     body, content_type, tag, truncated = hit
                     extra = [(b"x-truncated", b"true")] if truncated else []

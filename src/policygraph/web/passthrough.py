@@ -172,6 +172,7 @@ class Passthrough:
         body, content_type, truncated = hit
         if scope["method"] == "GET":  # as the route: the raw cache is of GET requests
             service.remember_raw(scope["query_string"], _as_route(headers, b"accept"), _as_route(headers, b"host"),
+                                 _as_route(headers, b"x-forwarded-proto"),
                                  (body, content_type.encode(), tag.encode(), truncated))
         extra = [(b"x-truncated", b"true")] if truncated else []
         await _send(send, 200, [(b"content-type", content_type.encode()), (b"etag", tag.encode()),
@@ -426,7 +427,7 @@ async def _from_cache(scope: Scope, send: Send, service: Service, headers: dict[
     """Answer a GET /sparql the route or this pass-through has answered for this store version (``FastSparql``'s
     cache: the raw query string, Accept and Host)."""
     hit = service.raw.get((service.version, scope["query_string"], _as_route(headers, b"accept"),
-                           _as_route(headers, b"host")))
+                           _as_route(headers, b"host"), _as_route(headers, b"x-forwarded-proto")))
     if hit is None:
         return False
     await _cached(send, hit, headers)

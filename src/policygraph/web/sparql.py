@@ -138,6 +138,7 @@ async def _answer(request: Request, query: str, default: list[str], named: list[
     if request.method == "GET":
         current.remember_raw(request.scope["query_string"], request.headers.get("accept", "").encode(),
                              request.headers.get("host", "").encode(),
+                             request.headers.get("x-forwarded-proto", "").encode(),
                              (body, content_type.encode(), tag.encode(), truncated))
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if truncated:
