@@ -87,7 +87,7 @@ def before_tree() -> Path:
 
 
 def coverage_section(after: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
-    lines = ["## Who bears the duties of the national corpus (bearer coverage)", "",
+    lines = [COVERAGE_HEADING, "",
              f"Clauses of {after['files']} lawrefbook files that hold a modal cue word ({after['cue_clauses']:,}), "
              "and the share that the extractor gives a named bearer:", "",
              "| extractor | cue-bearing clauses | with a bearer | share |", "|---|---|---|---|"]
@@ -120,7 +120,7 @@ def report(quick: bool) -> str:
     lines += [f"Benchmarks in this report: {', '.join(ran) or 'none'}."
               + (f" Not run for it (no figures of theirs are shown): {', '.join(missing)}." if missing else ""), ""]
     if e := load("extract"):
-        lines += ["## Extraction vs jieba segmentation (the floor)", "",
+        lines += [EXTRACT_HEADING, "",
                   f"{e['files']} lawrefbook files, {e['articles']:,} articles, {e['characters']:,} characters, "
                   f"{e['duties']:,} duties found; median of {e['repeats']}, {e.get('clock', 'wall time')}"
                   + (f", caches {e['caches']}" if e.get("caches") else "") + ".", "",
@@ -175,11 +175,14 @@ def report(quick: bool) -> str:
 
 
 SCALE_HEADING = "## Scaling: every core, ×4 the corpus, Dask"
+EXTRACT_HEADING = "## Extraction vs jieba segmentation (the floor)"
+COVERAGE_HEADING = "## Who bears the duties of the national corpus (bearer coverage)"
 
 
 def merge_section(name: str, fresh: str) -> None:
     """Put ``name``'s section of a freshly written report into REPORT.md in place of its old one."""
-    heading = {"scale": SCALE_HEADING, "sparql": SPARQL_HEADING}[name]
+    heading = {"scale": SCALE_HEADING, "sparql": SPARQL_HEADING, "extract": EXTRACT_HEADING,
+               "coverage": COVERAGE_HEADING}[name]
     start = fresh.index(heading)
     end = fresh.find("\n## ", start + len(heading))
     section = fresh[start:end + 1 if end >= 0 else len(fresh)].rstrip("\n") + "\n"
