@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 Matrix = list[list[float]]
 HUB_K = 5  # a central article's hub score: the mean of its five best cosines with the rule's articles
-ANCHOR = (0.2, 0.15)  # an anchor scores at least 0.2 and leads its runner-up by 0.15
-POSITION_DECAY = 8.0  # outside the anchors' bounds the prior falls by e^(-d/8), d articles away
 _PENALTY = re.compile(r"罚款|处分|追究刑事责任|吊销|没收|责令(?:限期)?改正|给予.{0,6}处罚")
 
 
@@ -45,9 +43,14 @@ class Weights:
     """Weights of the parts of a score (text counts 1). Chosen on the development gold: see the README."""
 
     hub: float = 0.5
-    position: float = 0.1
+    position: float = 0.15
     duties: float = 0.0
-    kind: float = 0.03
+    kind: float = 0.06
+    # The position prior's shape: an anchor's text cosine is at least ``anchor`` and leads its runner-up by
+    # ``lead``; outside the anchors' bounds the prior falls by e^(-d/decay), d articles away.
+    anchor: float = 0.2
+    lead: float = 0.15
+    decay: float = 8.0
 
 
 WEIGHTS = Weights()
@@ -68,12 +71,12 @@ def hubness(text: Matrix) -> list[float]:
     return [sum(sorted((row[j] for row in text), reverse=True)[:k]) / k for j in range(len(text[0]))]
 
 
-def position_prior(scores: Matrix, n_central: int) -> Matrix:
+def position_prior(scores: Matrix, n_central: int, weights: Weights = WEIGHTS) -> Matrix:
     """For each rule article, 1 for central articles between the anchors around it, decaying outside."""
     anchors: dict[int, int] = {}
     for i, row in enumerate(scores):
         ranked = [*sorted(row, reverse=True), 0.0, 0.0]
-        if ranked[0] >= ANCHOR[0] and ranked[0] - ranked[1] >= ANCHOR[1]:
+        if ranked[0] >= weights.anchor and ranked[0] - ranked[1] >= weights.lead:
             anchors[i] = row.index(ranked[0])
     order = sorted(anchors)
     out = []
@@ -83,7 +86,7 @@ def position_prior(scores: Matrix, n_central: int) -> Matrix:
         lo = before[-1] if before else 0
         hi = after[0] if after else n_central - 1
         lo, hi = min(lo, hi), max(lo, hi)
-        out.append([math.exp(-(0 if lo <= j <= hi else min(abs(j - lo), abs(j - hi))) / POSITION_DECAY)
+        out.append([math.exp(-(0 if lo <= j <= hi else min(abs(j - lo), abs(j - hi))) / weights.decay)
                     for j in range(n_central)])
     return out
 
@@ -103,6 +106,6 @@ def score_matrix(rule: Sequence[LinkArticle], central: Sequence[LinkArticle], le
         penalty = [bool(_PENALTY.search(c.text)) for c in central]
         scores = [[s + weights.kind * (bool(_PENALTY.search(r.text)) == p) for s, p in zip(row, penalty, strict=True)]
                   for row, r in zip(scores, rule, strict=True)]
-    prior = position_prior(text, len(central))
+    prior = position_prior(text, len(central), weights)
     return text, [[s + weights.position * p for s, p in zip(row, prow, strict=True)]
                   for row, prow in zip(scores, prior, strict=True)]
