@@ -11,7 +11,7 @@ leave-one-pair-out estimate; the character-bigram TF-IDF argmax baseline is scor
 development gold is read. ``--with-duties`` adds a weight of shared duties (0.1) to the grid: the plain
 figure rises and the held-out one falls, which is why the linker weighs them 0. ``--with-anchors`` also
 re-chooses the position prior's shape (anchor bounds and decay, ``ANCHORS`` × ``DECAY``), which the plain
-grid keeps fixed: the held-out figure it gives is the more honest one (and takes about 7 times as long).
+grid keeps fixed: the held-out figure it gives is the more honest one (and takes about 9 times as long).
 """
 
 from __future__ import annotations
