@@ -2,8 +2,9 @@
 
 Development set (``dev/``, twenty-four pairs: the halves of stops 19 to 21, the test halves having been scored):
 where the linker was tuned and ``NEW_CONTENT`` calibrated (the test recomputes the calibration). Test half
-(``test/``, six new pairs judged at stop 21, frozen by SHA256SUMS): scored once, with the character-bigram
-TF-IDF argmax baseline in the same run; the issue's bar is asserted there. Citations: every explicit
+(``test/``, six new pairs judged late in stop 21 after the third half was scored, frozen by SHA256SUMS):
+scored once, with the character-bigram TF-IDF argmax baseline in the same run; the issue's bar is asserted
+there. Citations: every explicit
 "《X法》第N条" of the implemented law in the 40 local-dev rules is a second, automatic gold, counted
 where the cited numbering is the stored version's (version-aware).
 
@@ -215,8 +216,9 @@ def scored_test_half() -> tuple[Score, Score]:
     return report("test")
 
 
-_MEASURED = ("third test half (stop 21), scored once (commit 5555425): linker top-1 218/307 = 0.710, new P 0.36 "
-             "R 0.37 (10/27); TF-IDF baseline 195/307 = 0.635 in the same run")
+_MEASURED = ("fourth test half (stop 21), scored once at the end (commit 399bcdd): linker top-1 154/215 = 0.716, "
+             "new P 0.50 R 0.38 (8/21); TF-IDF baseline 145/215 = 0.674 in the same run (+0.042); the third test half, "
+             "scored once mid-stop, gave 0.710 against 0.635 (+0.075) and joined development")
 
 
 @pytest.mark.xfail(strict=True, reason=_MEASURED)
@@ -225,8 +227,9 @@ def test_test_half_top1_at_least_090() -> None:
     assert mine.agreement >= 0.90
 
 
+@pytest.mark.xfail(strict=True, reason=_MEASURED)
 def test_test_half_beats_the_baseline_by_005() -> None:
-    """Met on the third test half: 0.710 against 0.635 in the same run (+0.075)."""
+    """Met on the third test half (+0.075), not on the fourth (+0.042): the margin is not reliably met."""
     mine, base = scored_test_half()
     assert mine.agreement >= base.agreement + 0.05
 
