@@ -28,12 +28,11 @@ from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
 from .words import dictionary_words, is_word, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
-OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:时|后|前|期间|以前|以后|之前|之后)")
+OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
+OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:" + "|".join(OCCASION_ENDS) + ")")
 
 
 _COORDINATED = re.compile("或者|以及|、|和|及")
-# Heads of bodies named for their function (审批机关, 复议机关, 联合管理委员会).
-_FUNCTION_HEADS = ("机关", "机构", "部门", "委员会", "小组", "办公室")
 
 
 class BearerGrammar(ListGrammar):
@@ -144,7 +143,7 @@ class BearerGrammar(ListGrammar):
 
     def _function_body(self, span: str) -> bool:
         m = self._body_plain.fullmatch(span)
-        if m is None or m.group("prefix") or m.group("head") not in _FUNCTION_HEADS:
+        if m is None or m.group("prefix") or m.group("head") not in self.function_heads:
             return False
         words = tagged(m.group("func"))
         return 1 <= len(words) <= 2 and all(tag in ("v", "vn") for _, tag in words)

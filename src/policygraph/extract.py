@@ -21,7 +21,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .bearers import OCCASION, BearerGrammar, default_grammar
+from .bearers import OCCASION, OCCASION_ENDS, BearerGrammar, default_grammar
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
@@ -36,7 +36,6 @@ _OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
-_OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
 _NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 
@@ -247,7 +246,7 @@ class Extractor:
                 lead = text[lead_start:lead_end].strip(" 　")
                 action = action if action.startswith(lead) else f"{lead}，{action}"
             if reading.cue and reading.bearers and (text[max(0, reading.cue[0] - 8):reading.cue[0]].endswith("的")
-                                                    or text[:reading.cue[0]].endswith(_OCCASION_ENDS)):
+                                                    or text[:reading.cue[0]].endswith(OCCASION_ENDS)):
                 condition = condition or self._condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
             condition = None

@@ -19,8 +19,6 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 _DATE = re.compile(r"[0-9０-９一二三四五六七八九〇零]{2,4}年")
-# Persons a relational modifier is shared with (被检查单位或者个人 → 被检查个人; 有关单位和个人 → 有关个人).
-_PERSONS = ("个人", "公民")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经与同"
 
@@ -236,11 +234,11 @@ class ListGrammar(NameGrammar):
             if not before.head and (passive := PASSIVE_PARTY.fullmatch(before.name)):
                 modifier = passive.group(0)[:-1 if passive.group(0).endswith(("人", "者")) else -2]  # 被检查 | 单位
             if r.name == r.head and modifier and (r.name in self._institutions or (
-                    r.name in _PERSONS and modifier.startswith(("被", "有关", "相关")))):
+                    r.name in self.persons and modifier.startswith(("被", "有关", "相关")))):
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
             elif owner and r.head in self._people and not r.name.startswith(owner) \
                     and not any(w in r.name.removesuffix(r.head)
-                                for w in (*self._organisations, *self.department_heads)) \
+                                for w in (*self.organisations, *self.department_heads)) \
                     and not self._gov.match(r.name) and not r.name.startswith(("其他", "其它")):
                 r = Parsed(owner + r.name, owner, r.head)
             shared.append(r)
@@ -254,10 +252,10 @@ class ListGrammar(NameGrammar):
         if "的" in first.name:  # 中外合作办学机构的理事会、董事会…: the organisation before 的, if one
             owner = first.name.rsplit("的", 1)[0]
             p = self.one(owner)
-            return owner + "的" if p is not None and p.head.endswith(self._organisations) \
+            return owner + "的" if p is not None and p.head.endswith(self.organisations) \
                 and first.head not in ("人员", "负责人") else ""  # (its staff are _share_owner's)
         for end in range(len(first.name) - len(first.head), 1, -1):
-            if (p := self.one(first.name[:end])) is not None and p.head.endswith(self._organisations):
+            if (p := self.one(first.name[:end])) is not None and p.head.endswith(self.organisations):
                 return first.name[:end]
         return ""
 

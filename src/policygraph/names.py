@@ -89,6 +89,10 @@ class NameGrammar:
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     agent_suffixes: frozenset[str] = frozenset()
+    organisations: tuple[str, ...] = ()
+    members: frozenset[str] = frozenset()
+    persons: frozenset[str] = frozenset()
+    function_heads: frozenset[str] = frozenset()
     local: frozenset[str] = frozenset()  # the nouns the document at hand shows to be agents (heads.agents)
     is_verb: Callable[[str], bool] = lambda text: False
     is_noun: Callable[[str], bool] = lambda text: False
@@ -103,7 +107,9 @@ class NameGrammar:
         raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
         mined = tomllib.loads(resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8"))
         return cls(
-            agent_suffixes=frozenset(mined["agent_suffixes"]),
+            agent_suffixes=frozenset(mined["agent_suffixes"]), organisations=tuple(raw["organisations"]),
+            members=frozenset(raw["members"]), persons=frozenset(raw["persons"]),
+            function_heads=frozenset(raw["function_heads"]),
             jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
             systems=tuple(raw["systems"]),
             functions=tuple(raw["functions"]), department_heads=tuple(raw["department_heads"]),
@@ -124,10 +130,10 @@ class NameGrammar:
         j = rf"{j}|[^{_CLAUSE_PUNCT}的、]{{1,6}}?(?:{alternation(self.places)})"
         heads = alternation(self.department_heads)
         lv = rf"(?:{lv})(?:[、和](?:{lv}))*"  # 县、乡镇; 中央和国家: coordinated levels share what follows
-        self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
-                                rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
-        self._body_plain = re.compile(rf"(?P<rel>)(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)"
-                                      rf"(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
+        body = (rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})"
+                r"(?:（[^）]{1,6}）)?")
+        self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?" + body)  # a relative clause may open it
+        self._body_plain = re.compile("(?P<rel>)" + body)  # the body alone (_body_reading tries each 的)
         self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
@@ -148,11 +154,7 @@ class NameGrammar:
         item = "[^、，。；的和及与或]{1,6}"
         self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
-        self._organisations = ("单位", "企业", "公司", "组织", "合作社", "机构")
-        # an organisation's people and organs: after one of them, the others listed are the same organisation's
-        self._people = frozenset(("人员", "成员", "负责人", "董事", "监事", "理事", "经理", "职工", "会员", "股东",
-                                  "理事会", "董事会", "监事会", "股东会", "股东大会", "成员大会", "理事长", "董事长",
-                                  *self.posts))
+        self._people = self.members | frozenset(self.posts)
 
     # -- one name -------------------------------------------------------------------
 
