@@ -227,6 +227,10 @@ class Extractor:
                                          c_start, c_end)
                 condition = None
                 continue
+            if reading.bearers and reading.cue is None and comma and not _BY.search(text, c_start, c_end) and \
+                    self._new_subject(text, reading, clauses[index + 1], cues):
+                condition = body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
+                continue
             if not self._bear(state, reading):
                 continue
             action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
@@ -356,6 +360,14 @@ class Extractor:
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
+    def _new_subject(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
+        """The next clause names a bearer of its own, other than this clause's, and a cue."""
+        then = self._read(text, *following, cues)
+        if not then.bearers or then.cue is None or then.bearers == reading.bearers:
+            return False
+        opening = text[following[0]:then.cue[0]]  # 成员较少的可以…, 由X…: no subject of its own
+        return "的" not in opening and not _BY.search(opening)
+
     def _occasion(self, text: str, reading: _Reading, end: int) -> bool:
         """A clause with a predicate of its own that is not a lead-in (生产经营单位采用新工艺…), before a cue."""
         own = text[self._skip_leading(text, reading.action_start):end].strip(" 　")
@@ -403,6 +415,9 @@ class Extractor:
         src_start, src_end = norm.to_source(n_start, n_end)
         kind = next((k for k, p in self.cues.kinds if p.search(action)), None)
         recipient = self.cues.recipient.search(action)
+        if condition and len(state.bearers) == 1 and (name := state.bearers[0]) and condition.startswith(name) \
+                and not condition.startswith(_CONJUNCTIONS, len(name)) and len(condition) > len(name) + 1:
+            condition = condition[len(name):]  # 赔偿请求人书写申请书确有困难的: the bearer is not its own condition
         for name in state.bearers:
             actor = self._actor(name)
             yield Duty(
@@ -445,6 +460,9 @@ class Extractor:
         # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
         tokens = tagged(tail)
         return bool(tokens) and tokens[-1][1].startswith(_NOUNISH) and not any(t == "v" for _, t in tokens[2:])
+
+
+_CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
 
 
 def _units(document: Document) -> Iterator[_Unit]:

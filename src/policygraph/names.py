@@ -33,6 +33,7 @@ _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
+_NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 _POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.
@@ -174,6 +175,9 @@ class NameGrammar:
             return reading
         if name.startswith(("其他", "其它")) and len(name) > 4 and (other := self.one(name[2:])):
             return Parsed(name, other.prefix, other.head, other.rel)  # 其他 + a name (其他有关行政部门)
+        if (m := self._party.fullmatch(name)) and m.group("head") in self.members and m.group("mod") \
+                and not m.group("mod").endswith(self.systems) and self.one(m.group("mod")):
+            return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
@@ -208,9 +212,10 @@ class NameGrammar:
         words = tagged(name)
         if len(words) == 1:
             return words[0][1] in ("n", "l")
-        # 电子签名 + 人; 注册商标 + 专用权 + 人; 中外合作 + 办学 + 者: nouns before the word 人/者 makes an agent of
+        # 电子签名 + 人; 注册商标 + 专用权 + 人; 中外合作 + 办学 + 者; 赔偿 + 请求 + 人: what comes before the
+        # word 人/者 (nouns, or a verb and its object) makes an agent of
         return words[-1][0] in ("人", "者") and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
-            and all(tag in ("n", "l") for _, tag in words[:-2])
+            and all(tag in ("n", "l", "v", "vn") for _, tag in words[:-2])
 
     def _mined_head(self, name: str) -> str | None:
         """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
@@ -264,6 +269,8 @@ class NameGrammar:
             return True  # 反洗钱行政主管部门 (not 履行…主管部门, whose first word is a verb of two characters)
         if head in _ORGAN_HEADS and len(self.words(func)) == 1:
             return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
+        if len(func) == 2 and head in _NAMED_FOR_WHAT_IT_DOES:
+            return True  # 侦查机关, 评标委员会: a body named by one verb of what it does
         return not self.acts(func)
 
     def acts(self, text: str) -> bool:
