@@ -173,6 +173,9 @@ class ListGrammar(NameGrammar):
             if readings:
                 part = self._resolve_its(part, readings[-1].name)
             reading = self.one(part) or self._kind_of_other(part, parts[-1], last)
+            if reading is None and last.name in self.persons and (words := tagged(clean_name(part))) and \
+                    len(words) == 1 and words[0][1] in NOUN_TAGS and len(words[0][0]) > 1:
+                reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
             if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")):
                 reading, distributed = self.one(clean_name(part) + last.head), True  # not 法律、…或者当事人
                 if reading is None and len(self.words(clean_name(part))) == 1 and not self.has_function_word(part) \
@@ -233,7 +236,7 @@ class ListGrammar(NameGrammar):
             modifier = before.name[:-len(before.head)] if before.head and before.name.endswith(before.head) else ""
             if not before.head and (passive := PASSIVE_PARTY.fullmatch(before.name)):
                 modifier = passive.group(0)[:-1 if passive.group(0).endswith(("人", "者")) else -2]  # 被检查 | 单位
-            if r.name == r.head and modifier and (r.name in self._institutions or (
+            if r.name == r.head and modifier and (r.name in self._institutions or modifier.endswith("的") or (
                     r.name in self.persons and modifier.startswith(("被", "有关", "相关")))):
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
             elif owner and r.head in self._people and not r.name.startswith(owner) \

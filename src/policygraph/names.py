@@ -27,6 +27,8 @@ NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被",
                           "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "通过", "其中", "报",
                           "报请", "报经", "报送", "提请", "上报"))
 MAX_NAME = 40
+# Words that a relative clause may have after its own agent (国务院依法设立的, 经…批准的, 未…的).
+_IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
@@ -299,7 +301,14 @@ class NameGrammar:
             return False
         words = self.words(relative)
         return words[0] not in NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
-            and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得"))
+            and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得")) \
+            and not self._subject_then(words)
+
+    def _subject_then(self, words: list[str]) -> bool:
+        """A name and then a preposition or a modal word (监察机关 | 对…负责, X | 不得担任…): a clause with a
+        subject of its own, not a relative clause that modifies a name."""
+        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and self.one("".join(words[:i]))
+                   for i, w in enumerate(words[1:], 1))
 
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
