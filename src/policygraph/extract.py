@@ -447,6 +447,8 @@ class Extractor:
     def _leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
         clause = clause.removeprefix("分别").removeprefix("各自")  # 分别依照各自职责: an adverb before the preposition
+        if _TIME_SPAN.fullmatch(clause):
+            return True  # 自确定中标人之日起十五日内，提交…: when, not what
         if not clause.startswith(self.cues.prepositions):
             return False
         tail = clause.rsplit("的", 1)[-1]  # 对负有责任的主管人员…: a cue inside the relative is not the clause's
@@ -463,6 +465,8 @@ class Extractor:
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
+# A span of time opening a clause: 自…之日起(…日内), 从…起.
+_TIME_SPAN = re.compile(r"(?:自|从)[^，。；]{1,40}?起(?:[^，。；]{0,12}?(?:内|以内|前))?")
 
 
 def _units(document: Document) -> Iterator[_Unit]:
