@@ -177,7 +177,7 @@ class ListGrammar(NameGrammar):
                     len(words) == 1 and words[0][1] in NOUN_TAGS and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
             if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")) \
-                    and not clean_name(part).endswith(tuple(self._people)):  # 专职主席、副主席或者委员: heads of their own
+                    and not clean_name(part).endswith(tuple(self._people)):  # 主席、副主席或者委员: heads of their own
                 reading, distributed = self.one(clean_name(part) + last.head), True  # not 法律、…或者当事人
                 if reading is None and len(self.words(clean_name(part))) == 1 and not self.has_function_word(part) \
                         and last.head in self._institutions:
