@@ -198,6 +198,9 @@ class Extractor:
                     state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
                 continue  # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
             comma = not last and text[c_end] in "，,"  # a clause before ； is a statement of its own, not a topic
+            if index == 0 and comma and reading.bearers is None and reading.cue and reading.cue[2] != "right" and \
+                    text[c_start:reading.cue[0]].strip(" 　") in ("", "依法") and self._cue_in_topic(body):
+                continue  # 依法必须进行招标的项目，…: a thing described by a duty, the sentence's topic
             if reading.cue is None and comma and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
                 continue
@@ -359,6 +362,13 @@ class Extractor:
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    def _cue_in_topic(self, clause: str) -> bool:
+        """A clause that is one noun phrase, its cue inside the relative clause before the noun (依法应当编制水土
+        保持方案的生产建设项目): no predicate of its own."""
+        relative, _, noun = clause.rpartition("的")
+        words = tagged(noun) if relative and 1 < len(noun) <= 8 else []
+        return bool(words) and all(tag in _NOUNISH for _, tag in words) and self.grammar.parse(noun) is None
 
     def _new_subject(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """The next clause names a bearer of its own, other than this clause's, and a cue."""
