@@ -190,6 +190,8 @@ class NameGrammar:
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         if self._agent(name):
             return Parsed(name, "", "人")
+        if name.endswith("的人") and len(name) > 4 and self._relative_ok(name[:-2]):
+            return Parsed(name, "", "人", name[:-1])  # 接受分包的人, 与投标人有利害关系的人: whoever the clause describes
         if head := self._mined_head(name):
             return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
         return None
@@ -231,7 +233,8 @@ class NameGrammar:
             return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
         if word in self.local:
             return word if self._modifier_ok(mod) else None
-        if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads:
+        if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads \
+                or word[-2:] in self.non_heads:  # 国家有关 (a dictionary word): 有关 is no 机关
             return None
         stems = [word[:-1], *([word[:-2]] if is_word(word[-2:]) else [])]  # 监察 + 官; 代表 + 大会
         if len(word) < 3 or not any(len((stem := tagged(s)[-1])[0]) >= 2 and stem[1] != "x" for s in stems if s):
