@@ -191,7 +191,7 @@ class NameGrammar:
         if self._agent(name):
             return Parsed(name, "", "人")
         if name.endswith("的人") and len(name) > 4 and self._relative_ok(name[:-2]):
-            return Parsed(name, "", "人", name[:-1])  # 接受分包的人, 与投标人有利害关系的人: whoever the clause describes
+            return Parsed(name, "", "人", name[:-1])  # 接受分包的人: whoever the clause describes
         if head := self._mined_head(name):
             return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
         return None
