@@ -192,6 +192,8 @@ class Extractor:
             if not last and (body.endswith("的") or (reading.cue is None and (
                     self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
                 condition = body  # …的， / 在…时， : the condition of what follows
+                if reading.bearers is None and body.endswith("的") and not state.topic:
+                    reading = _Reading(self._opening_name(text, c_start, c_end), None, reading.action_start)
                 if reading.bearers and not state.topic:
                     state.bearers, state.conditional = list(reading.bearers), True
                 elif state.topic and not reading.bearers:
@@ -362,6 +364,15 @@ class Extractor:
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:
+        """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
+        书写 a noun)."""
+        pos = self._skip_leading(text, start)
+        for stop in self.grammar.ends(text, pos, end):
+            if stop < end and text[stop] not in "的、和及与或其" and (names := self.grammar.parse(text[pos:stop])):
+                return names
+        return None
 
     def _cue_in_topic(self, clause: str) -> bool:
         """A clause that is one noun phrase, its cue inside the relative clause before the noun (依法应当编制水土
