@@ -185,6 +185,9 @@ class Extractor:
         for index, (c_start, c_end) in enumerate(clauses):
             last = index == len(clauses) - 1
             reading = self._read(text, c_start, c_end, cues, in_item=unit.item is not None and bool(state.bearers))
+            if state.bearers and reading.bearers and reading.cue is None and self._verb_and_object(reading.bearers) \
+                    and not _BY.search(text, c_start, c_end):
+                reading = _Reading(None, reading.cue, self._skip_leading(text, c_start))  # 工会…，教育职工…
             body = text[self._skip_leading(text, c_start):c_end].strip(" 　")
             if self.cues.exception.match(body):
                 continue  # 国家另有规定的除外
@@ -364,6 +367,13 @@ class Extractor:
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
+
+    def _verb_and_object(self, names: list[str]) -> bool:
+        """A name of two words, a verb and people (教育 | 职工), read with no cue while a bearer is in force: the
+        bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
+        words = tagged(names[0]) if len(names) == 1 else []
+        return len(words) == 2 and words[0][1] in ("v", "vn") \
+            and words[1][0] in self.grammar.members | self.grammar.persons
 
     def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:
         """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
