@@ -29,6 +29,7 @@ NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被",
 MAX_NAME = 40
 # Words that a relative clause may have after its own agent (国务院依法设立的, 经…批准的, 未…的).
 _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由"))
+_MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
@@ -310,7 +311,7 @@ class NameGrammar:
     def _subject_then(self, words: list[str]) -> bool:
         """A name and then a preposition or a modal word (监察机关 | 对…负责, X | 不得担任…): a clause with a
         subject of its own, not a relative clause that modifies a name."""
-        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and self.one("".join(words[:i]))
+        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (w in _MODAL or self.one("".join(words[:i])))
                    for i, w in enumerate(words[1:], 1))
 
     def _modifier_ok(self, mod: str) -> bool:
