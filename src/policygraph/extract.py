@@ -369,9 +369,11 @@ class Extractor:
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
     def _verb_and_object(self, names: list[str]) -> bool:
-        """A name of two words, a verb and people (教育 | 职工), read with no cue while a bearer is in force: the
-        bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
+        """A verb and a name (委托 | 社会审计机构), or a verb and people (教育 | 职工), read with no cue while a bearer
+        is in force: the bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
         words = tagged(names[0]) if len(names) == 1 else []
+        if len(words) >= 2 and words[0][1] == "v" and self.grammar.one(names[0][len(words[0][0]):]) is not None:
+            return True  # 委托 | 社会审计机构 (依法进行审计)
         return len(words) == 2 and words[0][1] in ("v", "vn") \
             and words[1][0] in self.grammar.members | self.grammar.persons
 
