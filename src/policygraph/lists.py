@@ -191,7 +191,8 @@ class ListGrammar(NameGrammar):
         readings.append(last)
         readings = self._share_owner(self._share_modifier(readings))
         first = readings[0]
-        if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head:
+        if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head \
+                and self.one(first.prefix) is None:  # (not 村民委员会成员、村民委员会: the prefix is a name)
             # 境内的组织、个人 → 境内的组织, 境内的个人
             readings = [first, *(Parsed(first.prefix + r.name, first.prefix, r.head)
                                  if r.name in self.party_heads else r for r in readings[1:])]
@@ -240,7 +241,7 @@ class ListGrammar(NameGrammar):
             if r.name == r.head and modifier and (r.name in self._institutions or modifier.endswith("的") or (
                     r.name in self.persons and modifier.startswith(("被", "有关", "相关")))):
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
-            elif owner and r.head in self._people and not r.name.startswith(owner) \
+            elif owner and (r.head in self._people or r.head == "委员会") and owner.rstrip("的") not in r.name \
                     and not any(w in r.name.removesuffix(r.head)
                                 for w in (*self.organisations, *self.department_heads)) \
                     and not self._gov.match(r.name) and not r.name.startswith(("其他", "其它")):

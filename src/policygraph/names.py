@@ -275,8 +275,9 @@ class NameGrammar:
             return True  # 反洗钱行政主管部门 (not 履行…主管部门, whose first word is a verb of two characters)
         if head in _ORGAN_HEADS and len(self.words(func)) == 1:
             return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
-        if len(func) == 2 and head in _NAMED_FOR_WHAT_IT_DOES:
-            return True  # 侦查机关, 评标委员会: a body named by one verb of what it does
+        if head in _NAMED_FOR_WHAT_IT_DOES and (len(func) == 2 or (head == "委员会" and len(func) <= 4 and all(
+                tag in ("v", "vn") for _, tag in words))):
+            return True  # 侦查机关, 评标委员会, 联合管理委员会: a body named by what it does (not 破坏村民 | 委员会)
         return not self.acts(func)
 
     def acts(self, text: str) -> bool:
