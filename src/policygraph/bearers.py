@@ -124,22 +124,30 @@ class BearerGrammar(ListGrammar):
                     between == "等" or \
                     (between.endswith("的") and len(between) <= MAX_CONDITION) or \
                     OCCASION.fullmatch(between):  # 军队有条件的应当…; 监察官就职时应当… (convention 27)
-                names = self.parse(text[start:end]) or self._named_by_function(text[start:end])
+                names = self.parse(text[start:end]) or self._named_by_function(text[start:end], before_cue=True)
                 if names:
                     return names, end
         return None
 
-    def _named_by_function(self, span: str) -> list[str] | None:
+    def _named_by_function(self, span: str, *, before_cue: bool = False) -> list[str] | None:
         """Bodies named for what they do, right before a cue or after 由 (审批机关应当…, 由任免机关或者监察机关
         给予处分): a verb and its object can neither be the subject of a modal nor follow 由, so the verb is the
         body's function there. Coordinated with bodies the grammar reads, each is a bearer."""
         names: list[str] = []
         for part in _COORDINATED.split(span):
-            found = self.parse(part) or ([part] if self._function_body(part) else None)
+            found = self.parse(part) or ([part] if self._function_body(part) or (before_cue and self._verb_headed(part))
+                                         else None)
             if not found:
                 return None
             names += found
         return names if len(names) == len(set(names)) else None
+
+    def _verb_headed(self, span: str) -> bool:
+        """A name whose head is also a verb (消费者 + 组织), which names.py reads as a name and a verb elsewhere
+        (责任单位 | 组织…, 由X | 组织…); right before a cue the head has no object, so it is a head."""
+        m = self._party.fullmatch(span)
+        return m is not None and bool(m.group("mod")) and self.is_verb(m.group("head")) \
+            and self.one(m.group("mod")) is not None and self._modifier_ok(m.group("mod"))
 
     def _function_body(self, span: str) -> bool:
         m = self._body_plain.fullmatch(span)
