@@ -248,3 +248,50 @@ def test_a_lists_etc_before_with(extractor: Extractor) -> None:
     and 会同; Y still goes in ``with`` (convention 17)."""
     duties = extractor.extract(parse(normalize_text("第三十七条　国务院公安部门等会同外交部门加强国际执法司法合作。")))
     assert [(d.actor, d.with_, d.action) for d in duties] == [("国务院公安部门", "外交部门", "加强国际执法司法合作")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # 除…外 between a bearer and its cue is a condition (突发事件应对法(2007) 第四十五条, abridged)
+    ("第四十五条　县级以上地方各级人民政府除采取本法第四十四条规定的措施外，还应当采取下列一项或者多项措施。",
+     [("县级以上地方各级人民政府", "obligation", "采取下列一项或者多项措施", "除采取本法第四十四条规定的措施外")]),
+    # a clause with a bearer and no cue before another bearer's cue is that duty's condition
+    # (国家赔偿法(2012) 第二十四条)
+    ("第二十四条　赔偿义务机关在规定期限内未作出是否赔偿的决定，赔偿请求人可以自期限届满之日起三十日内向赔偿义务机关的"
+     "上一级机关申请复议。",
+     [("赔偿请求人", "permission", "自期限届满之日起三十日内向赔偿义务机关的上一级机关申请复议",
+       "赔偿义务机关在规定期限内未作出是否赔偿的决定")]),
+    # a condition opens with its subject, whatever jieba tags the verb (国家赔偿法(2012) 第十二条: 书写 as a noun)
+    ("第十二条　赔偿请求人书写申请书确有困难的，可以委托他人代书。",
+     [("赔偿请求人", "permission", "委托他人代书", "书写申请书确有困难的")]),
+    # a span of time leads into the action (招标投标法(2017) 第四十七条)
+    ("第四十七条　依法必须进行招标的项目，招标人应当自确定中标人之日起十五日内，"
+     "向有关行政监督部门提交招标投标情况的书面报告。",
+     [("招标人", "obligation", "自确定中标人之日起十五日内，向有关行政监督部门提交招标投标情况的书面报告", None)]),
+])
+def test_conditions_and_lead_ins_of_stop_22(text: str, expected: list[tuple[str, str, str, str | None]]) -> None:
+    """Each rule with a sentence of a development law; the opening topic of 第四十七条 (依法必须进行招标的项目，…)
+    is no duty either."""
+    duties = Extractor().extract(parse(normalize_text(text)))
+    assert [(d.actor, d.modality, d.action, d.condition) for d in duties] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a bearer's duties that name principles among them are duties (工会法(2021) 第四条, abridged) …
+    ("第四条　工会必须遵守和维护宪法，以宪法为根本的活动准则，坚持中国共产党的领导，坚持马克思列宁主义、科学发展观。",
+     [("工会", "obligation")] * 4),
+    # … while principles of a field of work are not (安全生产法(2021) 第三条, abridged; convention 10)
+    ("第三条　安全生产工作应当以人为本，坚持人民至上、生命至上，坚持安全第一、预防为主、综合治理的方针。", []),
+    # 有下列情形之一 without 的 opens conditions (消费者权益保护法(2013) 第五十六条, abridged): no duty of its items
+    ("第五十六条　经营者有下列情形之一，由工商行政管理部门责令改正：\n"
+     "（一）提供的商品或者服务不符合保障人身、财产安全要求的；",
+     [("工商行政管理部门", "obligation")]),
+    # a verb and a name, or a verb and people, while a bearer is in force: the bearer's act (工会法(2021) 第三十二条,
+    # abridged)
+    ("第三十二条　工会会同用人单位加强对职工的思想政治引领，教育职工以国家主人翁态度对待劳动，爱护国家和单位的财产。",
+     [("工会", "obligation")] * 3),
+    # right before a cue a head that is also a verb is a head (消费者权益保护法(2013) 第三十八条, abridged)
+    ("第三十八条　消费者组织不得从事商品经营和营利性服务。", [("消费者组织", "prohibition")]),
+])
+def test_bearers_of_stop_22(text: str, expected: list[tuple[str, str]]) -> None:
+    duties = Extractor().extract(parse(normalize_text(text)))
+    assert [(d.actor, d.modality) for d in duties] == expected

@@ -174,7 +174,7 @@ class ListGrammar(NameGrammar):
                 part = self._resolve_its(part, readings[-1].name)
             reading = self.one(part) or self._kind_of_other(part, parts[-1], last)
             if reading is None and last.name in self.persons and (words := tagged(clean_name(part))) and \
-                    len(words) == 1 and words[0][1] in NOUN_TAGS and len(words[0][0]) > 1:
+                    len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
             if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")) \
                     and not clean_name(part).endswith(tuple(self._people)):  # 主席、副主席或者委员: heads of their own
