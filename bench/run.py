@@ -47,7 +47,7 @@ def main() -> int:
                             *(["--limit", "150"] if args.quick else [])),
         "load": ("bench_load.py", *(["--limit", "100"] if args.quick else [])),
         "sparql": ("bench_sparql.py", "--seconds", "4" if args.quick else "8", "--repeats",
-                   "1" if args.quick else "3"),
+                   "1" if args.quick else "3", "--turns", "1" if args.quick else "5"),
         "http_load": ("bench_http_load.py", "--seconds", "3" if args.quick else "8"),
         "fuzz": ("bench_fuzz.py", "--examples", "60" if args.quick else "300"),
         "crash": ("bench_crash.py", *(["--articles", "300", "--files", "20", "--at", "0.3,0.6,0.9"]
@@ -262,13 +262,16 @@ def sparql_section(s: dict[str, Any]) -> list[str]:
     servers taking turns; then the heavier analytical query; the repeated query is the answer cache."""
     lit, ox_lit = s["policygraph_sparql_literal"], s["oxigraph_literal"]
     lines = [SPARQL_HEADING, "",
-             f"Same quads, wrk with {s['connections']} connections for {s['seconds']} s a measurement, median of "
-             f"{s['repeats']}; where two servers are compared they were both up and took turns. policygraph runs "
+             f"Same quads, wrk (2 threads) with {s['connections']} connections for {s['seconds']} s a measurement, "
+             f"median of {s['repeats']}; where two servers are compared they were both up and took turns: each "
+             f"warmed by an uncounted turn first, the order swapped every repeat, median of "
+             f"{s.get('turns', s['repeats'])}. policygraph runs "
              f"`policygraph serve --workers 2` with its defaults: GET /sparql goes through Oxigraph's own server "
              f"(read-only on the store, behind policygraph's checks; README, \"The API and the web page\"). "
              f"In-process pyoxigraph (the floor): {s['in_process_ms']} ms per query "
              f"({s['in_process_rps_one_core']:,}/s on one core).", "",
-             "| server | requests/s | p50 | p99 | errors | load (1 min) |", "|---|---|---|---|---|---|"]
+             "| server | requests/s | p50 | p90 | p99 | errors | load (1 min) | others' cores |",
+             "|---|---|---|---|---|---|---|---|"]
     rows = [("oxigraph_literal", "Oxigraph server, a distinct literal each request"),
             ("policygraph_sparql_literal", "**policygraph /sparql, a distinct literal each request**"),
             ("oxigraph_distinct", "Oxigraph server, a distinct comment each request"),
@@ -280,8 +283,8 @@ def sparql_section(s: dict[str, Any]) -> list[str]:
             ("rdflib_endpoint", "rdflib-endpoint (in-memory rdflib), one query repeated")]
     for key, label in rows:
         if r := s.get(key):
-            lines.append(f"| {label} | {r['rps']:,} | {r['p50_ms']} ms | {r['p99_ms']} ms | {r['errors']} | "
-                         f"{r.get('load_1min', '—')} |")
+            lines.append(f"| {label} | {r['rps']:,} | {r['p50_ms']} ms | {r.get('p90_ms', '—')} ms | {r['p99_ms']} ms "
+                         f"| {r['errors']} | {r.get('load_1min', '—')} | {r.get('others_cores', '—')} |")
     ratio, p99, target = s["ratio_ours_to_oxigraph_literal"], s["p99_ratio_ours_to_oxigraph_literal"], s["target_ratio"]
     lines += ["", f"**Queries never seen (a distinct literal each request), light lookup: {ratio}× Oxigraph's "
               f"throughput, p99 {lit['p99_ms']} ms against {ox_lit['p99_ms']} ms ({p99}×)** (targets ≥ {target}× "
@@ -289,10 +292,18 @@ def sparql_section(s: dict[str, Any]) -> list[str]:
               f"A distinct comment each request: {s['ratio_ours_to_oxigraph']}×."]
     loads = [r["load_1min"] for key, _ in rows if (r := s.get(key)) and "load_1min" in r]
     loads += [r["load_1min"] for r in (s.get("analytical") or {}).values() if isinstance(r, dict) and "load_1min" in r]
+    others = [r["others_cores"] for key, _ in rows if (r := s.get(key)) and "others_cores" in r]
+    others += [r["others_cores"] for r in (s.get("analytical") or {}).values()
+               if isinstance(r, dict) and "others_cores" in r]
     if loads:
         lines += ["", f"The machine's 1-minute load average during these measurements: {min(loads)} to {max(loads)} "
-                  "(medians over the repeats, each read just after its wrk run, to which wrk and the servers add; the "
-                  "machine has 2 cores and is shared with other engineers' work)."]
+                  "(medians over the repeats, each read just after its wrk run; it counts the benchmark's own "
+                  "threads, wrk's and the servers', so it is high even on an idle machine; the machine has 2 cores "
+                  "and is shared with other engineers' work)."]
+    if others:
+        lines += ["", f"CPU used by processes outside the benchmark during the measurements (others' cores: the "
+                  f"machine's busy time less the benchmark's, over the run; 2 cores in all): {min(others)} to "
+                  f"{max(others)} (medians over the repeats)."]
     if a := s.get("analytical"):
         lines += analytical_lines(a, s)
     if (cached := s.get("ratio_ours_to_oxigraph_repeated_cache")) is not None:
@@ -312,11 +323,12 @@ def analytical_lines(a: dict[str, Any], s: dict[str, Any]) -> list[str]:
             f"of the national corpus ({a['laws']} files, {a['quads']:,} quads), {a['in_process_ms']} ms in-process "
             f"({round(a['in_process_ms'] / s['in_process_ms']):,}× the light lookup), "
             f"a distinct literal each request, the two servers taking turns:", "",
-            "| server | requests/s | p50 | p99 | errors | load (1 min) |", "|---|---|---|---|---|---|",
+            "| server | requests/s | p50 | p99 | errors | load (1 min) | others' cores |",
+            "|---|---|---|---|---|---|---|",
             f"| Oxigraph server | {oxi['rps']:,} | {oxi['p50_ms']} ms | {oxi['p99_ms']} ms | {oxi['errors']} | "
-            f"{oxi['load_1min']} |",
+            f"{oxi['load_1min']} | {oxi.get('others_cores', '—')} |",
             f"| **policygraph /sparql** | {ours['rps']:,} | {ours['p50_ms']} ms | {ours['p99_ms']} ms | "
-            f"{ours['errors']} | {ours['load_1min']} |", "",
+            f"{ours['errors']} | {ours['load_1min']} | {ours.get('others_cores', '—')} |", "",
             f"**Analytical query: {ratio}× Oxigraph's throughput** (target ≥ {target}×: "
             f"{'met' if ratio >= target else 'not met'}), p99 {a['p99_ratio_ours_to_oxigraph_literal']}×."]
 
