@@ -11,6 +11,10 @@ counts in how many laws each word is the subject of an agent-only cue. It writes
 ``agent_suffixes``: the last characters shared by at least ``--min-words`` nouns that are such a
 subject in at least ``--min-laws`` laws each (人, 员, 者, 官…), each with those nouns as evidence.
 
+``agent_nouns``: those nouns themselves where they end in such a character (军人, 船长: a word of two
+characters is no word + suffix, so only the corpus can tell that it names an agent; 无法, 规定 and the
+like, read as subjects where a clause is misread, end in none).
+
 Run: ``.venv/bin/python tools/mine_heads.py`` (about ten seconds); the output is reviewed data.
 """
 
@@ -66,11 +70,12 @@ def main() -> None:
     for w in words:
         by_suffix[w[-1]].append(w)
     suffixes = {c: ws for c, ws in sorted(by_suffix.items()) if len(ws) >= args.min_words}
-    print(f"{len(words)} agent nouns; suffixes {' '.join(suffixes)}", file=sys.stderr)
-    args.out.write_text(_toml(args, suffixes), encoding="utf-8")
+    nouns = [w for w in words if w[-1] in suffixes]
+    print(f"{len(words)} agent nouns, {len(nouns)} with a suffix; suffixes {' '.join(suffixes)}", file=sys.stderr)
+    args.out.write_text(_toml(args, suffixes, nouns), encoding="utf-8")
 
 
-def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]]) -> str:
+def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]], nouns: list[str]) -> str:
     lines = [
         "# The last characters of nouns that bear rights and duties, mined from the national corpus by",
         f"# tools/mine_heads.py --min-laws {args.min_laws} --min-words {args.min_words} (the laws of the extraction "
@@ -81,6 +86,12 @@ def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]]) -> str:
         "",
         "agent_suffixes = [",
         *(f'  "{c}",  # {" ".join(ws)}' for c, ws in suffixes.items()),
+        "]",
+        "",
+        "# The nouns themselves that end in one of those characters: an agent wherever they end a name, however",
+        "# short (军人, 船长).",
+        "agent_nouns = [",
+        *(f"  {', '.join(f'{chr(34)}{w}{chr(34)}' for w in nouns[i:i + 12])}," for i in range(0, len(nouns), 12)),
         "]",
         "",
     ]

@@ -135,8 +135,8 @@ class BearerGrammar(ListGrammar):
         body's function there. Coordinated with bodies the grammar reads, each is a bearer."""
         names: list[str] = []
         for part in _COORDINATED.split(span):
-            found = self.parse(part) or ([part] if self._function_body(part) or (before_cue and self._verb_headed(part))
-                                         else None)
+            found = self.parse(part) or ([part] if self._function_body(part) or (before_cue and (
+                self._verb_headed(part) or self._named_by_activity(part))) else None)
             if not found:
                 return None
             names += found
@@ -148,6 +148,17 @@ class BearerGrammar(ListGrammar):
         m = self._party.fullmatch(span)
         return m is not None and bool(m.group("mod")) and self.is_verb(m.group("head")) \
             and self.one(m.group("mod")) is not None and self._modifier_ok(m.group("mod"))
+
+    def _named_by_activity(self, span: str) -> bool:
+        """An organisation or person named by what it does, a verb in the name (检查人员, 参保人员, 受托生产企业,
+        演出举办单位): names.py reads a verb there as a clause (建立 | 生产经营单位), but right before a cue a verb
+        and its object cannot be the subject."""
+        m = self._party.fullmatch(span)
+        if m is None or not m.group("mod") or len(m.group("mod")) > 6 or self.has_function_word(span) \
+                or len(m.group("head")) > 2:  # 告知 | 从业人员: a verb and a whole noun, its object
+            return False
+        words = tagged(m.group("mod"))
+        return len(words) <= 2 and all(tag in ("v", "vn", "n", "j") for _, tag in words)
 
     def _function_body(self, span: str) -> bool:
         m = self._body_plain.fullmatch(span)

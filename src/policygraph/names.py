@@ -93,6 +93,7 @@ class NameGrammar:
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
     agent_suffixes: frozenset[str] = frozenset()
+    agent_nouns: frozenset[str] = frozenset()  # nouns the corpus shows to be agents (resources/heads.toml)
     organisations: tuple[str, ...] = ()
     members: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
@@ -111,7 +112,8 @@ class NameGrammar:
         raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
         mined = tomllib.loads(resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8"))
         return cls(
-            agent_suffixes=frozenset(mined["agent_suffixes"]), organisations=tuple(raw["organisations"]),
+            agent_suffixes=frozenset(mined["agent_suffixes"]), agent_nouns=frozenset(mined["agent_nouns"]),
+            organisations=tuple(raw["organisations"]),
             members=frozenset(raw["members"]), persons=frozenset(raw["persons"]),
             function_heads=frozenset(raw["function_heads"]),
             jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
@@ -232,7 +234,7 @@ class NameGrammar:
         mod = name[:-len(word)]
         if mod and tagged(mod)[0][1] in ("v", "vn", "p", "d", "c", "m"):
             return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
-        if word in self.local:
+        if word in self.local or word in self.agent_nouns:
             return word if self._modifier_ok(mod) else None
         if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads \
                 or word[-2:] in self.non_heads:  # 国家有关 (a dictionary word): 有关 is no 机关
