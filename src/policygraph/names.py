@@ -133,7 +133,7 @@ class NameGrammar:
 
     def __post_init__(self) -> None:
         j, lv, s = alternation(self.jurisdictions), alternation(self.levels), alternation(self.systems)
-        j = rf"{j}|[^{_CLAUSE_PUNCT}的、]{{1,6}}?(?:{alternation(self.places)})"
+        j = rf"{j}|[^{_CLAUSE_PUNCT}的、]{{0,6}}?(?:{alternation(self.places)})"
         heads = alternation(self.department_heads)
         lv = rf"(?:{lv})(?:[、和](?:{lv}))*"  # 县、乡镇; 中央和国家: coordinated levels share what follows
         body = (rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})"
