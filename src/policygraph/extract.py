@@ -179,7 +179,7 @@ class Extractor:
 
     def _sentence(self, document: Document, unit: _Unit, text: str, cues: list[Cue],
                   s_start: int, s_end: int, state: _State) -> Iterator[Duty]:
-        clauses = list(_split(text, _CLAUSE_END, s_start, s_end))
+        clauses = _joined(text, list(_split(text, _CLAUSE_END, s_start, s_end)))
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         for index, (c_start, c_end) in enumerate(clauses):
@@ -512,6 +512,22 @@ def _units(document: Document) -> Iterator[_Unit]:
             for item in para.items:
                 body = item.end - len(item.text)
                 yield _Unit(art, para.number, item.number, body, item.text)
+
+
+def _joined(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A clause opening with 以及 after a comma goes on with the object of the clause before it (…的处理程序，以及
+    其他…相关事项): one action (convention 18), unless it has a cue of its own."""
+    out: list[tuple[int, int]] = []
+    for start, end in clauses:
+        if out and text.startswith("以及", start) and text[start - 1] in "，," \
+                and not _OWN_CUE.search(text, start, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+_OWN_CUE = re.compile("应当|可以|不得|必须|负责|有权")
 
 
 @cache
