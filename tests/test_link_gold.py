@@ -1,6 +1,6 @@
 """Article linking measured against judged gold (tests/gold/align) and against the rules' own citations.
 
-Development set (``dev/``, twenty-four pairs: the halves of stops 19 to 21, the test halves having been scored):
+Development set (``dev/``, thirty pairs: the halves of stops 19 to 21, the test halves having been scored):
 where the linker was tuned and ``NEW_CONTENT`` calibrated (the test recomputes the calibration). Test half
 (``test/``, six new pairs judged late in stop 21 after the third half was scored, frozen by SHA256SUMS):
 scored once, with the character-bigram TF-IDF argmax baseline in the same run; the issue's bar is asserted
@@ -192,9 +192,10 @@ def calibrated_new_content() -> NewContent:
 
 
 def test_development_half_beats_the_baseline() -> None:
-    """A regression check, floors below what was measured on the twenty-four pairs (linker 696/936 = 0.744,
-    baseline 623/936 = 0.666: +0.078; new P 0.43 R 0.46; leave-one-pair-out
-    694/936 = 0.741, +0.075, by bench/bench_link_cv.py)."""
+    """A regression check, floors below what was measured on the thirty pairs at stop 22 (linker 850/1151
+    = 0.738, baseline 768/1151 = 0.667: +0.071; new P 0.44 R 0.45; leave-one-pair-out 852/1151 = 0.740,
+    +0.073, by bench/bench_link_cv.py). The floors (+0.05, P and R 0.35) are the issue's margin and a
+    level some ten points under the measured new-content figures, not the values reached."""
     mine, base = report("dev")
     assert mine.agreement >= base.agreement + 0.05
     assert mine.new_precision >= 0.35 and mine.new_recall >= 0.35
