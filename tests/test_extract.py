@@ -289,6 +289,9 @@ def test_conditions_and_lead_ins_of_stop_22(text: str, expected: list[tuple[str,
     # abridged)
     ("第三十二条　工会会同用人单位加强对职工的思想政治引领，教育职工以国家主人翁态度对待劳动，爱护国家和单位的财产。",
      [("工会", "obligation")] * 3),
+    # 其 points back to the bearer of the condition (资产评估法(2016) 第五十条, abridged; convention 2)
+    ("第五十条　评估专业人员违反本法规定，给委托人或者其他相关当事人造成损失的，由其所在的评估机构依法承担赔偿责任。",
+     [("评估专业人员所在的评估机构", "obligation")]),
     # right before a cue a head that is also a verb is a head (消费者权益保护法(2013) 第三十八条, abridged)
     ("第三十八条　消费者组织不得从事商品经营和营利性服务。", [("消费者组织", "prohibition")]),
 ])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -185,6 +185,9 @@ class Extractor:
         for index, (c_start, c_end) in enumerate(clauses):
             last = index == len(clauses) - 1
             reading = self._read(text, c_start, c_end, cues, in_item=unit.item is not None and bool(state.bearers))
+            if reading.bearers and len(state.bearers) == 1 and state.bearers[0] and \
+                    any(_ITS.match(n) for n in reading.bearers):
+                reading = replace(reading, bearers=_resolve_its(reading.bearers, state.bearers))
             if state.bearers and reading.bearers and reading.cue is None and self._verb_and_object(reading.bearers) \
                     and not _BY.search(text, c_start, c_end):
                 reading = _Reading(None, reading.cue, self._skip_leading(text, c_start))  # 工会…，教育职工…
@@ -512,6 +515,18 @@ def _units(document: Document) -> Iterator[_Unit]:
             for item in para.items:
                 body = item.end - len(item.text)
                 yield _Unit(art, para.number, item.number, body, item.text)
+
+
+_ITS = re.compile("其(?!他|它|中|余|次|实)")
+
+
+def _resolve_its(names: list[str], before: list[str | None]) -> list[str]:
+    """其 points back to the bearer before it (convention 2): 由其所在单位给予处分 after a condition whose subject is
+    国家机关工作人员 → 国家机关工作人员所在单位."""
+    out: list[str] = []
+    for name in names:
+        out += [f"{b}{name[1:]}" for b in before if b] if _ITS.match(name) else [name]
+    return out
 
 
 def _joined(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
