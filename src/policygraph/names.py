@@ -193,6 +193,8 @@ class NameGrammar:
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         if self._agent(name):
             return Parsed(name, "", "人")
+        if (head := self._word_with_head(name)) is not None:
+            return Parsed(name, name[:-len(head)], head)  # 会计人员, 检查人员: one word of the dictionary
         if name.endswith("的人") and len(name) > 4 and self._relative_ok(name[:-2]):
             return Parsed(name, "", "人", name[:-1])  # 接受分包的人: whoever the clause describes
         if head := self._mined_head(name):
@@ -223,6 +225,14 @@ class NameGrammar:
         # word 人/者 (nouns, or a verb and its object) makes an agent of
         return words[-1][0] in ("人", "者") and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
             and all(tag in ("n", "l", "v", "vn") for _, tag in words[:-2])
+
+    def _word_with_head(self, name: str) -> str | None:
+        """The head a dictionary noun ends in, where the whole name is that one noun (会计人员, though 会计 is a
+        verb as well: the dictionary has the word, so it is no verb and its object)."""
+        words = tagged(name)
+        if len(words) != 1 or words[0][1] not in NOUN_TAGS or len(name) < 3:
+            return None
+        return next((h for h in self.party_heads if name.endswith(h) and len(h) < len(name)), None)
 
     def _mined_head(self, name: str) -> str | None:
         """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
