@@ -292,6 +292,8 @@ def test_conditions_and_lead_ins_of_stop_22(text: str, expected: list[tuple[str,
     # 其 points back to the bearer of the condition (资产评估法(2016) 第五十条, abridged; convention 2)
     ("第五十条　评估专业人员违反本法规定，给委托人或者其他相关当事人造成损失的，由其所在的评估机构依法承担赔偿责任。",
      [("评估专业人员所在的评估机构", "obligation")]),
+    # a name ending in 者 ends where the cue starts (中外合作办学条例(2019) 第六条, abridged)
+    ("第六条　中外合作办学者可以合作举办各级各类教育机构。", [("中外合作办学者", "permission")]),
     # right before a cue a head that is also a verb is a head (消费者权益保护法(2013) 第三十八条, abridged)
     ("第三十八条　消费者组织不得从事商品经营和营利性服务。", [("消费者组织", "prohibition")]),
 ])

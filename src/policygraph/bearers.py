@@ -45,7 +45,7 @@ class BearerGrammar(ListGrammar):
         suffixes = "".join(sorted(self.agent_suffixes - {"人"}))
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员); a character that ends
         # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.
-        self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)))")  # 人 ends a name, not 人民…
+        self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)|(?<!或)者))")  # 人 ends a name, not 人民…; 者 too
         self._suffix = re.compile(f"(?<=[{suffixes}])") if suffixes else None
         # the dictionary's words that such a character ends and that could name an agent (a cheap first test)
         self._suffixed_words = frozenset(w for w in dictionary_words(3, 6) if w[-1] in suffixes)
