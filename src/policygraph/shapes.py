@@ -89,9 +89,11 @@ def violations(quads: Iterable[ox.Quad]) -> list[str] | None:
     if not _current():
         return None
     store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+    store.extend(quads)  # as they are: a new quad in the default graph for each took 3 times as long
+    merged = [*store.named_graphs(), ox.DefaultGraph()]  # the queries' default graph: every graph merged
     found: set[str] = set()
     for message, query in CHECKS:
-        if message not in found and any(True for _ in store.query(_PREFIXES + query)):  # type: ignore[union-attr]
+        if message not in found and any(True for _ in store.query(_PREFIXES + query,  # type: ignore[union-attr]
+                                                                   default_graph=merged)):
             found.add(message)
     return sorted(found)
