@@ -24,7 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .entail_doc import document_inferences
+from .entail_doc import document_inferences, superclasses
 from .errors import PolicygraphError
 from .extract import Extractor
 from .graph import GraphBuilder
@@ -77,6 +77,14 @@ def _worker() -> _Worker:
     if _WORKER is None:
         _WORKER = _Worker()
     return _WORKER
+
+
+def warm() -> None:
+    """Make a worker's state and what it loads on first use (jieba's dictionary, the ontology's superclasses)
+    now: the fork server does it once, and every worker forked from it starts with it (``worker_preload``)."""
+    worker = _worker()
+    worker.extractor.nlp("县级人民政府应当建立工作制度。")
+    superclasses()
 
 
 def _exit_with(writer: int) -> None:
@@ -156,7 +164,8 @@ def local_executor(jobs: int) -> Executor:
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["policygraph.parallel"])  # imported once, in the server workers fork from
+    # imported once, in the server the workers fork from, which also makes their state (NLP pipeline, lexicon)
+    context.set_forkserver_preload(["policygraph.parallel", "policygraph.worker_preload"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_exit_with,
                                initargs=(os.getpid(),))
 
