@@ -196,8 +196,12 @@ class Passthrough:
                 outcome = await _once(sidecar, request, service.settings, watcher, deadline, send)
                 if outcome is not _AGAIN:
                     return outcome
+                watcher.listen()  # before asking again: has its client left meanwhile?
+                await asyncio.sleep(0)
                 if not await _ready_again(service, deadline):
-                    return watcher.onward(deadline)
+                    return None if watcher.gone else watcher.onward(deadline)
+                if watcher.gone:  # not asked of the next server, which stopping it would kill again
+                    return None
         finally:
             watcher.cancel()
 
@@ -290,10 +294,20 @@ class _Watcher:
 
         if self._timer is not None:
             self._timer.cancel()  # asked again of the next server: the same deadline, a new answer
+        task = self.listen()
+        task.add_done_callback(gone)
+        self._timer = asyncio.get_running_loop().call_later(max(0.0, deadline - time.monotonic()), stop, True)
+
+    def listen(self) -> asyncio.Task[None]:
+        """Start reading the client's messages (if not yet): the task ends when it leaves."""
         if self._task is None:
             self._task = asyncio.ensure_future(self._until_gone())
-        self._task.add_done_callback(gone)
-        self._timer = asyncio.get_running_loop().call_later(max(0.0, deadline - time.monotonic()), stop, True)
+        return self._task
+
+    @property
+    def gone(self) -> bool:
+        """Whether the client is known to have left."""
+        return self._task is not None and self._task.done() and not self._task.cancelled()
 
     def cancel(self) -> None:
         if self._timer is not None:
