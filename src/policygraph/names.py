@@ -94,6 +94,7 @@ class NameGrammar:
     named: frozenset[str] = frozenset()
     agent_suffixes: frozenset[str] = frozenset()
     agent_nouns: frozenset[str] = frozenset()  # nouns the corpus shows to be agents (resources/heads.toml)
+    kin: frozenset[str] = frozenset()
     organisations: tuple[str, ...] = ()
     members: frozenset[str] = frozenset()
     persons: frozenset[str] = frozenset()
@@ -119,7 +120,8 @@ class NameGrammar:
             jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
             systems=tuple(raw["systems"]),
             functions=tuple(raw["functions"]), department_heads=tuple(raw["department_heads"]),
-            party_heads=tuple(raw["party_heads"]), posts=tuple(raw["posts"]), regions=frozenset(raw["regions"]),
+            party_heads=(*raw["party_heads"], *raw["kin"]), kin=frozenset(raw["kin"]), posts=tuple(raw["posts"]),
+            regions=frozenset(raw["regions"]),
             universal=frozenset(raw["universal"]), adverbials=tuple(raw["adverbials"]),
             descriptive_verbs=tuple(raw["descriptive_verbs"]), legal_verbs=tuple(raw["legal_verbs"]),
             coordinators=tuple(raw["coordinators"]), composition_verbs=tuple(raw["composition_verbs"]),
@@ -303,7 +305,8 @@ class NameGrammar:
 
     def _verb_head(self, m: re.Match[str]) -> bool:
         """责任单位 | 组织…: a head that is also a verb, after a name that is complete without it."""
-        return self.is_verb(m.group("head")) and bool(m.group("mod")) and self.one(m.group("mod")) is not None
+        return self.is_verb(m.group("head")) and m.group("head") not in self.kin and bool(m.group("mod")) \
+            and self.one(m.group("mod")) is not None
 
     def _rel_ok(self, m: re.Match[str]) -> bool:
         return not m.group("rel") or self._relative_ok(m.group("rel")[:-1])
