@@ -33,6 +33,8 @@ OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:" + "|".join(OCCASION_ENDS) 
 
 
 _COORDINATED = re.compile("或者|以及|、|和|及")
+# Tags of words that end a noun phrase.
+NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 
 
 class BearerGrammar(ListGrammar):
@@ -113,6 +115,22 @@ class BearerGrammar(ListGrammar):
         if text.startswith(self._adverbial, pos):
             return True
         return pos < len(text) and text[pos] in self._single and not self.is_noun(text[pos:pos + 8])
+
+    def verb_and_object(self, names: list[str]) -> bool:
+        """A verb and a name (委托 | 社会审计机构), or a verb and people (教育 | 职工), read with no cue while a bearer
+        is in force: the bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
+        words = tagged(names[0]) if len(names) == 1 else []
+        if len(words) >= 2 and words[0][1] == "v" and self.one(names[0][len(words[0][0]):]) is not None:
+            return True  # 委托 | 社会审计机构 (依法进行审计)
+        return len(words) == 2 and words[0][1] in ("v", "vn") \
+            and words[1][0] in self.members | self.persons
+
+    def topic_noun_phrase(self, clause: str) -> bool:
+        """A clause that is one noun phrase, its cue inside the relative clause before the noun (依法应当编制水土
+        保持方案的生产建设项目): no predicate of its own."""
+        relative, _, noun = clause.rpartition("的")
+        words = tagged(noun) if relative and 1 < len(noun) <= 8 else []
+        return bool(words) and all(tag in NOUNISH for _, tag in words) and self.parse(noun) is None
 
     def before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
         """The longest bearer at ``start`` followed by the cue or by an adverbial (…对…应当)."""

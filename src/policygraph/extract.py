@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .bearers import OCCASION, OCCASION_ENDS, BearerGrammar, default_grammar
+from .bearers import NOUNISH, OCCASION, OCCASION_ENDS, BearerGrammar, default_grammar
+from .clauses import CLAUSE_END, ITS, resolve_its, sentences
+from .clauses import clauses as split_clauses
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
@@ -29,14 +30,10 @@ from .names import alternation
 from .structure import Article, Document
 from .words import tagged
 
-_SENTENCE_END = "。！？!?"
-_CLAUSE_END = "，；：,;:"
-_OPEN, _CLOSE = "《（(“〈【", "》）)”〉】"
 # 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
-_NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 
 @dataclass
@@ -157,7 +154,7 @@ class Extractor:
     def _unit(self, document: Document, unit: _Unit, doc: Doc | None, state: _State) -> Iterator[Duty]:
         text = unit.text
         cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]] if doc else []
-        for s_start, s_end in _split(text, _SENTENCE_END, 0, len(text)):
+        for s_start, s_end in sentences(text, 0, len(text)):
             if self.cues.describes.match(text, s_start):
                 state.bearers, state.modality, state.conditional = [], None, False
                 continue
@@ -179,17 +176,17 @@ class Extractor:
 
     def _sentence(self, document: Document, unit: _Unit, text: str, cues: list[Cue],
                   s_start: int, s_end: int, state: _State) -> Iterator[Duty]:
-        clauses = _joined(text, list(_split(text, _CLAUSE_END, s_start, s_end)))
+        clauses = split_clauses(text, s_start, s_end)
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         for index, (c_start, c_end) in enumerate(clauses):
             last = index == len(clauses) - 1
             reading = self._read(text, c_start, c_end, cues, in_item=unit.item is not None and bool(state.bearers))
             if reading.bearers and len(state.bearers) == 1 and state.bearers[0] and \
-                    any(_ITS.match(n) for n in reading.bearers):
-                reading = replace(reading, bearers=_resolve_its(reading.bearers, state.bearers))
-            if state.bearers and reading.bearers and reading.cue is None and self._verb_and_object(reading.bearers) \
-                    and not _BY.search(text, c_start, c_end):
+                    any(ITS.match(n) for n in reading.bearers):
+                reading = replace(reading, bearers=resolve_its(reading.bearers, state.bearers))
+            if state.bearers and reading.bearers and reading.cue is None and not _BY.search(text, c_start, c_end) \
+                    and self.grammar.verb_and_object(reading.bearers):
                 reading = _Reading(None, reading.cue, self._skip_leading(text, c_start))  # 工会…，教育职工…
             body = text[self._skip_leading(text, c_start):c_end].strip(" 　")
             if self.cues.exception.match(body):
@@ -207,7 +204,7 @@ class Extractor:
                 continue  # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
             comma = not last and text[c_end] in "，,"  # a clause before ； is a statement of its own, not a topic
             if index == 0 and comma and reading.bearers is None and reading.cue and reading.cue[2] != "right" and \
-                    text[c_start:reading.cue[0]].strip(" 　") in ("", "依法") and self._cue_in_topic(body):
+                    text[c_start:reading.cue[0]].strip(" 　") in ("", "依法") and self.grammar.topic_noun_phrase(body):
                 continue  # 依法必须进行招标的项目，…: a thing described by a duty, the sentence's topic
             if reading.cue is None and comma and self._is_topic(text, reading, clauses[index + 1], cues):
                 state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
@@ -349,7 +346,7 @@ class Extractor:
         assert reading.cue is not None
         start = reading.cue[0]
         names = tuple(reading.bearers or ())
-        while start > 0 and text[start - 1] not in _CLAUSE_END and not text[:start].endswith(names):
+        while start > 0 and text[start - 1] not in CLAUSE_END and not text[:start].endswith(names):
             start -= 1
         phrase = text[start:reading.cue[0]]
         return phrase if phrase.endswith("的") or OCCASION.fullmatch(phrase) else None  # 就职时 (convention 27)
@@ -371,15 +368,6 @@ class Extractor:
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
-    def _verb_and_object(self, names: list[str]) -> bool:
-        """A verb and a name (委托 | 社会审计机构), or a verb and people (教育 | 职工), read with no cue while a bearer
-        is in force: the bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
-        words = tagged(names[0]) if len(names) == 1 else []
-        if len(words) >= 2 and words[0][1] == "v" and self.grammar.one(names[0][len(words[0][0]):]) is not None:
-            return True  # 委托 | 社会审计机构 (依法进行审计)
-        return len(words) == 2 and words[0][1] in ("v", "vn") \
-            and words[1][0] in self.grammar.members | self.grammar.persons
-
     def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:
         """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
         书写 a noun)."""
@@ -388,13 +376,6 @@ class Extractor:
             if stop < end and text[stop] not in "的、和及与或其" and (names := self.grammar.parse(text[pos:stop])):
                 return names
         return None
-
-    def _cue_in_topic(self, clause: str) -> bool:
-        """A clause that is one noun phrase, its cue inside the relative clause before the noun (依法应当编制水土
-        保持方案的生产建设项目): no predicate of its own."""
-        relative, _, noun = clause.rpartition("的")
-        words = tagged(noun) if relative and 1 < len(noun) <= 8 else []
-        return bool(words) and all(tag in _NOUNISH for _, tag in words) and self.grammar.parse(noun) is None
 
     def _new_subject(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """The next clause names a bearer of its own, other than this clause's, and a cue."""
@@ -497,7 +478,7 @@ class Extractor:
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
         # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
         tokens = tagged(tail)
-        return bool(tokens) and tokens[-1][1].startswith(_NOUNISH) and not any(t == "v" for _, t in tokens[2:])
+        return bool(tokens) and tokens[-1][1].startswith(NOUNISH) and not any(t == "v" for _, t in tokens[2:])
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
@@ -515,63 +496,3 @@ def _units(document: Document) -> Iterator[_Unit]:
             for item in para.items:
                 body = item.end - len(item.text)
                 yield _Unit(art, para.number, item.number, body, item.text)
-
-
-_ITS = re.compile("其(?!他|它|中|余|次|实)")
-
-
-def _resolve_its(names: list[str], before: list[str | None]) -> list[str]:
-    """其 points back to the bearer before it (convention 2): 由其所在单位给予处分 after a condition whose subject is
-    国家机关工作人员 → 国家机关工作人员所在单位."""
-    out: list[str] = []
-    for name in names:
-        out += [f"{b}{name[1:]}" for b in before if b] if _ITS.match(name) else [name]
-    return out
-
-
-def _joined(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A clause opening with 以及 after a comma goes on with the object of the clause before it (…的处理程序，以及
-    其他…相关事项): one action (convention 18), unless it has a cue of its own."""
-    out: list[tuple[int, int]] = []
-    for start, end in clauses:
-        if out and text.startswith("以及", start) and text[start - 1] in "，," \
-                and not _OWN_CUE.search(text, start, end):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
-_OWN_CUE = re.compile("应当|可以|不得|必须|负责|有权")
-
-
-@cache
-def _separators(ends: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(ends)}]")
-
-
-def _split(text: str, ends: str, start: int, stop: int) -> Iterator[tuple[int, int]]:
-    """Spans between separators, ignoring separators inside 《》, （）, “” and 〈〉."""
-    if not any(ch in text[start:stop] for ch in _OPEN):  # the common case: no brackets to step over
-        begin = start
-        for m in _separators(ends).finditer(text, start, stop):
-            if m.start() > begin:
-                yield begin, m.start()
-            begin = m.end()
-        if stop > begin and text[begin:stop].strip():
-            yield begin, stop
-        return
-    depth = 0
-    begin = start
-    for i in range(start, stop):
-        ch = text[i]
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in ends and depth == 0:
-            if i > begin:
-                yield begin, i
-            begin = i + 1
-    if stop > begin and text[begin:stop].strip():
-        yield begin, stop
