@@ -231,8 +231,10 @@ class NameGrammar:
     def _word_with_head(self, name: str) -> str | None:
         """The head a dictionary noun ends in, where the whole name is that one noun (会计人员, though 会计 is a
         verb as well: the dictionary has the word, so it is no verb and its object)."""
+        if len(name) < 3 or not name.endswith(self.party_heads):
+            return None
         words = tagged(name)
-        if len(words) != 1 or words[0][1] not in NOUN_TAGS or len(name) < 3:
+        if len(words) != 1 or words[0][1] not in NOUN_TAGS:
             return None
         return next((h for h in self.party_heads if name.endswith(h) and len(h) < len(name)), None)
 
