@@ -300,3 +300,36 @@ def test_conditions_and_lead_ins_of_stop_22(text: str, expected: list[tuple[str,
 def test_bearers_of_stop_22(text: str, expected: list[tuple[str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(text)))
     assert [(d.actor, d.modality) for d in duties] == expected
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    # a condition's subject acted upon, or after a bearer already in force, is no bearer
+    ("保障农民工工资支付条例(2019) 第四十二条",
+     "人力资源社会保障行政部门作出责令支付被拖欠工资的决定，相关单位不支付的，可以依法申请人民法院强制执行。",
+     [("人力资源社会保障行政部门", "permission")]),
+    ("公务员法(2018) 第六十三条 (abridged)", "公务员违纪违法的，应当由处分决定机关决定对公务员违纪违法的情况进行调查。",
+     [(None, "obligation")]),
+    # a pointer or a verb and its object before a cue is no name
+    ("枪支管理法 第六条 (abridged)", "下列单位应当建立健全安全管理制度。", [(None, "obligation")]),
+    ("公司法 第二十九条 (abridged)", "设立公司应当依法向公司登记机关申请设立登记。", [(None, "obligation")]),
+    # 地方 is no agent noun on its own; 享受 inside a compound noun is no cue
+    ("残疾人保障法(2018) 第八条 (abridged)", "中国残疾人联合会及其地方组织开展残疾人工作。",
+     [("中国残疾人联合会", "obligation"), ("中国残疾人联合会地方组织", "obligation")]),
+    ("社会保险经办条例 (abridged)", "社会保险待遇享受人员应当按时领取待遇。", [("社会保险待遇享受人员", "obligation")]),
+    # a modal inside a relative clause after its basis (本法规定必须…的) stays in the name
+    ("进出口商品检验法 第十一条 (abridged)",
+     "本法规定必须经商检机构检验的进口商品的收货人，应当向报关地的商检机构报检。",
+     [("本法规定必须经商检机构检验的进口商品的收货人", "obligation")]),
+    # principles with no bearer before them stay a description (爱国主义教育法(2023) 第三条, abridged)
+    ("爱国主义教育法 第三条 (abridged)",
+     "爱国主义教育应当高举中国特色社会主义伟大旗帜，坚持以马克思列宁主义为指导，"
+     "坚持爱党爱国爱社会主义相统一的原则。", []),
+    # a relative-clause name opening a sentence keeps its bearer though another bearer is in force
+    ("a made-up pair in the shape of 危险化学品安全管理条例's articles",
+     "国务院有关部门应当加强监督管理。从事危险化学品生产的企业，应当建立安全管理制度。",
+     [("国务院有关部门", "obligation"), ("从事危险化学品生产的企业", "obligation")]),
+])
+def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tuple[str | None, str]]) -> None:
+    """Counterexamples a review of stop 22's rules found in laws outside the gold, each now read right."""
+    duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
+    assert [(d.actor, d.modality) for d in duties] == expected, source

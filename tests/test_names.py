@@ -133,8 +133,8 @@ def grammar() -> NameGrammar:
     # a noun ending in a character the corpus's agents end in (resources/heads.toml): 人民陪审员法 第三条
     # 人民陪审员依法享有参加审判活动的权利; a noun the corpus shows to be an agent, however short (军人: 兵役法,
     # 国防法), and a modifier before it (现役军人). (检察官 was here while 官 was mined with 法官法 counted; since
-    # 法官法 became a test law at stop 22, 官 has one noun of evidence and 检察官 is an agent where its law says so
-    # with 享有/享受/有权, tests/test_conventions.py convention 25.)
+    # 法官法 became a test law at stop 22, 官 has one noun of evidence, and 检察官 is an agent only where its
+    # document makes it the subject of 有权/享有/负责/会同.)
     ("人民陪审员", ["人民陪审员"]),
     ("军人", ["军人"]),
     ("现役军人", ["现役军人"]),

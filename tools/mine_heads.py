@@ -32,6 +32,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from policygraph.heads import AGENT_CUES, is_noun, subjects  # noqa: E402
 
 SKIPPED_FIELDS = ("司法解释", "案例")
+# Mined nouns not shipped as agents on their own: far more often a part of a name (中国残疾人联合会及其地方组织,
+# 地方各级) or an object (设置专门机构或者专人) than a bearer (a review of stop 22 found both misread).
+NOT_ALONE = ("地方", "专人")
 
 
 def laws(corpus: Path, skip: set[str]) -> dict[str, str]:
@@ -70,7 +73,7 @@ def main() -> None:
     for w in words:
         by_suffix[w[-1]].append(w)
     suffixes = {c: ws for c, ws in sorted(by_suffix.items()) if len(ws) >= args.min_words}
-    nouns = [w for w in words if w[-1] in suffixes]
+    nouns = [w for w in words if w[-1] in suffixes and w not in NOT_ALONE]
     print(f"{len(words)} agent nouns, {len(nouns)} with a suffix; suffixes {' '.join(suffixes)}", file=sys.stderr)
     args.out.write_text(_toml(args, suffixes, nouns), encoding="utf-8")
 

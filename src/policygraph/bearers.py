@@ -33,6 +33,8 @@ OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:" + "|".join(OCCASION_ENDS) 
 
 
 _COORDINATED = re.compile("或者|以及|、|和|及")
+# Words that point at a list or a provision, never part of a name of what someone does (下列单位, 上述人员).
+_POINTING = ("下列", "上述", "前款", "本条", "以下")
 # Tags of words that end a noun phrase.
 NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 
@@ -176,6 +178,8 @@ class BearerGrammar(ListGrammar):
                 or len(m.group("head")) > 2:  # 告知 | 从业人员: a verb and a whole noun, its object
             return False
         words = tagged(m.group("mod"))
+        if m.group("mod").startswith(_POINTING) or (len(words) == 1 and m.group("head") not in ("人员", "单位")):
+            return False  # 下列单位 (下列 tagged a verb); 设立公司, 辞退职工: a verb and its object
         return len(words) <= 2 and all(tag in ("v", "vn", "n", "j") for _, tag in words)
 
     def _function_body(self, span: str) -> bool:

@@ -39,6 +39,7 @@ class Cues:
     leading: tuple[str, ...]
     circumstance: re.Pattern[str]
     describes: re.Pattern[str]
+    principles: re.Pattern[str]
     exception: re.Pattern[str]
     condition_items: re.Pattern[str]
     recipient: re.Pattern[str]
@@ -57,6 +58,7 @@ class Cues:
             predicates=tuple(c["predicates"]),
             basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
+            principles=re.compile(c["principles"]),
             exception=re.compile(c["exception"]),
             condition_items=re.compile(c["condition_items"]), recipient=re.compile(c["recipient"]),
             duty_phrase=re.compile(c["duty_phrase"]),

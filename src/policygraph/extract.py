@@ -34,6 +34,7 @@ from .words import tagged
 _BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
+_ACTED_ON = re.compile("由|责令|其|对其")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 
 @dataclass
@@ -155,7 +156,7 @@ class Extractor:
         text = unit.text
         cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]] if doc else []
         for s_start, s_end in sentences(text, 0, len(text)):
-            if self.cues.describes.match(text, s_start):
+            if self.cues.describes.match(text, s_start) and not self._bearers_principles(text, s_start, s_end, cues):
                 state.bearers, state.modality, state.conditional = [], None, False
                 continue
             if unit.item is None:  # the state is the caller's: a lead-in hands it on to its items
@@ -163,6 +164,16 @@ class Extractor:
                 state.bearers, state.modality, state.conditional, state.topic = carried, None, False, False
                 state.carried = bool(carried)
             yield from self._sentence(document, unit, text, cues, s_start, s_end, state)
+
+    def _bearers_principles(self, text: str, start: int, end: int, cues: list[Cue]) -> bool:
+        """A sentence naming principles that opens with a bearer and its cue, not 坚持: the bearer's duties (工会
+        必须遵守和维护宪法，…，坚持…), not a description (农村集体经济组织应当坚持以下原则; 爱国主义教育应当…)."""
+        if not self.cues.principles.match(text, start) or \
+                self.cues.describes.match(text[start:end].replace("坚持", "")):
+            return False  # (purpose, scope and the like describe whatever follows)
+        first = split_clauses(text, start, end)[0]
+        reading = self._read(text, *first, cues)
+        return bool(reading.bearers) and reading.cue is not None and not text.startswith("坚持", reading.cue[1])
 
     def _continues(self, text: str, start: int) -> bool:
         """Convention 11: a sentence opening with a verb, an adverbial or a lead-in goes on."""
@@ -186,6 +197,7 @@ class Extractor:
                     any(ITS.match(n) for n in reading.bearers):
                 reading = replace(reading, bearers=resolve_its(reading.bearers, state.bearers))
             if state.bearers and reading.bearers and reading.cue is None and not _BY.search(text, c_start, c_end) \
+                    and not (index == 0 and "的" in reading.bearers[0]) \
                     and self.grammar.verb_and_object(reading.bearers):
                 reading = _Reading(None, reading.cue, self._skip_leading(text, c_start))  # 工会…，教育职工…
             body = text[self._skip_leading(text, c_start):c_end].strip(" 　")
@@ -195,7 +207,8 @@ class Extractor:
             if not last and (body.endswith("的") or (reading.cue is None and (
                     self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
                 condition = body  # …的， / 在…时， : the condition of what follows
-                if reading.bearers is None and body.endswith("的") and not state.topic:
+                if reading.bearers is None and body.endswith("的") and not state.topic and not state.bearers \
+                        and not last and self._acted_on_after(text, *clauses[index + 1], cues):
                     reading = _Reading(self._opening_name(text, c_start, c_end), None, reading.action_start)
                 if reading.bearers and not state.topic:
                     state.bearers, state.conditional = list(reading.bearers), True
@@ -372,11 +385,15 @@ class Extractor:
         """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
         书写 a noun)."""
         pos = self._skip_leading(text, start)
-        for stop in self.grammar.ends(text, pos, end):
+        for stop in reversed(self.grammar.ends(text, pos, end)):  # the shortest: 行政机关 | 发现公民…的
             if stop < end and text[stop] not in "的、和及与或其" and (names := self.grammar.parse(text[pos:stop])):
                 return names
         return None
 
+    def _acted_on_after(self, text: str, start: int, end: int, cues: list[Cue]) -> bool:
+        """What follows a condition opens with a cue and names no other actor (…的，可以委托他人代书), not 由X, 责令 or
+        其 (公务员违纪违法的，应当由处分决定机关…: the condition's subject is acted upon there)."""
+        return self._opens_with_cue(text, start, cues) and not _ACTED_ON.search(text, start, end)
     def _new_subject(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """The next clause names a bearer of its own, other than this clause's, and a cue."""
         then = self._read(text, *following, cues)
@@ -433,7 +450,8 @@ class Extractor:
         kind = next((k for k, p in self.cues.kinds if p.search(action)), None)
         recipient = self.cues.recipient.search(action)
         if condition and len(state.bearers) == 1 and (name := state.bearers[0]) and condition.startswith(name) \
-                and not condition.startswith(_CONJUNCTIONS, len(name)) and len(condition) > len(name) + 1:
+                and not condition.startswith(_CONJUNCTIONS, len(name)) and len(condition) > len(name) + 1 \
+                and self.grammar.parse(condition[:len(name)]) and not self.grammar.parse(condition[:len(name) + 1]):
             condition = condition[len(name):]  # 赔偿请求人书写申请书确有困难的: the bearer is not its own condition
         for name in state.bearers:
             actor = self._actor(name)

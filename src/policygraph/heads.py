@@ -19,8 +19,8 @@ from .words import tagged
 AGENT_CUES = ("有权", "负责", "负有", "享有", "会同", "履行")
 # Within one document, the cues whose subject is an agent however the clause goes on (无法履行…, 依法负有…
 # are not): what ``agents`` reads.
-STRONG_CUES = ("有权", "负责", "享有", "享受", "会同")
-CUES = (*AGENT_CUES, "享受", "应当", "可以", "不得", "必须", "应", "可", "禁止", "严禁")
+STRONG_CUES = ("有权", "负责", "享有", "会同")
+CUES = (*AGENT_CUES, "应当", "可以", "不得", "必须", "应", "可", "禁止", "严禁")
 # Words that end a subject's run: prepositions, adverbs and the like between it and its cue.
 BREAKS = frozenset(("对", "向", "在", "依照", "按照", "根据", "依据", "依法", "于", "从", "自", "经", "为", "因", "与",
                     "同", "通过", "及时", "也", "都", "均", "还", "应该", "不", "并", "已", "另", "就", "由", "将",

@@ -197,7 +197,7 @@ class NameGrammar:
             return Parsed(name, "", "人")
         if (head := self._word_with_head(name)) is not None:
             return Parsed(name, name[:-len(head)], head)  # 会计人员, 检查人员: one word of the dictionary
-        if name.endswith("的人") and len(name) > 4 and self._relative_ok(name[:-2]):
+        if name.endswith("的人") and len(name) > 4 and "、" not in name and self._relative_ok(name[:-2]):
             return Parsed(name, "", "人", name[:-1])  # 接受分包的人: whoever the clause describes
         if head := self._mined_head(name):
             return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
@@ -329,8 +329,10 @@ class NameGrammar:
     def _subject_then(self, words: list[str]) -> bool:
         """A name and then a preposition or a modal word (监察机关 | 对…负责, X | 不得担任…): a clause with a
         subject of its own, not a relative clause that modifies a name."""
-        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (w in _MODAL or self.one("".join(words[:i])))
-                   for i, w in enumerate(words[1:], 1))
+        # (a modal after a basis is the relative's own: 本法规定必须经…检验的…收货人)
+        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (
+            (w in _MODAL and not "".join(words[:i]).endswith(("规定", "依法")))
+            or self.one("".join(words[:i]))) for i, w in enumerate(words[1:], 1))
 
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
