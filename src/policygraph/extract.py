@@ -5,9 +5,9 @@ bearers are read by the grammar of ``bearers.py`` and ``names.py`` (the shape of
 a list.
 
 ``Extractor`` works in named steps, each a method: units (a paragraph's own line or an item) →
-sentences (which bearer a sentence goes on with, convention 11) → clauses (lead-ins joined,
-conditions set aside) → reading a clause (its bearers and cue) → records. The conventions are in
-``tests/gold/CONVENTIONS.md`` and the README.
+sentences (which bearer a sentence goes on with, convention 11) → clauses (``clauses.py``; lead-ins joined,
+conditions, topics and occasions set aside) → reading a clause (its bearers and cue: ``reading.py``) →
+records. The conventions are in ``tests/gold/CONVENTIONS.md`` and the README.
 """
 
 from __future__ import annotations
@@ -27,11 +27,10 @@ from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
 from .names import alternation
+from .reading import BY, ClauseReader, Reading
 from .structure import Article, Document
 from .words import tagged
 
-# 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
-_BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
 _ACTED_ON = re.compile("由|责令|其|对其")
@@ -96,14 +95,32 @@ class _State:
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """What one clause says of itself: bearers it names, its cue, where its action starts."""
+class _Clause:
+    """One clause of a sentence, where it stands among the others."""
 
-    bearers: list[str] | None
-    cue: Cue | None
-    action_start: int
-    with_: str | None = None
-    action_end: int | None = None  # where a cue around the action ends it (有…的义务)
+    text: str
+    clauses: list[tuple[int, int]]
+    index: int
+    cues: list[Cue]
+    body: str  # the clause without its opening conjunction (并, 同时…)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.clauses[self.index]
+
+    @property
+    def last(self) -> bool:
+        return self.index == len(self.clauses) - 1
+
+    @property
+    def following(self) -> tuple[int, int]:
+        """The next clause's span (the clause itself where it is the last)."""
+        return self.clauses[min(self.index + 1, len(self.clauses) - 1)]
+
+    @property
+    def comma(self) -> bool:
+        """Whether a comma follows (a clause before ； is a statement of its own, not a topic)."""
+        return not self.last and self.text[self.span[1]] in "，,"
 
 
 class Extractor:
@@ -123,7 +140,7 @@ class Extractor:
         self.lexicon = lexicon or default_lexicon()
         self.grammar = grammar or default_grammar()
         self._actors: dict[str, Actor | None] = {}
-        self._leading = re.compile("|".join(map(re.escape, sorted(self.cues.leading, key=len, reverse=True))))
+        self.reader = ClauseReader(self.grammar, self.cues)
         # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
         self._adverbs = frozenset(self.grammar.adverbials)
         self._may_cue = re.compile(alternation(w.replace(" ", "") for w in self.cues.modal))
@@ -172,12 +189,12 @@ class Extractor:
                 self.cues.describes.match(text[start:end].replace("坚持", "")):
             return False  # (purpose, scope and the like describe whatever follows)
         first = split_clauses(text, start, end)[0]
-        reading = self._read(text, *first, cues)
+        reading = self.reader.read(text, *first, cues)
         return bool(reading.bearers) and reading.cue is not None and not text.startswith("坚持", reading.cue[1])
 
     def _continues(self, text: str, start: int) -> bool:
         """Convention 11: a sentence opening with a verb, an adverbial or a lead-in goes on."""
-        pos = self._skip_leading(text, start)
+        pos = self.reader.skip_leading(text, start)
         if text.startswith(_OPENS_NEW_SUBJECT, pos):
             return False
         return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \
@@ -187,82 +204,40 @@ class Extractor:
 
     def _sentence(self, document: Document, unit: _Unit, text: str, cues: list[Cue],
                   s_start: int, s_end: int, state: _State) -> Iterator[Duty]:
-        clauses = split_clauses(text, s_start, s_end)
+        """A sentence clause by clause: what a clause reads (step 3), whether it is set aside as a condition, a
+        topic or an occasion of what follows, and otherwise its records, lead-ins joined to the action after them."""
+        clauses, skip = split_clauses(text, s_start, s_end), self.reader.skip_leading
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         for index, (c_start, c_end) in enumerate(clauses):
-            last = index == len(clauses) - 1
-            reading = self._read(text, c_start, c_end, cues, in_item=unit.item is not None and bool(state.bearers))
-            if reading.bearers and len(state.bearers) == 1 and state.bearers[0] and \
-                    any(ITS.match(n) for n in reading.bearers):
-                reading = replace(reading, bearers=resolve_its(reading.bearers, state.bearers))
-            if state.bearers and reading.bearers and reading.cue is None and not _BY.search(text, c_start, c_end) \
-                    and not (index == 0 and "的" in reading.bearers[0]) \
-                    and self.grammar.verb_and_object(reading.bearers):
-                reading = _Reading(None, reading.cue, self._skip_leading(text, c_start))  # 工会…，教育职工…
-            body = text[self._skip_leading(text, c_start):c_end].strip(" 　")
-            if self.cues.exception.match(body):
-                continue  # 国家另有规定的除外
-            action = text[reading.action_start:c_end].strip(" 　")
-            if not last and (body.endswith("的") or (reading.cue is None and (
-                    self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
-                condition = body  # …的， / 在…时， : the condition of what follows
-                if reading.bearers is None and body.endswith("的") and not state.topic and not state.bearers \
-                        and not last and self._acted_on_after(text, *clauses[index + 1], cues):
-                    reading = _Reading(self._opening_name(text, c_start, c_end), None, reading.action_start)
-                if reading.bearers and not state.topic:
-                    state.bearers, state.conditional = list(reading.bearers), True
-                elif state.topic and not reading.bearers:
-                    state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
-                continue  # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
-            comma = not last and text[c_end] in "，,"  # a clause before ； is a statement of its own, not a topic
-            if index == 0 and comma and reading.bearers is None and reading.cue and reading.cue[2] != "right" and \
-                    text[c_start:reading.cue[0]].strip(" 　") in ("", "依法") and self.grammar.topic_noun_phrase(body):
-                continue  # 依法必须进行招标的项目，…: a thing described by a duty, the sentence's topic
-            if reading.cue is None and comma and self._is_topic(text, reading, clauses[index + 1], cues):
-                state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
+            clause = _Clause(text, clauses, index, cues, text[skip(text, c_start):c_end].strip(" 　"))
+            reading = self._reread(clause, self.reader.read(text, c_start, c_end, cues,
+                                                      in_item=unit.item is not None and bool(state.bearers)), state)
+            aside, condition = self._aside(clause, reading, state, condition)
+            if aside:
                 continue
-            if reading.bearers and reading.cue is None and not last and not state.carried and \
-                    text[c_end] in "，," and not _BY.search(text, c_start, reading.action_start) and \
-                    text[clauses[index + 1][0]:clauses[index + 1][1]].rstrip(" 　").endswith("的"):
-                condition = body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
-                state.bearers, state.conditional = list(reading.bearers), True
-                continue
-            if reading.bearers and reading.cue is None and comma and self._occasion(text, reading, c_end) and \
-                    not _BY.search(text, c_start, reading.action_start) and \
-                    self._opens_with_cue(text, clauses[index + 1][0], cues):
-                condition = body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
-                state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
-                continue
-            if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, c_start):
-                continue  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
-            if state.conditional and reading.bearers is None and condition and \
-                    self.cues.violation.search(condition) and self._sanction_at(text, reading.action_start):
-                if reading.cue is None:
-                    continue  # X违反…的，责令改正: X is who is sanctioned, not who acts
-                state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
             if reading.bearers is None and reading.cue is None and \
-                    _LIABILITY.fullmatch(liable := text[self._skip_leading(text, reading.action_start):c_end].strip()):
+                    _LIABILITY.fullmatch(liable := text[skip(text, reading.action_start):c_end].strip()):
                 # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's
                 yield from self._records(document, unit, _State([None], "obligation"), liable, condition, None,
                                          c_start, c_end)
                 condition = None
                 continue
-            if reading.bearers and reading.cue is None and comma and not _BY.search(text, c_start, c_end) and \
+            if reading.bearers and reading.cue is None and clause.comma and not BY.search(text, c_start, c_end) and \
                     self._new_subject(text, reading, clauses[index + 1], cues):
-                condition = body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
+                condition = clause.body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
                 continue
             if not self._bear(state, reading):
                 continue
-            action_start = self.grammar.after_aside(text, self._skip_leading(text, reading.action_start))
+            action_start = self.grammar.after_aside(text, skip(text, reading.action_start))
             action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
-            if not action or (unit.lead_in and last and text[c_end : c_end + 1] in "：:"
+            if not action or (unit.lead_in and clause.last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
-            if not last and (self._leads_in(action) or self.cues.circumstance.match(action)):
+            if not clause.last and (self._leads_in(action) or self.cues.circumstance.match(action)):
                 # 根据本法，结合本行政区域实际情况，对…作出规定: lead-ins chain into the action that follows them
                 pending = (c_start, action_start, c_end) if pending is None else (*pending[:2], c_end)
                 continue
@@ -276,85 +251,72 @@ class Extractor:
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
             condition = None
 
-    # -- step 3: reading a clause --------------------------------------------------
+    def _reread(self, clause: _Clause, reading: Reading, state: _State) -> Reading:
+        """A reading in the light of the bearer in force: 其 points back to it (convention 2), and a verb and its
+        object read as a name (教育职工…) is that bearer's act."""
+        text, (start, end) = clause.text, clause.span
+        if reading.bearers and len(state.bearers) == 1 and state.bearers[0] and \
+                any(ITS.match(n) for n in reading.bearers):
+            reading = replace(reading, bearers=resolve_its(reading.bearers, state.bearers))
+        if state.bearers and reading.bearers and reading.cue is None and not BY.search(text, start, end) \
+                and not (clause.index == 0 and "的" in reading.bearers[0]) \
+                and self.grammar.verb_and_object(reading.bearers):
+            reading = Reading(None, reading.cue, self.reader.skip_leading(text, start))  # 工会…，教育职工…
+        return reading
 
-    def _read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> _Reading:
-        """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
-        bearers are the lead-in's), then a clause that is only a bearer or a description's subject."""
-        pos = self._skip_leading(text, start)
-        # a cue right before 的 is inside a relative clause (对其直接负责的主管人员…): not the clause's
-        own = [c for c in cues if pos <= c[0] < end and not text.startswith("的", c[1])]
-        by = _BY.search(text, pos, end)
-        # a cue before 由X inside a 的-phrase (前款应当通报的金额标准由X规定) is not the clause's
-        before = [c for c in own if c[0] < by.start() and "的" not in text[c[1]:by.start()]] if by else []
-        if by and (not before or before[-1][1] == by.start()) and \
-                (found := self.grammar.before_verb(text, by.end(), end, longest=True)):
-            names, after = found  # 由X确定 / 可以由X补选 (convention 16)
-            if text.startswith(self.grammar.composition_verbs, after):
-                return _Reading(None, None, end)  # 由主任和委员组成: what it is made of
-            cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] not in self.cues.predicates), None)
-            if cue is None and before:
-                return self._with(text, names, before[-1], after, end)
-            return self._with(text, names, cue, cue[1] if cue else after, end)
-        for cue in own:
-            if found := self.grammar.before_cue(text, pos, cue[0]):
-                return self._with(text, found[0], cue, self._action_start(text, cue, found[1]), end)
-        if own and (inside := self._name_around_cue(text, pos, end, own)):
-            return inside
-        if own and own[0][0] == pos and own[0][2] == "prohibition" and \
-                (found := self.grammar.before_verb(text, own[0][1], end)):
-            return _Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
-        if not own and (phrase := self._duty_phrase(text, pos, end)):
-            return _Reading(None, *phrase)  # (…单位有…的义务，)有…的权利
-        if not own and not in_item:
-            if (found := self.grammar.before_verb(text, pos, end)) and self.grammar.assigns(found[0]):
-                if phrase := self._duty_phrase(text, found[1], end):
-                    return _Reading(found[0], *phrase)  # 新闻、出版…等单位有进行…的义务 (convention 5)
-                return self._with(text, found[0], None, found[1], end)
-            if whole := self.grammar.parse(text[pos:end]):
-                return _Reading(whole, None, end)  # 村民委员会、居民委员会以及…等社会组织，依法协助…
-            if topic := self.grammar.described(text, pos, end):
-                return _Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
-        cue = self._first_cue(text, own)
-        return _Reading(None, cue, self._action_start(text, cue, pos) if cue else pos)
+    def _aside(self, clause: _Clause, reading: Reading, state: _State,
+               condition: str | None) -> tuple[bool, str | None]:
+        """Whether a clause gives no record of its own (an exception, a condition, a topic, an occasion, a subject
+        that is not the bearer's), and the condition that follows from it."""
+        text, (start, end), body, cues = clause.text, clause.span, clause.body, clause.cues
+        if self.cues.exception.match(body):
+            return True, condition  # 国家另有规定的除外
+        action = text[reading.action_start:end].strip(" 　")
+        if not clause.last and (body.endswith("的") or (reading.cue is None and (
+                self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
+            self._condition(clause, reading, state)  # …的， / 在…时， : the condition of what follows
+            return True, body
+        following = clause.following
+        if clause.index == 0 and clause.comma and reading.bearers is None and reading.cue and \
+                reading.cue[2] != "right" and text[start:reading.cue[0]].strip(" 　") in ("", "依法") and \
+                self.grammar.topic_noun_phrase(body):
+            return True, condition  # 依法必须进行招标的项目，…: a thing described by a duty, the sentence's topic
+        if reading.cue is None and clause.comma and self._is_topic(text, reading, following, cues):
+            state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
+            return True, condition
+        if reading.bearers and reading.cue is None and not clause.last and not state.carried and \
+                text[end] in "，," and not BY.search(text, start, reading.action_start) and \
+                text[following[0]:following[1]].rstrip(" 　").endswith("的"):
+            state.bearers, state.conditional = list(reading.bearers), True
+            return True, body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
+        if reading.bearers and reading.cue is None and clause.comma and self._occasion(text, reading, end) and \
+                not BY.search(text, start, reading.action_start) and self._opens_with_cue(text, following[0], cues):
+            state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
+            return True, body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
+        if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, start):
+            return True, condition  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
+        if state.conditional and reading.bearers is None and condition and \
+                self.cues.violation.search(condition) and self._sanction_at(text, reading.action_start):
+            if reading.cue is None:
+                return True, condition  # X违反…的，责令改正: X is who is sanctioned, not who acts
+            state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
+        return False, condition
 
-    def _action_start(self, text: str, cue: Cue, after_bearer: int) -> int:
-        """The action runs from after the cue, or, where the cue is the predicate itself (X负责Y,
-        X对…负责), from after the bearer, keeping it (convention 20)."""
-        return after_bearer if text[cue[0]:cue[1]] in self.cues.predicates else cue[1]
+    def _condition(self, clause: _Clause, reading: Reading, state: _State) -> None:
+        """A condition (…的, 在…时) sets the bearer in force to its subject, where it names one."""
+        text, (start, end) = clause.text, clause.span
+        if reading.bearers is None and clause.body.endswith("的") and not state.topic and not state.bearers \
+                and not clause.last and self._acted_on_after(text, *clause.following, clause.cues):
+            reading = Reading(self._opening_name(text, start, end), None, reading.action_start)
+        if reading.bearers and not state.topic:
+            state.bearers, state.conditional = list(reading.bearers), True
+        elif state.topic and not reading.bearers:
+            state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
+        # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
 
-    def _duty_phrase(self, text: str, at: int, end: int) -> tuple[Cue, int, None, int] | None:
-        """有…的义务 / 有…的权利 (convention 5): a cue around its action, from 有 to the noun."""
-        if (m := self.cues.duty_phrase.fullmatch(text, at, end)) is None:
-            return None
-        cue = (m.start(), m.start() + 1, "right" if m.group("noun") == "权利" else "obligation")
-        return cue, m.start("action"), None, m.end("action")
+    # -- step 3: what a clause is (its reading is reading.py's) ----------------------
 
-    def _name_around_cue(self, text: str, pos: int, end: int, own: list[Cue]) -> _Reading | None:
-        """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
-        the name is the bearer; the clause's cue is the first one after it, if any."""
-        if "的" in text[own[0][1]:end] and (whole := self.grammar.parse(text[pos:end])):
-            return _Reading(whole, None, end)  # …和其他负有…职责的部门、机构，有权…: the clause is the names
-        found = self.grammar.before_verb(text, pos, end, longest=True)
-        if found is None or found[1] <= own[0][0] or "的" not in text[own[0][1]:found[1]]:
-            return None
-        after = [c for c in own if c[0] >= found[1]]
-        if after and (self.grammar.after_aside(text, found[1]) == after[0][0]
-                      or self.grammar.adverbial_at(text, found[1])):
-            return self._with(text, found[0], after[0], after[0][1], end)
-        return None if after else self._with(text, found[0], None, found[1], end)
-
-    def _with(self, text: str, names: list[str], cue: Cue | None, action_start: int, end: int) -> _Reading:
-        """X会同Y… : Y goes in ``with`` and the action starts after it (convention 17)."""
-        at = self.grammar.after_aside(text, self._skip_leading(text, action_start))  # …部门等会同…
-        if text.startswith("会同", at):
-            if partner := self.grammar.before_verb(text, at + 2, end):
-                return _Reading(names, cue, partner[1], text[at + 2:partner[1]])
-            if self.grammar.parse(text[at + 2:end]):
-                return _Reading(names, cue, end, text[at + 2:end])  # X会同Y，依据…，编制…
-        return _Reading(names, cue, action_start)
-
-    def _condition_before_cue(self, text: str, reading: _Reading) -> str | None:
+    def _condition_before_cue(self, text: str, reading: Reading) -> str | None:
         """军队有条件的应当…: the 的-phrase between the bearer and its cue is the duty's condition."""
         assert reading.cue is not None
         start = reading.cue[0]
@@ -366,14 +328,14 @@ class Extractor:
 
     def _acts(self, text: str, start: int) -> bool:
         """A clause that opens with an action: a verb, an adverbial or a preposition."""
-        pos = self._skip_leading(text, start)
+        pos = self.reader.skip_leading(text, start)
         return self.grammar.acts(text[pos:]) or self.grammar.adverbial_at(text, pos) \
             or text.startswith(self.cues.prepositions, pos)
 
-    def _is_topic(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
+    def _is_topic(self, text: str, reading: Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """A clause that is a noun phrase (…的建设资金) and is followed by a clause opening with a cue."""
-        at = self._skip_leading(text, following[0])
-        if not any(c[0] == at for c in cues) and not _BY.match(text, at):
+        at = self.reader.skip_leading(text, following[0])
+        if not any(c[0] == at for c in cues) and not BY.match(text, at):
             return False  # the next clause opens with a cue or with 由X: this one is its topic
         tail = text[reading.action_start:following[0] - 1]
         if "的" not in tail or self.grammar.adverbial_at(text, reading.action_start) \
@@ -384,7 +346,7 @@ class Extractor:
     def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:
         """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
         书写 a noun)."""
-        pos = self._skip_leading(text, start)
+        pos = self.reader.skip_leading(text, start)
         for stop in reversed(self.grammar.ends(text, pos, end)):  # the shortest: 行政机关 | 发现公民…的
             if stop < end and text[stop] not in "的、和及与或其" and (names := self.grammar.parse(text[pos:stop])):
                 return names
@@ -394,39 +356,30 @@ class Extractor:
         """What follows a condition opens with a cue and names no other actor (…的，可以委托他人代书), not 由X, 责令 or
         其 (公务员违纪违法的，应当由处分决定机关…: the condition's subject is acted upon there)."""
         return self._opens_with_cue(text, start, cues) and not _ACTED_ON.search(text, start, end)
-    def _new_subject(self, text: str, reading: _Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
+    def _new_subject(self, text: str, reading: Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """The next clause names a bearer of its own, other than this clause's, and a cue."""
-        then = self._read(text, *following, cues)
+        then = self.reader.read(text, *following, cues)
         if not then.bearers or then.cue is None or then.bearers == reading.bearers:
             return False
         opening = text[following[0]:then.cue[0]]  # 成员较少的可以…, 由X…: no subject of its own
-        return "的" not in opening and not _BY.search(opening)
+        return "的" not in opening and not BY.search(opening)
 
-    def _occasion(self, text: str, reading: _Reading, end: int) -> bool:
+    def _occasion(self, text: str, reading: Reading, end: int) -> bool:
         """A clause with a predicate of its own that is not a lead-in (生产经营单位采用新工艺…), before a cue."""
-        own = text[self._skip_leading(text, reading.action_start):end].strip(" 　")
+        own = text[self.reader.skip_leading(text, reading.action_start):end].strip(" 　")
         return bool(own) and not self._leads_in(own) and not own.startswith(self.cues.prepositions)
 
     def _sanction_at(self, text: str, pos: int) -> bool:
         """A verb of sanction as a whole word (处 | 罚款, not 处理) opens the action."""
-        words = tagged(text[self._skip_leading(text, pos):pos + 12])
+        words = tagged(text[self.reader.skip_leading(text, pos):pos + 12])
         return bool(words) and words[0][0] in self.cues.sanctions
 
     def _opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
-        at = self._skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)
+        at = self.reader.skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)
         return any(c[0] == at and text[c[0]:c[1]] not in self.cues.predicates for c in cues)
 
     @staticmethod
-    def _first_cue(text: str, own: list[Cue]) -> Cue | None:
-        """The clause's cue when no bearer is named: not one inside a 的-phrase (负有…职责的部门应当)."""
-        for i, cue in enumerate(own):
-            later = own[i + 1] if i + 1 < len(own) else None
-            if later is None or "的" not in text[cue[1]:later[0]]:
-                return cue
-        return None
-
-    @staticmethod
-    def _bear(state: _State, reading: _Reading) -> bool:
+    def _bear(state: _State, reading: Reading) -> bool:
         """Update who bears the clause (conventions 5, 9, 11, 12); False when it assigns nothing."""
         if reading.bearers is not None:
             state.bearers, state.conditional, state.carried = list(reading.bearers), False, False
@@ -474,10 +427,6 @@ class Extractor:
         return self._actors[name]
 
     # -- pieces ---------------------------------------------------------------------
-
-    def _skip_leading(self, text: str, pos: int) -> int:
-        m = self._leading.match(text, pos)
-        return m.end() if m else pos
 
     def _leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
