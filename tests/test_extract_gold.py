@@ -1,6 +1,6 @@
-"""Extraction against the national gold (tests/gold/SPLIT.md): a development set (30 laws: the first
-development half and the first four test halves, each moved here after it was scored and its errors read), a
-frozen fifth test half of six laws written by independent annotators at stop 22, and the two bundled
+"""Extraction against the national gold (tests/gold/SPLIT.md): a development set (36 laws: the first
+development half and the first five test halves, each moved here after it was scored and its errors read), a
+frozen sixth test half of six laws written by independent annotators at stop 23, and the two bundled
 documents as a regression set.
 
 The matching rule is CONVENTIONS.md's: same article; same bearer after folding brackets and dropping
@@ -85,7 +85,8 @@ def extractor() -> Extractor:
 def test_the_test_half_is_the_frozen_one() -> None:
     """The test gold is byte for byte what was frozen before the extractor met those laws."""
     sums = (GOLD / "test" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    laws = ("预防未成年人犯罪法", "防洪法", "公共文化服务保障法", "地下水管理条例", "法官法", "拍卖法")
+    laws = ("学位法", "循环经济促进法", "放射性污染防治法", "行政法规制定程序条例",
+            "全国人民代表大会和地方各级人民代表大会代表法", "著作权法")
     assert len(sums) == 6 and {line.split(maxsplit=1)[1] for line in sums} == {f"{name}.tsv" for name in laws}
     for line in sums:
         digest, name = line.split(maxsplit=1)
@@ -107,12 +108,12 @@ def test_half(extractor: Extractor) -> Scored:
 
 
 def test_development_half(development: Scored) -> None:
-    assert development.pairs.gold >= 6000 and len(development.per_document) == 30
+    assert development.pairs.gold >= 7400 and len(development.per_document) == 36
     assert development.pairs.f1 >= DEV_PAIR_F1_FLOOR, str(development.pairs)
 
 
 def test_test_half_is_scored_whole(test_half: Scored) -> None:
-    assert test_half.pairs.gold >= 1300 and len(test_half.per_document) == 6
+    assert test_half.pairs.gold >= 1100 and len(test_half.per_document) == 6
     assert test_half.pairs.predicted > 0 and test_half.actions.predicted == test_half.pairs.predicted
 
 
