@@ -37,6 +37,7 @@ class Cues:
     predicates: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
+    founding: frozenset[str]
     circumstance: re.Pattern[str]
     describes: re.Pattern[str]
     principles: re.Pattern[str]
@@ -56,7 +57,7 @@ class Cues:
             sanctions=frozenset(c["sanctions"]),
             violation=re.compile(c["violation"]),
             predicates=tuple(c["predicates"]),
-            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
+            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]), founding=frozenset(c["founding"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             principles=re.compile(c["principles"]),
             exception=re.compile(c["exception"]),

@@ -209,17 +209,25 @@ class Extractor:
         clauses, skip = split_clauses(text, s_start, s_end), self.reader.skip_leading
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
+        founded: str | None = None  # a body the clause before set up (X设立Y，负责…: Y bears what follows)
         for index, (c_start, c_end) in enumerate(clauses):
             clause = _Clause(text, clauses, index, cues, text[skip(text, c_start):c_end].strip(" 　"))
             reading = self._reread(clause, self.reader.read(text, c_start, c_end, cues,
                                                       in_item=unit.item is not None and bool(state.bearers)), state)
+            if founded and reading.bearers is None and not clause.body.endswith("的") and self._acts(text, c_start) \
+                    and not self._founded(clause.body):  # (…成立Y，…设置Z: the founder goes on founding)
+                reading = replace(reading, bearers=[founded])
+            founded = None
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
                 continue
             if reading.bearers is None and reading.cue is None and \
                     _LIABILITY.fullmatch(liable := text[skip(text, reading.action_start):c_end].strip()):
-                # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's
-                yield from self._records(document, unit, _State([None], "obligation"), liable, condition, None,
+                # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's,
+                # unless the condition before it has a subject (X违反…，给…造成损失的，承担赔偿责任: X, convention 22)
+                liable_party = list(state.bearers) if state.conditional and state.bearers and all(state.bearers) \
+                    and condition else [None]
+                yield from self._records(document, unit, _State(liable_party, "obligation"), liable, condition, None,
                                          c_start, c_end)
                 condition = None
                 continue
@@ -249,7 +257,18 @@ class Extractor:
                                                     or text[:reading.cue[0]].endswith(OCCASION_ENDS)):
                 condition = condition or self._condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
-            condition = None
+            condition, founded = None, self._founded(action)
+
+    def _founded(self, action: str) -> str | None:
+        """The body an action sets up (设立法官遴选委员会 → 法官遴选委员会), or None."""
+        words = self.grammar.words(action)
+        if len(words) < 2 or words[0] not in self.cues.founding:
+            return None
+        body = self.grammar.one(action[len(words[0]):])
+        heads = self.grammar.department_heads
+        if body is None or body.head.endswith(("机制", "会议")):
+            return None  # 建立…协调机制，指导…: a mechanism is how its founder acts, not who acts
+        return body.name if body.head in heads or body.head.endswith(self.grammar.organisations) else None
 
     def _reread(self, clause: _Clause, reading: Reading, state: _State) -> Reading:
         """A reading in the light of the bearer in force: 其 points back to it (convention 2), and a verb and its
@@ -275,7 +294,12 @@ class Extractor:
         if not clause.last and (body.endswith("的") or (reading.cue is None and (
                 self.cues.circumstance.match(body) or self.cues.circumstance.match(action)))):
             self._condition(clause, reading, state)  # …的， / 在…时， : the condition of what follows
-            return True, body
+            return True, f"{condition}，{body}" if condition and body.endswith("的") and clause.index and \
+                clause.clauses[clause.index - 1][1] == start - 1 and text[start - 1] in "，," else body
+        if reading.cue is None and clause.index == 0 and not BY.search(text, start, end) and self._opens_condition(clause):
+            if reading.bearers:  # 法官涉嫌违纪违法，已经被立案调查，不宜继续履行职责的，…: one condition, X its subject
+                state.bearers, state.conditional = list(reading.bearers), True
+            return True, f"{condition}，{body}" if condition else body
         following = clause.following
         if clause.index == 0 and clause.comma and reading.bearers is None and reading.cue and \
                 reading.cue[2] != "right" and text[start:reading.cue[0]].strip(" 　") in ("", "依法") and \
@@ -302,14 +326,28 @@ class Extractor:
             state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
         return False, condition
 
+    @staticmethod
+    def _opens_condition(clause: _Clause) -> bool:
+        """Clauses without a cue running, comma after comma, into a …的 clause that is not the last: all one
+        condition (…，…，…的，then what follows from it)."""
+        text = clause.text
+        for k in range(clause.index, len(clause.clauses) - 1):
+            start, end = clause.clauses[k]
+            if any(start <= c[0] < end for c in clause.cues) or text[end] not in "，,":
+                return False
+            if k > clause.index and text[start:end].rstrip(" 　").endswith("的"):
+                return True
+        return False
+
     def _condition(self, clause: _Clause, reading: Reading, state: _State) -> None:
         """A condition (…的, 在…时) sets the bearer in force to its subject, where it names one."""
         text, (start, end) = clause.text, clause.span
         if reading.bearers is None and clause.body.endswith("的") and not state.topic and not state.bearers \
                 and not clause.last and self._acted_on_after(text, *clause.following, clause.cues):
             reading = Reading(self._opening_name(text, start, end), None, reading.action_start)
-        if reading.bearers and not state.topic:
-            state.bearers, state.conditional = list(reading.bearers), True
+        if reading.bearers and (not state.topic or not clause.body.endswith("的")):
+            # (…的企业集团，母公司除…外，还应当…: a circumstance's own subject takes over from the topic)
+            state.bearers, state.conditional = list(reading.bearers), not state.topic or clause.body.endswith("的")
         elif state.topic and not reading.bearers:
             state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
         # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)

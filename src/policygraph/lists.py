@@ -191,11 +191,13 @@ class ListGrammar(NameGrammar):
         readings.append(last)
         readings = self._share_owner(self._share_modifier(readings))
         first = readings[0]
-        if first.prefix and first.head in self.party_heads and first.name == first.prefix + first.head \
+        if (first.prefix.endswith("的") or len(first.prefix) <= 3) and first.head in self.party_heads and first.name == first.prefix + first.head \
                 and self.one(first.prefix) is None:  # (not 村民委员会成员、村民委员会: the prefix is a name)
-            # 境内的组织、个人 → 境内的组织, 境内的个人
+            # 境内的组织、个人 → 境内的组织, 境内的个人; a person's (未成年人的父母…、学校) only to people
+            possessive = self._kind(first.prefix.removesuffix("的")) == "person"
             readings = [first, *(Parsed(first.prefix + r.name, first.prefix, r.head)
-                                 if r.name in self.party_heads else r for r in readings[1:])]
+                                 if r.name in self.party_heads and not (possessive and self._kind(r.head) != "person")
+                                 else r for r in readings[1:])]
         if (rel := readings[0].rel) and all(not r.rel and "的" not in r.name for r in readings[1:]):
             # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
@@ -238,8 +240,11 @@ class ListGrammar(NameGrammar):
             modifier = before.name[:-len(before.head)] if before.head and before.name.endswith(before.head) else ""
             if not before.head and (passive := PASSIVE_PARTY.fullmatch(before.name)):
                 modifier = passive.group(0)[:-1 if passive.group(0).endswith(("人", "者")) else -2]  # 被检查 | 单位
-            if r.name == r.head and modifier and (r.name in self._institutions or modifier.endswith("的") or (
+            bare = r.name == r.head or (r.name == "其他" + r.head and self._kind(r.head) == self._kind(before.head))
+            if bare and modifier and (r.name in self._institutions or (
+                    modifier.endswith("的") and self._kind(r.head) in (self._kind(before.head), "")) or (
                     r.name in self.persons and modifier.startswith(("被", "有关", "相关")))):
+                # (未成年人的父母或者其他监护人 → …的其他监护人; a person's modifier is no school's: 学校 stays)
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)
             elif owner and (r.head in self._people or r.head == "委员会") and owner.rstrip("的") not in r.name \
                     and not any(w in r.name.removesuffix(r.head)
@@ -248,6 +253,15 @@ class ListGrammar(NameGrammar):
                 r = Parsed(owner + r.name, owner, r.head)
             shared.append(r)
         return shared
+
+    def _kind(self, head: str) -> str:
+        """"person" for a head naming people (父母, 监护人, 个人), "body" for one naming bodies or organisations
+        (部门, 单位, 学校), "" where the head says neither."""
+        if head in self.kin or head in self.persons or head in self._people or head.endswith(("人", "者")):
+            return "person"
+        if head in self._institutions or head.endswith(self.organisations) or head in self.party_heads:
+            return "body"
+        return ""
 
     def _owner(self, first: Parsed) -> str:
         """The organisation whose people a name lists (公司 in 公司董事; 农村集体经济组织 in 农村集体经济组织理事会
