@@ -121,6 +121,9 @@ class BearerGrammar(ListGrammar):
     def verb_and_object(self, names: list[str]) -> bool:
         """A verb and a name (委托 | 社会审计机构), or a verb and people (教育 | 职工), read with no cue while a bearer
         is in force: the bearer's act and whom it is done to, not a bearer (管理人员, one word, is one)."""
+        if (first := tagged(names[0])) and first[0][1] == "v" and len(first[0][0]) > 1 and len(first) > 2 \
+                and all(tagged(name)[0][0] == first[0][0] for name in names):
+            return True  # 组织 | 防洪区内的单位和居民 (积极参加…): one verb before every name read
         words = tagged(names[0]) if len(names) == 1 else []
         if len(words) >= 2 and words[0][1] == "v" and self.one(names[0][len(words[0][0]):]) is not None:
             return True  # 委托 | 社会审计机构 (依法进行审计)

@@ -197,8 +197,10 @@ class Extractor:
         pos = self.reader.skip_leading(text, start)
         if text.startswith(_OPENS_NEW_SUBJECT, pos):
             return False
+        words = self.grammar.words(text[pos:pos + 12])
         return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \
-            or self.grammar.is_verb(text[pos:])
+            or self.grammar.is_verb(text[pos:]) or (len(words) > 2 and self.grammar.verb_and_object(["".join(words[:2])])
+                                                   and self.grammar.is_verbal_noun(text[pos:]))  # 教育职工…
 
     # -- step 2: clauses -----------------------------------------------------------
 
@@ -242,6 +244,8 @@ class Extractor:
             state.topic = not action and reading.bearers is not None
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
+            if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]):
+                continue  # X是…的社会团体法人，是…的自律性组织: a description (conventions, "A clause yields…")
             if not action or (unit.lead_in and clause.last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
