@@ -244,8 +244,9 @@ class Extractor:
             state.topic = not action and reading.bearers is not None
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
-            if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]):
-                continue  # X是…的社会团体法人，是…的自律性组织: a description (conventions, "A clause yields…")
+            if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]) \
+                    and not any(p.search(action) for k, p in self.cues.kinds if k != "supervisory"):
+                continue  # X是…的自律性组织: a description (not X是第一责任人, a duty of its own kind)
             if not action or (unit.lead_in and clause.last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
