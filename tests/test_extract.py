@@ -333,3 +333,32 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
     """Counterexamples a review of stop 22's rules found in laws outside the gold, each now read right."""
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
     assert [(d.actor, d.modality) for d in duties] == expected, source
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    # a body set up by the clause before bears the clauses after it (a pivot), not its founder
+    ("检察官法(2019) 第十六条", "省、自治区、直辖市设立检察官遴选委员会，负责初任检察官人选专业能力的审核。",
+     [(r, "obligation", "设立检察官遴选委员会") for r in ("省", "自治区", "直辖市")]
+     + [("检察官遴选委员会", "obligation", "负责初任检察官人选专业能力的审核")]),
+    # … but a mechanism set up is how its founder acts (公共文化服务保障法(2016) 第六条, abridged)
+    ("公共文化服务保障法(2016) 第六条 (abridged)", "国务院建立公共文化服务综合协调机制，指导、协调、推动全国公共文化服务工作。",
+     [("国务院", "obligation", "建立公共文化服务综合协调机制"),
+      ("国务院", "obligation", "指导、协调、推动全国公共文化服务工作")]),
+    # clauses without a cue running into a …的 clause at a sentence's start are one condition
+    ("检察官法(2019) 第四十八条",
+     "检察官涉嫌违纪违法，已经被立案调查、侦查，不宜继续履行职责的，按照管理权限和规定的程序暂时停止其履行职务。", []),
+    # liability after a condition with a subject is that subject's (conventions 22 and 28)
+    ("企业破产法(2006) 第一百三十条 (abridged)",
+     "管理人未依照本法规定勤勉尽责，给债权人、债务人或者第三人造成损失的，依法承担赔偿责任。",
+     [("管理人", "obligation", "依法承担赔偿责任")]),
+    # 团 is a head of organisations: no head of the list's last name is forced on it (社区矫正法(2019) 第五十六条)
+    ("社区矫正法(2019) 第五十六条",
+     "共产主义青年团、妇女联合会、未成年人保护组织应当依法协助社区矫正机构做好未成年人社区矫正工作。",
+     [(r, "obligation", "依法协助社区矫正机构做好未成年人社区矫正工作")
+      for r in ("共产主义青年团", "妇女联合会", "未成年人保护组织")]),
+    # a clause opening with 是 describes, unless it names a duty of its own kind
+    ("拍卖法(2015) 第十七条 (a development law, abridged)", "拍卖行业协会是依法成立的社会团体法人，是拍卖业的自律性组织。", []),
+])
+def test_rules_of_stop_23(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
+    duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
+    assert [(d.actor, d.modality, d.action) for d in duties] == expected, source

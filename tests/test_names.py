@@ -142,6 +142,11 @@ def grammar() -> NameGrammar:
     ("机关、团体、企业事业单位和其他组织", ["机关", "团体", "企业事业单位", "其他组织"]),
     # …but before 其他有关部门 they are functions (convention 17)
     ("公安、交通和其他有关部门", ["公安有关部门", "交通有关部门", "其他有关部门"]),
+    # stop 23: a shared modifier goes to heads of its kind only; a long first name keeps its own head
+    ("未成年人的父母或者其他监护人", ["未成年人的父母", "未成年人的其他监护人"]),  # 未成年人保护法(2024) 第十五条
+    ("共产主义青年团、妇女联合会、未成年人保护组织", ["共产主义青年团", "妇女联合会", "未成年人保护组织"]),
+    ("中国单位或者个人", ["中国单位", "中国个人"]),
+    ("有关单位和人员", ["有关单位", "有关人员"]),
 ])
 def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> None:
     assert grammar.parse(span) == names
@@ -183,3 +188,15 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
 ])
 def test_not_names(grammar: NameGrammar, span: str) -> None:
     assert grammar.parse(span) is None
+
+
+def test_a_trade_the_document_names_an_agent_for_makes_names(grammar: NameGrammar) -> None:
+    """拍卖 is a verb, but where the document's own agents include 拍卖人 it is the trade a name is about
+    (拍卖法: 拍卖企业, 拍卖行业协会, 拍卖师); without that, 拍卖企业 stays a verb and its object."""
+    before = grammar.local
+    try:
+        assert grammar.one("拍卖企业") is None
+        grammar.local = frozenset({"拍卖人"})
+        assert [grammar.one(n) is not None for n in ("拍卖企业", "拍卖行业协会", "拍卖师")] == [True, True, True]
+    finally:
+        grammar.local = before

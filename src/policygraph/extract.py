@@ -302,8 +302,10 @@ class Extractor:
             return True, f"{condition}，{body}" if condition and body.endswith("的") and clause.index and \
                 clause.clauses[clause.index - 1][1] == start - 1 and text[start - 1] in "，," else body
         if reading.cue is None and clause.index == 0 and not BY.search(text, start, end) and self._opens_condition(clause):
-            if reading.bearers:  # 法官涉嫌违纪违法，已经被立案调查，不宜继续履行职责的，…: one condition, X its subject
-                state.bearers, state.conditional = list(reading.bearers), True
+            names = reading.bearers or (None if _ACTED_ON.search(text, end, clause.clauses[-1][1])
+                                        else self._opening_name(text, start, end))
+            if names:  # 法官涉嫌违纪违法，已经被立案调查，不宜继续履行职责的，…: one condition, X its subject
+                state.bearers, state.conditional = list(names), True
             return True, f"{condition}，{body}" if condition else body
         following = clause.following
         if clause.index == 0 and clause.comma and reading.bearers is None and reading.cue and \
