@@ -341,7 +341,8 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
      [(r, "obligation", "设立检察官遴选委员会") for r in ("省", "自治区", "直辖市")]
      + [("检察官遴选委员会", "obligation", "负责初任检察官人选专业能力的审核")]),
     # … but a mechanism set up is how its founder acts (公共文化服务保障法(2016) 第六条, abridged)
-    ("公共文化服务保障法(2016) 第六条 (abridged)", "国务院建立公共文化服务综合协调机制，指导、协调、推动全国公共文化服务工作。",
+    ("公共文化服务保障法(2016) 第六条 (abridged)",
+     "国务院建立公共文化服务综合协调机制，指导、协调、推动全国公共文化服务工作。",
      [("国务院", "obligation", "建立公共文化服务综合协调机制"),
       ("国务院", "obligation", "指导、协调、推动全国公共文化服务工作")]),
     # clauses without a cue running into a …的 clause at a sentence's start are one condition
@@ -357,7 +358,21 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
      [(r, "obligation", "依法协助社区矫正机构做好未成年人社区矫正工作")
       for r in ("共产主义青年团", "妇女联合会", "未成年人保护组织")]),
     # a clause opening with 是 describes, unless it names a duty of its own kind
-    ("拍卖法(2015) 第十七条 (a development law, abridged)", "拍卖行业协会是依法成立的社会团体法人，是拍卖业的自律性组织。", []),
+    # 主管 is a verb, whatever jieba's tag (教师法(2009) 第五条, abridged)
+    ("教师法(2009) 第五条", "国务院教育行政部门主管全国的教师工作。",
+     [("国务院教育行政部门", "obligation", "主管全国的教师工作")]),
+    # regions named as subjects are written as written (convention 26; 国家安全法(2015) 第四十七条)
+    ("国家安全法(2015) 第四十七条", "各部门、各地区应当采取有效措施，贯彻实施国家安全战略。",
+     [(r, "obligation", a) for a in ("采取有效措施", "贯彻实施国家安全战略") for r in ("部门", "地区")]),
+    # a passive predicate (受…, 不受…, 被…) is no act of its subject (convention 28; 人民陪审员法(2018) 第四条)
+    ("人民陪审员法(2018) 第四条", "人民陪审员依法参加审判活动，受法律保护。",
+     [("人民陪审员", "obligation", "依法参加审判活动")]),
+    # a verb and its object between a name and its cue is the occasion, the name the bearer (convention 22;
+    # 明码标价和禁止价格欺诈规定(2022) 第七条)
+    ("明码标价和禁止价格欺诈规定(2022) 第七条", "经营者销售商品应当标示商品的品名、价格和计价单位。",
+     [("经营者", "obligation", "标示商品的品名、价格和计价单位")]),
+    ("拍卖法(2015) 第十七条 (a development law, abridged)",
+     "拍卖行业协会是依法成立的社会团体法人，是拍卖业的自律性组织。", []),
 ])
 def test_rules_of_stop_23(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

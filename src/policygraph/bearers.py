@@ -146,7 +146,8 @@ class BearerGrammar(ListGrammar):
             if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
                     between == "等" or \
                     (between.endswith("的") and len(between) <= MAX_CONDITION) or \
-                    OCCASION.fullmatch(between):  # 军队有条件的应当…; 监察官就职时应当… (convention 27)
+                    OCCASION.fullmatch(between) or self.occasion_verb_phrase(between):
+                # 军队有条件的应当…; 监察官就职时应当… (convention 27); 评估机构开展业务应当… (convention 22)
                 names = self.parse(text[start:end]) or self._named_by_function(text[start:end], before_cue=True)
                 if names:
                     return names, end
@@ -191,6 +192,15 @@ class BearerGrammar(ListGrammar):
             return False
         words = tagged(m.group("func"))
         return 1 <= len(words) <= 2 and all(tag in ("v", "vn") for _, tag in words)
+
+    def occasion_verb_phrase(self, between: str) -> bool:
+        """A verb and its object between a name and its cue (开展业务, 招用劳动者): the occasion of the duty
+        (convention 22), its subject the bearer."""
+        if not 3 <= len(between) <= 8 or any(c in between for c in "的、，和及或与其"):
+            return False
+        verb, rest = tagged(between[:2]), tagged(between[2:])  # (jieba keeps 开展业务 as one noun)
+        return len(verb) == 1 and verb[0][1] in ("v", "vn") and 1 <= len(rest) <= 2 \
+            and all(tag in ("n", "vn", "nz") for _, tag in rest) and self.parse(between) is None
 
     def _adverb(self, between: str) -> bool:
         """An adverb between a name and its cue (一般应当, 均应当)."""

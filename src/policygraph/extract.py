@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .bearers import NOUNISH, OCCASION, OCCASION_ENDS, BearerGrammar, default_grammar
+from .bearers import NOUNISH, OCCASION, BearerGrammar, default_grammar
 from .clauses import CLAUSE_END, ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
@@ -198,9 +198,10 @@ class Extractor:
         if text.startswith(_OPENS_NEW_SUBJECT, pos):
             return False
         words = self.grammar.words(text[pos:pos + 12])
+        verbal_noun_and_people = len(words) > 2 and self.grammar.is_verbal_noun(text[pos:]) \
+            and self.grammar.verb_and_object(["".join(words[:2])])  # 教育职工…
         return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \
-            or self.grammar.is_verb(text[pos:]) or (len(words) > 2 and self.grammar.verb_and_object(["".join(words[:2])])
-                                                   and self.grammar.is_verbal_noun(text[pos:]))  # 教育职工…
+            or self.grammar.is_verb(text[pos:]) or verbal_noun_and_people
 
     # -- step 2: clauses -----------------------------------------------------------
 
@@ -225,10 +226,10 @@ class Extractor:
                 continue
             if reading.bearers is None and reading.cue is None and \
                     _LIABILITY.fullmatch(liable := text[skip(text, reading.action_start):c_end].strip()):
-                # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's,
+                # …，依法承担赔偿责任: who is liable is not named (convention 28): a null bearer, whoever the sentence's
                 # unless the condition before it has a subject (X违反…，给…造成损失的，承担赔偿责任: X, convention 22)
-                liable_party = list(state.bearers) if state.conditional and state.bearers and all(state.bearers) \
-                    and condition else [None]
+                liable_party: list[str | None] = list(state.bearers) if state.conditional and state.bearers \
+                    and all(state.bearers) and condition else [None]
                 yield from self._records(document, unit, _State(liable_party, "obligation"), liable, condition, None,
                                          c_start, c_end)
                 condition = None
@@ -244,6 +245,8 @@ class Extractor:
             state.topic = not action and reading.bearers is not None
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
+            if reading.cue is None and self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"]):
+                continue  # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]) \
                     and not any(p.search(action) for k, p in self.cues.kinds if k != "supervisory"):
                 continue  # X是…的自律性组织: a description (not X是第一责任人, a duty of its own kind)
@@ -258,8 +261,7 @@ class Extractor:
                 (c_start, lead_start, lead_end), pending = pending, None
                 lead = text[lead_start:lead_end].strip(" 　")
                 action = action if action.startswith(lead) else f"{lead}，{action}"
-            if reading.cue and reading.bearers and (text[max(0, reading.cue[0] - 8):reading.cue[0]].endswith("的")
-                                                    or text[:reading.cue[0]].endswith(OCCASION_ENDS)):
+            if reading.cue and reading.bearers:  # 军队有条件的应当…, 就职时应当…, 开展业务应当…
                 condition = condition or self._condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
             condition, founded = None, self._founded(action)
@@ -301,7 +303,8 @@ class Extractor:
             self._condition(clause, reading, state)  # …的， / 在…时， : the condition of what follows
             return True, f"{condition}，{body}" if condition and body.endswith("的") and clause.index and \
                 clause.clauses[clause.index - 1][1] == start - 1 and text[start - 1] in "，," else body
-        if reading.cue is None and clause.index == 0 and not BY.search(text, start, end) and self._opens_condition(clause):
+        if reading.cue is None and clause.index == 0 and not BY.search(text, start, end) \
+                and self._opens_condition(clause):
             names = reading.bearers or (None if _ACTED_ON.search(text, end, clause.clauses[-1][1])
                                         else self._opening_name(text, start, end))
             if names:  # 法官涉嫌违纪违法，已经被立案调查，不宜继续履行职责的，…: one condition, X its subject
@@ -369,7 +372,8 @@ class Extractor:
         while start > 0 and text[start - 1] not in CLAUSE_END and not text[:start].endswith(names):
             start -= 1
         phrase = text[start:reading.cue[0]]
-        return phrase if phrase.endswith("的") or OCCASION.fullmatch(phrase) else None  # 就职时 (convention 27)
+        return phrase if phrase.endswith("的") or OCCASION.fullmatch(phrase) \
+            or self.grammar.occasion_verb_phrase(phrase) else None  # 就职时 (convention 27); 开展业务 (22)
 
     def _acts(self, text: str, start: int) -> bool:
         """A clause that opens with an action: a verb, an adverbial or a preposition."""

@@ -191,7 +191,8 @@ class ListGrammar(NameGrammar):
         readings.append(last)
         readings = self._share_owner(self._share_modifier(readings))
         first = readings[0]
-        if (first.prefix.endswith("的") or len(first.prefix) <= 3) and first.head in self.party_heads and first.name == first.prefix + first.head \
+        short_or_relative = first.prefix.endswith("的") or len(first.prefix) <= 3  # (not 共产主义青年 | 团)
+        if short_or_relative and first.head in self.party_heads and first.name == first.prefix + first.head \
                 and self.one(first.prefix) is None:  # (not 村民委员会成员、村民委员会: the prefix is a name)
             # 境内的组织、个人 → 境内的组织, 境内的个人; a person's (未成年人的父母…、学校) only to people
             possessive = self._kind(first.prefix.removesuffix("的")) == "person"

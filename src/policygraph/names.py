@@ -348,7 +348,8 @@ class NameGrammar:
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))
         # 拍卖 | 企业, 拍卖行业 | 协会 where the document names an agent 拍卖人: the trade it is about, not a verb
-        trade = any(mod.startswith(agent[:-1]) for agent in self.local if agent.endswith(("人", "者")) and len(agent) > 2)
+        trade = any(mod.startswith(agent[:-1]) for agent in self.local
+                    if agent.endswith(("人", "者")) and len(agent) > 2)
         return (opening or trade or not self.acts(mod)) and not mod.startswith(tuple(self.policy_subjects))
 
 
