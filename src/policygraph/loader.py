@@ -164,7 +164,8 @@ class Loader:
         started = time.perf_counter()
         report = LoadReport()
         paths = list(paths)
-        if self._bulk_pays(paths):
+        bulk = self._bulk_pays(paths)
+        if bulk:
             self._load_bulk(paths, report, progress)
         else:
             self.ensure_ontology()
@@ -181,6 +182,8 @@ class Loader:
             report.linked = len(link_documents(self.store))
         if reason and is_stale(self.store):
             report.inferred = materialize(self.store)
+        if bulk and isinstance(self.store, LocalStore):
+            self.store.optimize()  # one pass over the table files the load left (as writer.write_all)
         report.seconds = time.perf_counter() - started
         return report
 
