@@ -371,6 +371,15 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
     # 明码标价和禁止价格欺诈规定(2022) 第七条)
     ("明码标价和禁止价格欺诈规定(2022) 第七条", "经营者销售商品应当标示商品的品名、价格和计价单位。",
      [("经营者", "obligation", "标示商品的品名、价格和计价单位")]),
+    # a verb the dictionary hides in a noun (提供商 | 品) still opens the occasion
+    # (侵害消费者权益行为处罚办法(2015) 第八条, abridged)
+    ("侵害消费者权益行为处罚办法(2015) 第八条 (abridged)", "经营者提供商品或者服务，应当依照法律规定承担民事责任。",
+     [("经营者", "obligation", "依照法律规定承担民事责任")]),
+    # a bearer and its verb before an object with a relative clause is the occasion, not a topic (安全生产法(2021)
+    # 第四十三条, a development law, abridged)
+    ("安全生产法(2021) 第四十三条 (abridged)",
+     "生产经营单位进行爆破、吊装以及国务院有关部门规定的其他危险作业，应当安排专门人员进行现场安全管理。",
+     [("生产经营单位", "obligation", "安排专门人员进行现场安全管理")]),
     ("拍卖法(2015) 第十七条 (a development law, abridged)",
      "拍卖行业协会是依法成立的社会团体法人，是拍卖业的自律性组织。", []),
 ])

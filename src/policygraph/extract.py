@@ -390,6 +390,8 @@ class Extractor:
         if "的" not in tail or self.grammar.adverbial_at(text, reading.action_start) \
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
+        if reading.bearers and len(self.grammar.words(tail.split("的", 1)[0])) > 2:
+            return False  # 生产经营单位进行爆破…规定的其他危险作业，应当…: X's occasion (convention 22), not a topic
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
     def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:

@@ -299,7 +299,8 @@ class NameGrammar:
     def acts(self, text: str) -> bool:
         """Whether ``text`` opens with an action: a verb, an adverb, a legal verb (责令改正) or a set
         phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms."""
-        return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) or self.is_idiom(text)
+        return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) or self.is_idiom(text) \
+            or _missegmented_verb(text)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
@@ -351,6 +352,15 @@ class NameGrammar:
         trade = any(mod.startswith(agent[:-1]) for agent in self.local
                     if agent.endswith(("人", "者")) and len(agent) > 2)
         return (opening or trade or not self.acts(mod)) and not mod.startswith(tuple(self.policy_subjects))
+
+
+def _missegmented_verb(text: str) -> bool:
+    """A verb the dictionary's longest match hides in a noun of three characters (提供商 | 品: 提供 | 商品)."""
+    first = tagged(text[:6])[0]
+    if len(first[0]) != 3 or first[1] not in NOUN_TAGS:
+        return False
+    verb, rest = tagged(text[:2]), tagged(text[2:6])
+    return len(verb) == 1 and verb[0][1] == "v" and len(rest[0][0]) >= 2 and rest[0][1] == "n"
 
 
 # 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
