@@ -51,3 +51,46 @@ def record(name: str, figures: dict[str, Any]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{name}.json").write_text(json.dumps({"name": name, **figures}, ensure_ascii=False, indent=2))
     print(json.dumps({"name": name, **figures}, ensure_ascii=False, indent=2))
+
+
+def busy_ticks() -> int:
+    """The machine's busy CPU time since boot (``/proc/stat``: user, nice, system, irq, softirq, steal), in ticks."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    return sum(fields[:3]) + sum(fields[5:8])
+
+
+def our_ticks() -> int:
+    """CPU time (ticks) of this process and its descendants, with the time of the children each has reaped."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="latin-1") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            ticks[int(entry.name)] = sum(int(x) for x in fields[11:15])
+    ours, grown = {os.getpid()}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in ours} - ours
+        ours |= more
+        grown = bool(more)
+    return sum(ticks[pid] for pid in ours if pid in ticks)
+
+
+class MachineLoad:
+    """The machine's load over a span: the 1-minute load average at its start and end, and the cores that
+    processes outside this benchmark used meanwhile (busy time from ``/proc/stat`` less this process tree's)."""
+
+    def __init__(self) -> None:
+        self.start_load = os.getloadavg()[0]
+        self.busy, self.ours, self.began = busy_ticks(), our_ticks(), time.monotonic()
+
+    def figures(self) -> dict[str, Any]:
+        elapsed = max(time.monotonic() - self.began, 1e-9)
+        others = (busy_ticks() - self.busy - (our_ticks() - self.ours)) / os.sysconf("SC_CLK_TCK") / elapsed
+        return {"load_average": [round(self.start_load, 1), round(os.getloadavg()[0], 1)],
+                "others_cores": round(max(0.0, others), 2)}
