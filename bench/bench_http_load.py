@@ -3,8 +3,11 @@
     .venv/bin/python bench/bench_http_load.py [--seconds S] [--levels 1,8,32,64]
 
 A bounded async httpx client (it stops by itself) sends a mix of staff questions, actor and article lookups,
-stored queries and SPARQL SELECTs to one `policygraph serve` process (and its query workers). Memory is
-the resident size of the server and its workers, read from /proc, before and after each level.
+stored queries and SPARQL SELECTs to one `policygraph serve` process, started as the README starts it (its
+defaults: its query workers, and Oxigraph's server beside it for the SPARQL queries). Memory is the resident
+size of the server and every process under it, read from /proc, before and after each level. Each level records
+the machine's load (the 1-minute load average at its start and end, and the cores that processes outside the
+benchmark used meanwhile: the machine is shared).
 
 The server caches answers by request (keyed by the store's version), so a load test that repeats requests
 measures the cache. Here every SPARQL SELECT and every staff question is a new request (a numbered comment; a
@@ -31,7 +34,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from common import ROOT, record
+from common import ROOT, MachineLoad, record
 
 BIN = Path(sys.executable).parent
 QUESTIONS = ["谁负责扶贫资金管理监督？", "县级党委和政府有哪些职责？", "谁向中央签署脱贫责任书？",
@@ -39,9 +42,15 @@ QUESTIONS = ["谁负责扶贫资金管理监督？", "县级党委和政府有�
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (the query workers)."""
-    out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(pid), "-p", str(pid)], capture_output=True, text=True)
-    return round(sum(int(x) for x in out.stdout.split()) / 1024, 1)
+    """Resident memory of a process and every process under it (the query workers, Oxigraph's server)."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,rss="], capture_output=True, text=True, check=True)
+    rows = [tuple(map(int, line.split())) for line in out.stdout.splitlines() if line.strip()]
+    tree, grown = {pid}, True
+    while grown:
+        more = {p for p, parent, _ in rows if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return round(sum(rss for p, _, rss in rows if p in tree) / 1024, 1)
 
 
 SPARQL = "SELECT ?d ?a WHERE { ?d pg:bearer/skos:prefLabel ?b ; pg:action ?a } LIMIT %d\n# request %d"
@@ -153,8 +162,10 @@ def main() -> int:
         memory_start = rss_mb(server.pid)
         levels = []
         for c in (int(x) for x in args.levels.split(",")):
+            machine = MachineLoad()
             result = asyncio.run(level(base, c, args.seconds, source))
             result["server_rss_mb"] = rss_mb(server.pid)
+            result.update(machine.figures())
             levels.append(result)
         memory_end = rss_mb(server.pid)
     finally:
