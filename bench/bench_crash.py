@@ -15,11 +15,20 @@ Each killed store is reopened and compared with the unkilled load of the same in
 - partial: anything else, a failure.
 
 A process that finished before its delay was not killed; it is counted as such, not as a kill.
+
+The loader's own points matter more than the clock: a bulk load builds in worker processes, bulk-loads beside
+the store, swaps it in, then links, reasons and compacts; with small files the steps after the swap are a
+small part of the run, which time fractions rarely hit. So the bulk path is also killed at the swap: as soon as
+the new store beside the old one (``.NAME.incoming``) is renamed into place, and a moment after it. Each load
+runs in a session of its own; the processes of a killed load still alive a second after the kill (its worker
+processes and the fork server) are counted, then killed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import shutil
 import signal
@@ -30,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, record
+from common import ROOT, MachineLoad, record
 
 SEED = ROOT / "data" / "脱贫攻坚责任制实施办法.txt"
 INFERRED = "https://w3id.org/policygraph/id/graph/inferred"
@@ -61,17 +70,57 @@ def documents(lines: list[str]) -> list[str]:
 
 def load(store: Path, *files: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "policygraph", "load", *map(str, files), "--store", str(store)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def kill_after(proc: subprocess.Popen[bytes], delay: float) -> bool:
-    """SIGKILL the process after ``delay`` seconds; whether it was still running (a real kill)."""
+def kill_after(proc: subprocess.Popen[bytes], delay: float) -> tuple[bool, int]:
+    """SIGKILL the process after ``delay`` seconds; whether it was still running (a real kill), and how many of
+    its session's processes (workers, the fork server) outlived it by a second."""
     time.sleep(delay)
+    return kill(proc)
+
+
+def kill_at_swap(proc: subprocess.Popen[bytes], store: Path, after: float) -> tuple[bool, int]:
+    """SIGKILL the process ``after`` seconds after its bulk load swapped the new store in (the incoming store
+    beside it seen, then gone); at its end if it never swaps."""
+    incoming = store.with_name(f".{store.name}.incoming")
+    seen = False
+    while proc.poll() is None:
+        if incoming.exists():
+            seen = True
+        elif seen:
+            time.sleep(after)
+            break
+        time.sleep(0.002)
+    return kill(proc)
+
+
+def kill(proc: subprocess.Popen[bytes]) -> tuple[bool, int]:
     running = proc.poll() is None
     if running:
         proc.send_signal(signal.SIGKILL)
     proc.wait()
-    return running
+    time.sleep(1.0)
+    left = session(proc.pid)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return running, len(left)
+
+
+def session(sid: int) -> list[int]:
+    """The live processes of a session (``/proc``)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="latin-1") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
 
 
 def classify(location: Path, before: list[str], full: list[str], files: list[Path]) -> str:
@@ -131,12 +180,13 @@ def transactional(tmp: Path, articles: int, fractions: list[float]) -> dict[str,
     for delay in (round(f * took, 2) for f in fractions):
         copy = tmp / f"killed-{delay}"
         shutil.copytree(base, copy)
-        killed = kill_after(load(copy, big), delay)
-        runs.append({"delay_s": delay, "killed": killed, "outcome": classify(copy, before, full, [big])})
+        killed, left = kill_after(load(copy, big), delay)
+        runs.append({"delay_s": delay, "killed": killed, "left": left,
+                     "outcome": classify(copy, before, full, [big])})
     return {"articles": articles, "unkilled_load_s": round(took, 2), "runs": runs}
 
 
-def bulk(tmp: Path, count: int, fractions: list[float]) -> dict[str, Any]:
+def bulk(tmp: Path, count: int, fractions: list[float], swap_delays: list[float]) -> dict[str, Any]:
     files = [SEED, *small_regulations(tmp / "rules", count)]
     finished = tmp / "bulk-finished"
     started = time.perf_counter()
@@ -146,9 +196,14 @@ def bulk(tmp: Path, count: int, fractions: list[float]) -> dict[str, Any]:
     runs = []
     for delay in (round(f * took, 2) for f in fractions):
         target = tmp / f"bulk-killed-{delay}"
-        killed = kill_after(load(target, *files), delay)
+        killed, left = kill_after(load(target, *files), delay)
         outcome = classify(target, [], full, files)  # opening it undoes a swap killed between its renames
-        runs.append({"delay_s": delay, "killed": killed, "outcome": outcome})
+        runs.append({"delay_s": delay, "killed": killed, "left": left, "outcome": outcome})
+    for after in swap_delays:
+        target = tmp / f"bulk-swap-{after}"
+        killed, left = kill_at_swap(load(target, *files), target, after)
+        runs.append({"at_swap_s": after, "killed": killed, "left": left,
+                     "outcome": classify(target, [], full, files)})
     return {"files": len(files), "unkilled_load_s": round(took, 2), "runs": runs}
 
 
@@ -158,19 +213,24 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=40)
     parser.add_argument("--at", default="0.15,0.3,0.45,0.6,0.75,0.9,0.97",
                         help="fractions of the unkilled load's time at which to kill")
+    parser.add_argument("--at-swap", default="0,0.05,0.2,0.5",
+                        help="seconds after a bulk load's swap at which to kill it")
     args = parser.parse_args()
+    machine = MachineLoad()
     fractions = [float(f) for f in args.at.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="pg-crash-"))
     try:
         figures = {
             "transactional": transactional(tmp, args.articles, fractions),
-            "bulk": bulk(tmp, args.files, fractions),
+            "bulk": bulk(tmp, args.files, fractions, [float(a) for a in args.at_swap.split(",")]),
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     runs = figures["transactional"]["runs"] + figures["bulk"]["runs"]
     figures["kills"] = sum(r["killed"] for r in runs)
     figures["partial"] = sum(r["outcome"] == "partial" for r in runs)
+    figures["left_processes"] = sum(r["left"] for r in runs)
+    figures.update(machine.figures())
     record("crash", figures)
     return 1 if figures["partial"] else 0
 
