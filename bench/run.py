@@ -130,39 +130,24 @@ def report(quick: bool) -> str:
     if cov := load("coverage"):
         lines += coverage_section(cov, load("coverage_before"))
     if ld := load("load"):
-        lines += ["## Loading the corpus vs a plain pyoxigraph bulk load; reasoning", "",
-                  f"{ld['documents']} documents of {ld['files']} files (the rest, case reports, index pages and "
-                  f"unnumbered notes, have no provisions and are refused), {ld['articles']:,} articles, "
-                  f"{ld['duties']:,} duties, {ld['document_quads']:,} quads; "
-                  f"{ld['inferred_quads']:,} inferred; {ld['quads_with_inferences']:,} in the store, "
-                  f"{ld['store_mb_on_disk']} MB on disk; peak memory {ld['peak_rss_mb']} MB.", "",
-                  "| phase | time |", "|---|---|",
-                  f"| read, normalise, parse, extract, build | {ld['pipeline_s']} s |",
-                  f"| SHACL validation (pyshacl) | {ld['validate_s']} s |",
-                  f"| write, first load: bulk-load beside the store, swap in | {ld['write_bulk_swap_s']} s |",
-                  f"| write, into a store with documents: a transaction per document | {ld['write_s']} s |",
-                  f"| baseline: `bulk_extend` of the same quads | {ld['bulk_load_s']} s |",
-                  f"| **first load / bulk load** | **{ld['ratio_bulk_swap_to_bulk']}×** "
-                  f"(target ≤ {ld['target_ratio']}×) |",
-                  f"| per-document transactions / bulk load | {ld['ratio_write_to_bulk']}× |",
-                  f"| reasoning (SPARQL rules to a fixpoint) | {ld['reason_s']} s = "
-                  f"{round(ld['reason_s'] / ld['write_bulk_swap_s'], 2)}× the first load's write without it, "
-                  f"{ld['ratio_reason_to_load_without_reasoning']}× the transactional write |", ""]
+        lines += load_section(ld)
     if s := load("sparql"):
         lines += sparql_section(s)
     if h := load("http_load"):
-        lines += ["## Mixed lookups and SPARQL at rising concurrency", "",
+        lines += [HTTP_HEADING, "",
                   f"{h['client']}; {h['seconds_per_level']} s per level. Every SPARQL query and staff question is a "
                   f"new request (numbered), evaluated by the server; the lookups go through the measure's "
                   f"{h.get('actors', '?')} actors and {h.get('articles', '?')} articles in turn, so some repeat an "
                   f"earlier request and may be answered from the cache: the share of such repeats is the most the "
                   f"cache can have answered. Server memory (server and query workers): "
                   f"{h['rss_start_mb']} MB before, {h['rss_end_mb']} MB after; errors: {h['errors']}.", "",
-                  "| clients | requests/s | p50 | p99 | errors | repeats (cacheable) | server RSS |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| clients | requests/s | p50 | p99 | errors | repeats (cacheable) | server RSS | machine load | "
+                  "others' cores |", "|---|---|---|---|---|---|---|---|---|"]
         lines += [f"| {lv['concurrency']} | {lv['rps']} | {lv['p50_ms']} ms | {lv['p99_ms']} ms | {lv['errors']} | "
-                  f"{lv.get('repeated_pct', '?')} % | {lv['server_rss_mb']} MB |" for lv in h["levels"]]
-        lines.append("")
+                  f"{lv.get('repeated_pct', '?')} % | {lv['server_rss_mb']} MB | "
+                  f"{'–'.join(map(str, lv.get('load_average', []))) or '?'} | {lv.get('others_cores', '?')} |"
+                  for lv in h["levels"]]
+        lines += ["", MACHINE_LOAD, ""]
     if f := load("fuzz"):
         lines += ["## Fuzzing (schemathesis, longer profile)", "",
                   f"{f['examples_per_operation']} examples per operation: {f['tests_passed']} passed, "
@@ -175,6 +160,12 @@ def report(quick: bool) -> str:
 
 
 SCALE_HEADING = "## Scaling: every core, ×4 the corpus, Dask"
+LOAD_HEADING = "## Loading the corpus vs a plain pyoxigraph bulk load; reasoning"
+HTTP_HEADING = "## Mixed lookups and SPARQL at rising concurrency"
+CRASH_HEADING = "## Crash safety"
+MACHINE_LOAD = ("Machine load: the 1-minute load average at the start and end (it counts the benchmark's own "
+                "processes too; 2 cores), and others' cores: the CPU that processes outside the benchmark used "
+                "meanwhile (the machine's busy time from /proc/stat less the benchmark's process tree), in cores.")
 EXTRACT_HEADING = "## Extraction vs jieba segmentation (the floor)"
 COVERAGE_HEADING = "## Who bears the duties of the national corpus (bearer coverage)"
 
@@ -182,7 +173,8 @@ COVERAGE_HEADING = "## Who bears the duties of the national corpus (bearer cover
 def merge_section(name: str, fresh: str) -> None:
     """Put ``name``'s section of a freshly written report into REPORT.md in place of its old one."""
     heading = {"scale": SCALE_HEADING, "sparql": SPARQL_HEADING, "extract": EXTRACT_HEADING,
-               "coverage": COVERAGE_HEADING}[name]
+               "coverage": COVERAGE_HEADING, "load": LOAD_HEADING, "http_load": HTTP_HEADING,
+               "crash": CRASH_HEADING}[name]
     start = fresh.index(heading)
     end = fresh.find("\n## ", start + len(heading))
     section = fresh[start:end + 1 if end >= 0 else len(fresh)].rstrip("\n") + "\n"
@@ -194,6 +186,55 @@ def merge_section(name: str, fresh: str) -> None:
         path.write_text(old[:start] + section + (old[end:] if end >= 0 else ""), encoding="utf-8")
         return
     path.write_text(old.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+
+
+def _machine(r: dict[str, Any]) -> str:
+    return f"{'–'.join(map(str, r.get('load_average', []))) or '?'} | {r.get('others_cores', '?')}"
+
+
+def load_section(ld: dict[str, Any]) -> list[str]:
+    """bench_load.py: `policygraph load FILES` as users run it; its writing, from shards, against a bulk load."""
+    st = ld["steps"]
+    f, sh, tx, b, base = st["files"], st["shards"], st["transactions"], st["build"], st["baseline"]
+    target = ld["target_ratio"]
+    return [LOAD_HEADING, "",
+            f"`bench/bench_load.py`: the {ld['files']} lawrefbook files, each step in a fresh process, one after "
+            f"the other, with `policygraph load`'s default `--jobs` ({f['jobs']} worker processes here). "
+            f"{f['documents']} documents loaded ({f['failed']} files refused: case reports, index pages and "
+            f"unnumbered notes have no provisions), {f['articles']:,} articles, {f['duties']:,} duties; "
+            f"{f['store_quads']:,} quads in the store ({f['inferred_quads']:,} of them inferred by the parent, "
+            f"besides each document's own inferences from its worker), {f['store_mb']} MB on disk, "
+            f"{f['bytes_per_quad']} bytes per quad.", "",
+            "`policygraph load FILES` into a new store (`policygraph.scale.load_files`, as the command runs it): "
+            "build, SHACL and infer are summed over the workers (each document's wall seconds in its worker); write "
+            "is the parent's time in the stream and after it (a thread of the parent bulk-loads the chunks beside "
+            "the store while the workers build; then the swap), then link, reason and compact, the parent's:", "",
+            "| wall | docs/s | build | SHACL | infer | write | link | reason | compact | CPU parent | CPU workers "
+            "| parent peak | worker peaks | machine load | others' cores |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            f"| **{f['wall_s']} s** | {round(f['loaded'] / f['wall_s'], 2)} | {f['build_s']} s | {f['validate_s']} s | "
+            f"{f['infer_s']} s | {f['write_s']} s | {f['link_s']} s | {f['reason_s']} s | {f.get('compact_s', '—')} s "
+            f"| {f['parent_cpu_s']} s | {' + '.join(f'{c} s' for c in f['worker_cpu_s']) or '—'} | "
+            f"{f['parent_peak_mb']} MB | {', '.join(f'{w} MB' for w in f['worker_peak_mb']) or '—'} | "
+            f"{_machine(f)} |", "",
+            "The writing alone, against a plain bulk load of the same quads: `policygraph build FILES --out DIR` "
+            f"({b['wall_s']} s, {b['shard_quads']:,} quads in the shards), then `policygraph load DIR`:", "",
+            "| step | time | / bulk load | machine load | others' cores |", "|---|---|---|---|---|",
+            f"| first load (new store): write, the shards bulk-loaded beside the store, swapped in | {sh['write_s']} s "
+            f"| **{ld['ratio_bulk_write_to_bulk']}×** (target ≤ {target}×: "
+            f"{'met' if ld['ratio_bulk_write_to_bulk'] <= target else 'not met'}) | {_machine(sh)} |",
+            f"| then links | {sh['link_s']} s | | | |",
+            f"| then reasoning: every inference, by the parent ({sh['inferred_quads']:,} quads) | {sh['reason_s']} s "
+            f"| {round(sh['reason_s'] / base['wall_s'], 2)}× | | |",
+            f"| then compaction | {sh.get('compact_s', '—')} s | | | |",
+            f"| into a store holding the bundled measure: a transaction per document, without reasoning | "
+            f"{tx['write_s']} s | {ld['ratio_transactions_to_bulk']}× | {_machine(tx)} |",
+            f"| baseline: `pyoxigraph.Store.bulk_load` of the shards as one N-Quads file, into a new store "
+            f"({base['quads']:,} quads) | {base['wall_s']} s | 1× | {_machine(base)} |", "",
+            f"The first load from files and from shards leave the same number of quads: "
+            f"{'yes' if ld['same_store_quads'] else 'NO'} ({f['store_quads']:,} and {sh['store_quads']:,}). Peak "
+            f"memory: the shards' first load {sh['parent_peak_mb']} MB, the transactions {tx['parent_peak_mb']} MB, "
+            f"the baseline {base['peak_rss_mb']} MB. {MACHINE_LOAD}", ""]
 
 
 def scale_section(s: dict[str, Any]) -> list[str]:
@@ -336,24 +377,37 @@ def analytical_lines(a: dict[str, Any], s: dict[str, Any]) -> list[str]:
 def crash_section(c: dict[str, Any]) -> list[str]:
     """The SIGKILL runs bench_crash.py made in this run, and what each left."""
     def runs(path: dict[str, Any]) -> str:
-        killed = [r for r in path["runs"] if r["killed"]]
+        killed = [r for r in path["runs"] if r["killed"] and "delay_s" in r]
         outcomes: dict[str, int] = {}
         for r in killed:
             outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
-        finished = len(path["runs"]) - len(killed)
+        finished = sum(not r["killed"] for r in path["runs"] if "delay_s" in r)
         text = (f"killed {len(killed)} times (after {', '.join(str(r['delay_s']) for r in killed)} s): "
                 + ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())))
         return text + (f"; {finished} finished before its kill" if finished else "")
+
+    def at_swap(path: dict[str, Any]) -> str:
+        swaps = [r for r in path["runs"] if "at_swap_s" in r]
+        return "; ".join(f"{r['at_swap_s']} s after: {r['outcome'] if r['killed'] else 'finished first'}"
+                         for r in swaps)
 
     t, b = c["transactional"], c["bulk"]
     return ["## Crash safety", "",
             f"`bench/bench_crash.py` killed real `policygraph load` processes with SIGKILL {c['kills']} times in "
             f"this run. A {t['articles']:,}-article regulation loaded by transaction into a store holding the "
             f"measure ({t['unkilled_load_s']} s unkilled): {runs(t)}. A bulk first load of {b['files']} files "
-            f"({b['unkilled_load_s']} s unkilled): {runs(b)}. *untouched*: the store held exactly its old quads; "
+            f"({b['unkilled_load_s']} s unkilled): {runs(b)}"
+            + (f"; killed again at its swap (the new store renamed into place) and after it: {at_swap(b)}"
+               if any("at_swap_s" in r for r in b["runs"]) else "")
+            + ". *untouched*: the store held exactly its old quads; "
             "*complete*: exactly the finished load's; *stale*: the documents whole and the inferences marked "
             "stale, recomputed by the next load to exactly the finished load's. "
-            f"Stores left partial: **{c['partial']}**.", ""]
+            f"Stores left partial: **{c['partial']}**."
+            + (f" Processes of a killed load (workers, the fork server) still alive a second after its kill: "
+               f"{c['left_processes']} in all." if "left_processes" in c else "")
+            + (f" Machine load over the run: 1-minute load average {'–'.join(map(str, c['load_average']))}, "
+               f"others' cores {c['others_cores']} (processes outside the benchmark; 2 cores)."
+               if "load_average" in c else ""), ""]
 
 
 if __name__ == "__main__":
