@@ -68,7 +68,8 @@ class ByteCache:
             return hit[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
-        size += 200 + len(repr(key)) // 2  # the key and the entry's own overhead, roughly
+        size += 200 + sum(len(k) for k in key if isinstance(k, (str, bytes)))  # the key and the entry's own
+        # overhead, roughly (not its repr: a query's text, every request)
         if size > self.limit // 8:
             return  # one answer may not crowd out the rest
         with self._lock:

@@ -58,7 +58,7 @@ FORM, SPARQL_QUERY = "application/x-www-form-urlencoded", "application/sparql-qu
 _LONGEST = 64 * 1024  # longer query texts go to the workers (the checks here run on the event loop)
 _QUICK = 0.05  # seconds an answer may take before the client and the deadline are watched
 _DECLARED = [(f"{name}:", f"PREFIX {name}: <{iri}>\n") for name, iri in PREFIXES.items()]
-_NOT_PLAIN = re.compile(rb"[=&\r\n]|%(?![0-9A-Fa-f]{2})")  # what only parse_qsl decodes as parse_qsl does
+_STRAY = re.compile(rb"%(?![0-9A-Fa-f]{2})")  # a percent sign that opens no escape
 
 
 class Passthrough:
@@ -336,7 +336,7 @@ def _query_of(encoded: bytes) -> str | None:
     >>> _query_of(plain) == _query_of(plain + b"&") == 'ASK {?s ?p "县"}'  # the second by parse_qsl
     True
     """
-    if encoded.startswith(b"query=") and encoded.isascii() and _NOT_PLAIN.search(encoded, 6) is None:
+    if encoded.startswith(b"query=") and _plain(encoded):
         plain = encoded[6:].replace(b"+", b" ").replace(b"%", b"=")
         return binascii.a2b_qp(plain).decode("utf-8", "replace")
     try:
@@ -344,6 +344,13 @@ def _query_of(encoded: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return fields[0][1] if len(fields) == 1 and fields[0][0] == "query" else None
+
+
+def _plain(encoded: bytes) -> bool:
+    """Whether ``query=…`` is ASCII with no other field, ``=``, line break or stray ``%`` (each character
+    looked for by one scan in C: a single regex over them all took twice as long)."""
+    return (encoded.isascii() and encoded.find(b"=", 6) < 0 and b"&" not in encoded and b"\r" not in encoded
+            and b"\n" not in encoded and _STRAY.search(encoded, 6) is None)
 
 
 async def _posted(scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], settings: Settings
