@@ -20,7 +20,7 @@ The loader's own points matter more than the clock: a bulk load builds in worker
 the store, swaps it in, then links, reasons and compacts; with small files the steps after the swap are a
 small part of the run, which time fractions rarely hit. So the bulk path is also killed at the swap: as soon as
 the new store beside the old one (``.NAME.incoming``) is renamed into place, and a moment after it. Each load
-runs in a session of its own; the processes of a killed load still alive a second after the kill (its worker
+runs in a session of its own; the processes of a killed load still alive 2.5 s after the kill (its worker
 processes and the fork server) are counted, then killed.
 """
 
@@ -75,7 +75,7 @@ def load(store: Path, *files: Path) -> subprocess.Popen[bytes]:
 
 def kill_after(proc: subprocess.Popen[bytes], delay: float) -> tuple[bool, int]:
     """SIGKILL the process after ``delay`` seconds; whether it was still running (a real kill), and how many of
-    its session's processes (workers, the fork server) outlived it by a second."""
+    its session's processes (workers, the fork server) outlived it by 2.5 s (a worker looks for its writer once a second)."""
     time.sleep(delay)
     return kill(proc)
 
@@ -100,7 +100,7 @@ def kill(proc: subprocess.Popen[bytes]) -> tuple[bool, int]:
     if running:
         proc.send_signal(signal.SIGKILL)
     proc.wait()
-    time.sleep(1.0)
+    time.sleep(2.5)
     left = session(proc.pid)
     for pid in left:
         with contextlib.suppress(ProcessLookupError):

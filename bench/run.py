@@ -406,7 +406,7 @@ def crash_section(c: dict[str, Any]) -> list[str]:
             "*complete*: exactly the finished load's; *stale*: the documents whole and the inferences marked "
             "stale, recomputed by the next load to exactly the finished load's. "
             f"Stores left partial: **{c['partial']}**."
-            + (f" Processes of a killed load (workers, the fork server) still alive a second after its kill: "
+            + (f" Processes of a killed load (workers, the fork server) still alive 2.5 s after its kill: "
                f"{c['left_processes']} in all." if "left_processes" in c else "")
             + (f" Machine load over the run: 1-minute load average {'–'.join(map(str, c['load_average']))}, "
                f"others' cores {c['others_cores']} (processes outside the benchmark; 2 cores)."
