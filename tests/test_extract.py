@@ -386,3 +386,25 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
 def test_rules_of_stop_23(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
     assert [(d.actor, d.modality, d.action) for d in duties] == expected, source
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    # a founder that goes on acting keeps its clauses (convention 11): only 负责 after a founded body is the body's
+    ("疫苗管理法(2019) 第五十四条 (abridged)",
+     "疫苗上市许可持有人应当设立专门机构，配备专职人员，主动收集疑似预防接种异常反应。",
+     [("疫苗上市许可持有人", "obligation")] * 3),
+    # 任何其他单位和个人 is one universal bearer (convention 13; 水文条例 第二十二条, abridged)
+    ("水文条例 第二十二条 (abridged)", "禁止任何其他单位和个人使用水文监测专用的无线电频率。",
+     [("任何其他单位和个人", "prohibition")]),
+    # a relative-clause modifier goes to organisations and persons alike (国家赔偿费用管理条例 第十二条, abridged)
+    ("国家赔偿费用管理条例 第十二条 (abridged)", "有关工作人员、受委托的组织或者个人应当上缴相应的赔偿费用。",
+     [("有关工作人员", "obligation"), ("受委托的组织", "obligation"), ("受委托的个人", "obligation")]),
+    # an exception's 除X is no subject taking over from the topic (企业破产法(2006) 第五十九条, abridged)
+    ("企业破产法(2006) 第五十九条 (abridged)",
+     "债权尚未确定的债权人，除人民法院能够为其行使表决权而临时确定债权额的外，不得行使表决权。",
+     [("债权尚未确定的债权人", "prohibition")]),
+])
+def test_stop_23_rules_do_not_misfire(source: str, text: str, expected: list[tuple[str | None, str]]) -> None:
+    """Counterexamples a review of stop 23's rules found in laws outside the gold, each now read right."""
+    duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
+    assert [(d.actor, d.modality) for d in duties] == expected, source

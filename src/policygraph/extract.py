@@ -217,8 +217,8 @@ class Extractor:
             clause = _Clause(text, clauses, index, cues, text[skip(text, c_start):c_end].strip(" 　"))
             reading = self._reread(clause, self.reader.read(text, c_start, c_end, cues,
                                                       in_item=unit.item is not None and bool(state.bearers)), state)
-            if founded and reading.bearers is None and not clause.body.endswith("的") and self._acts(text, c_start) \
-                    and not self._founded(clause.body):  # (…成立Y，…设置Z: the founder goes on founding)
+            if founded and reading.bearers is None and clause.body.startswith("负责"):
+                # (not 设立专门机构，配备专职人员…: the founder goes on, convention 11)
                 reading = replace(reading, bearers=[founded])
             founded = None
             aside, condition = self._aside(clause, reading, state, condition)
@@ -355,7 +355,8 @@ class Extractor:
         if reading.bearers is None and clause.body.endswith("的") and not state.topic and not state.bearers \
                 and not clause.last and self._acted_on_after(text, *clause.following, clause.cues):
             reading = Reading(self._opening_name(text, start, end), None, reading.action_start)
-        if reading.bearers and (not state.topic or not clause.body.endswith("的")):
+        if reading.bearers and (not state.topic or not clause.body.endswith("的")) \
+                and not (state.topic and clause.body.startswith(("除", "在", "当"))):  # (…的债权人，除人民法院…外)
             # (…的企业集团，母公司除…外，还应当…: a circumstance's own subject takes over from the topic)
             state.bearers, state.conditional = list(reading.bearers), not state.topic or clause.body.endswith("的")
         elif state.topic and not reading.bearers:
@@ -495,7 +496,7 @@ class Extractor:
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
         # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
-        tokens = tagged(tail)
+        tokens = tagged(tail.removesuffix("等"))  # 通过平等协商和集体合同制度等，…
         return bool(tokens) and tokens[-1][1].startswith(NOUNISH) and not any(t == "v" for _, t in tokens[2:])
 
 

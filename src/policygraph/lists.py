@@ -18,6 +18,8 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
+# 任何其他单位和个人, 一切组织或者个人: one universal bearer however it is worded (convention 13)
+_UNIVERSAL = re.compile(r"(?:任何|一切)(?:其他)?(?:单位|组织|个人|人)(?:[、和或与]|或者)(?:其他)?(?:单位|组织|个人)")
 _DATE = re.compile(r"[0-9０-９一二三四五六七八九〇零]{2,4}年")
 # Prepositions that open a phrase around a name (对…的单位), never a name.
 _PREPOSITIONS = "对向从把将经与同"
@@ -44,7 +46,7 @@ class ListGrammar(NameGrammar):
             return None  # 1985年2月8日国务院(发布…): a date opens a record of enactment, not a name
         if name in self.regions and "、" in name and "（" not in name:
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
-        if name in self.named or name in self.universal or name in self.regions:
+        if name in self.named or name in self.universal or name in self.regions or _UNIVERSAL.fullmatch(name):
             return [name]
         if (self.words(name)[0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)
                 and not name.startswith(LAWFUL_STANDING)) or \
@@ -176,7 +178,7 @@ class ListGrammar(NameGrammar):
             if reading is None and last.name in self.persons and (words := tagged(clean_name(part))) and \
                     len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
-            if reading is None and last.head and "的" not in part and not last.head.endswith(("人", "者")) \
+            if reading is None and len(last.head) > 1 and "的" not in part and not last.head.endswith(("人", "者")) \
                     and not clean_name(part).endswith(tuple(self._people)):  # 主席、副主席或者委员: heads of their own
                 reading, distributed = self.one(clean_name(part) + last.head), True  # not 法律、…或者当事人
                 if reading is None and len(self.words(clean_name(part))) == 1 and not self.has_function_word(part) \
@@ -242,8 +244,9 @@ class ListGrammar(NameGrammar):
             if not before.head and (passive := PASSIVE_PARTY.fullmatch(before.name)):
                 modifier = passive.group(0)[:-1 if passive.group(0).endswith(("人", "者")) else -2]  # 被检查 | 单位
             bare = r.name == r.head or (r.name == "其他" + r.head and self._kind(r.head) == self._kind(before.head))
-            if bare and modifier and (r.name in self._institutions or (
-                    modifier.endswith("的") and self._kind(r.head) in (self._kind(before.head), "")) or (
+            possessive = self._kind(modifier.removesuffix("的")) == "person"  # 未成年人的: only to people
+            if bare and modifier and (r.name in self._institutions or (modifier.endswith("的") and (
+                    not possessive or self._kind(r.head) in (self._kind(before.head), ""))) or (
                     r.name in self.persons and modifier.startswith(("被", "有关", "相关")))):
                 # (未成年人的父母或者其他监护人 → …的其他监护人; a person's modifier is no school's: 学校 stays)
                 r = Parsed(modifier + r.name, before.prefix, r.head, before.rel)

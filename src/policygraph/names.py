@@ -158,7 +158,7 @@ class NameGrammar:
         one = self.one
         one_cached = lru_cache(maxsize=1 << 17)(lambda name, local: one(name))
         self.one = lambda name: one_cached(name, self.local)  # type: ignore[method-assign]
-        self._institutions = frozenset((*self.department_heads, "单位", "组织"))
+        self._institutions = frozenset((*self.department_heads, "单位", "组织", "团体"))
         item = "[^、，。；的和及与或]{1,6}"
         self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
