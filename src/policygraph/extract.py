@@ -221,6 +221,8 @@ class Extractor:
                 # (not 设立专门机构，配备专职人员…: the founder goes on, convention 11)
                 reading = replace(reading, bearers=[founded])
             founded = None
+            if reading.bearers is None and reading.cue and self._thing_subject(text[c_start:reading.cue[0]]):
+                reading = replace(reading, bearers=[None])  # …；其会员的会籍可以继续保留: a thing's, not the bearer's
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
                 continue
@@ -261,7 +263,7 @@ class Extractor:
                 (c_start, lead_start, lead_end), pending = pending, None
                 lead = text[lead_start:lead_end].strip(" 　")
                 action = action if action.startswith(lead) else f"{lead}，{action}"
-            if reading.cue and reading.bearers:  # 军队有条件的应当…, 就职时应当…, 开展业务应当…
+            if reading.cue and reading.bearers and all(reading.bearers):  # 有条件的应当…, 就职时应当…, 开展业务应当…
                 condition = condition or self._condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
             condition, founded = None, self._founded(action)
@@ -276,6 +278,18 @@ class Extractor:
         if body is None or body.head.endswith(("机制", "会议")):
             return None  # 建立…协调机制，指导…: a mechanism is how its founder acts, not who acts
         return body.name if body.head in heads or body.head.endswith(self.grammar.organisations) else None
+
+    def _thing_subject(self, before_cue: str) -> bool:
+        """A noun phrase before a cue that names no bearer (审计结果, 组成人员的人数, 相关信息): a thing or an
+        activity is the subject (convention 21), not the bearer in force."""
+        pre = self.reader.skip_leading(before_cue, 0)
+        phrase = before_cue[pre:].strip(" 　").removeprefix("但是").removeprefix("其中")
+        if len(phrase) < 2 or phrase.startswith((*self.grammar.adverbials, *self.cues.prepositions)) \
+                or OCCASION.fullmatch(phrase) or self.grammar.parse(phrase):
+            return False
+        words = tagged(phrase)
+        return all(tag in (*NOUNISH, "uj") for _, tag in words) and words[-1][1] in ("n", "vn", "nz") \
+            and not self.grammar.adverbial_at(phrase, 0)
 
     def _reread(self, clause: _Clause, reading: Reading, state: _State) -> Reading:
         """A reading in the light of the bearer in force: 其 points back to it (convention 2), and a verb and its
