@@ -222,7 +222,7 @@ class Extractor:
                 reading = replace(reading, bearers=[founded])
             founded = None
             if reading.bearers is None and reading.cue and self._thing_subject(text[c_start:reading.cue[0]]):
-                reading = replace(reading, bearers=[None])  # …；其会员的会籍可以继续保留: a thing's, not the bearer's
+                state.bearers, state.conditional = [None], False  # …，审计结果应当…: a thing's, not the bearer's
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
                 continue
