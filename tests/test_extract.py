@@ -364,6 +364,11 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
     # regions named as subjects are written as written (convention 26; 国家安全法(2015) 第四十七条)
     ("国家安全法(2015) 第四十七条", "各部门、各地区应当采取有效措施，贯彻实施国家安全战略。",
      [(r, "obligation", a) for a in ("采取有效措施", "贯彻实施国家安全战略") for r in ("部门", "地区")]),
+    # 有条件的地区/地方 is a region named as a subject, not the bearer before it (公共图书馆法(2018) 第三十四条's
+    # last sentence, after a made-up first one)
+    ("公共图书馆法(2018) 第三十四条 (the last sentence)",
+     "县级以上人民政府应当设立公共图书馆。有条件的地区可以单独设立少年儿童图书馆。",
+     [("县级以上人民政府", "obligation", "设立公共图书馆"), ("有条件的地区", "permission", "单独设立少年儿童图书馆")]),
     # a passive predicate (受…, 不受…, 被…) is no act of its subject (convention 28; 人民陪审员法(2018) 第四条)
     ("人民陪审员法(2018) 第四条", "人民陪审员依法参加审判活动，受法律保护。",
      [("人民陪审员", "obligation", "依法参加审判活动")]),

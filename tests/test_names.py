@@ -147,6 +147,7 @@ def grammar() -> NameGrammar:
     ("共产主义青年团、妇女联合会、未成年人保护组织", ["共产主义青年团", "妇女联合会", "未成年人保护组织"]),
     ("中国单位或者个人", ["中国单位", "中国个人"]),
     ("有关单位和人员", ["有关单位", "有关人员"]),
+    ("有条件的地方", ["有条件的地方"]),  # a region named by a relative clause (convention 26)
 ])
 def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> None:
     assert grammar.parse(span) == names

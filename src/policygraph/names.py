@@ -34,7 +34,7 @@ _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时"
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
-_QUANTITY = re.compile(r"^有(?!关)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
+_QUANTITY = re.compile(r"^有(?!关|条件)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
 _NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
@@ -174,6 +174,8 @@ class NameGrammar:
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
             return Parsed(name)
+        if (cut := name.rfind("的")) > 0 and name[cut + 1:] in self.regions and self._relative_ok(name[:cut]):
+            return Parsed(name, name[:cut + 1], name[cut + 1:], name[:cut + 1])  # 有条件的地方 (convention 26)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._gov_rel.fullmatch(name)) and self._rel_ok(m):
