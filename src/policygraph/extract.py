@@ -20,20 +20,19 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .bearers import NOUNISH, OCCASION, BearerGrammar, default_grammar
-from .clauses import CLAUSE_END, ITS, resolve_its, sentences
+from .bearers import BearerGrammar, default_grammar
+from .clauses import ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
 from .names import alternation
 from .reading import BY, ClauseReader, Reading
+from .roles import ACTED_ON, ClauseRoles
 from .structure import Article, Document
-from .words import tagged
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
-_ACTED_ON = re.compile("由|责令|其|对其")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 
 @dataclass
@@ -141,6 +140,7 @@ class Extractor:
         self.grammar = grammar or default_grammar()
         self._actors: dict[str, Actor | None] = {}
         self.reader = ClauseReader(self.grammar, self.cues)
+        self.roles = ClauseRoles(self.reader)
         # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
         self._adverbs = frozenset(self.grammar.adverbials)
         self._may_cue = re.compile(alternation(w.replace(" ", "") for w in self.cues.modal))
@@ -221,7 +221,7 @@ class Extractor:
                 # (not 设立专门机构，配备专职人员…: the founder goes on, convention 11)
                 reading = replace(reading, bearers=[founded])
             founded = None
-            if reading.bearers is None and reading.cue and self._thing_subject(text[c_start:reading.cue[0]]):
+            if reading.bearers is None and reading.cue and self.roles.thing_subject(text[c_start:reading.cue[0]]):
                 state.bearers, state.conditional = [None], False  # …，审计结果应当…: a thing's, not the bearer's
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
@@ -237,7 +237,7 @@ class Extractor:
                 condition = None
                 continue
             if reading.bearers and reading.cue is None and clause.comma and not BY.search(text, c_start, c_end) and \
-                    self._new_subject(text, reading, clauses[index + 1], cues):
+                    self.roles.new_subject(text, reading, clauses[index + 1], cues):
                 condition = clause.body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
                 continue
             if not self._bear(state, reading):
@@ -255,7 +255,7 @@ class Extractor:
             if not action or (unit.lead_in and clause.last and text[c_end : c_end + 1] in "：:"
                               and not self.cues.condition_items.search(text)):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
-            if not clause.last and (self._leads_in(action) or self.cues.circumstance.match(action)):
+            if not clause.last and (self.roles.leads_in(action) or self.cues.circumstance.match(action)):
                 # 根据本法，结合本行政区域实际情况，对…作出规定: lead-ins chain into the action that follows them
                 pending = (c_start, action_start, c_end) if pending is None else (*pending[:2], c_end)
                 continue
@@ -264,32 +264,11 @@ class Extractor:
                 lead = text[lead_start:lead_end].strip(" 　")
                 action = action if action.startswith(lead) else f"{lead}，{action}"
             if reading.cue and reading.bearers and all(reading.bearers):  # 有条件的应当…, 就职时应当…, 开展业务应当…
-                condition = condition or self._condition_before_cue(text, reading)
+                condition = condition or self.roles.condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)
-            condition, founded = None, self._founded(action)
+            condition, founded = None, self.roles.founded(action)
 
-    def _founded(self, action: str) -> str | None:
-        """The body an action sets up (设立法官遴选委员会 → 法官遴选委员会), or None."""
-        words = self.grammar.words(action)
-        if len(words) < 2 or words[0] not in self.cues.founding:
-            return None
-        body = self.grammar.one(action[len(words[0]):])
-        heads = self.grammar.department_heads
-        if body is None or body.head.endswith(("机制", "会议")):
-            return None  # 建立…协调机制，指导…: a mechanism is how its founder acts, not who acts
-        return body.name if body.head in heads or body.head.endswith(self.grammar.organisations) else None
 
-    def _thing_subject(self, before_cue: str) -> bool:
-        """A noun phrase before a cue that names no bearer (审计结果, 组成人员的人数, 相关信息): a thing or an
-        activity is the subject (convention 21), not the bearer in force."""
-        pre = self.reader.skip_leading(before_cue, 0)
-        phrase = before_cue[pre:].strip(" 　").removeprefix("但是").removeprefix("其中")
-        if len(phrase) < 2 or phrase.startswith((*self.grammar.adverbials, *self.cues.prepositions)) \
-                or OCCASION.fullmatch(phrase) or self.grammar.parse(phrase):
-            return False
-        words = tagged(phrase)
-        return all(tag in (*NOUNISH, "uj") for _, tag in words) and words[-1][1] in ("n", "vn", "nz") \
-            and not self.grammar.adverbial_at(phrase, 0)
 
     def _reread(self, clause: _Clause, reading: Reading, state: _State) -> Reading:
         """A reading in the light of the bearer in force: 其 points back to it (convention 2), and a verb and its
@@ -319,8 +298,8 @@ class Extractor:
                 clause.clauses[clause.index - 1][1] == start - 1 and text[start - 1] in "，," else body
         if reading.cue is None and clause.index == 0 and not BY.search(text, start, end) \
                 and self._opens_condition(clause):
-            names = reading.bearers or (None if _ACTED_ON.search(text, end, clause.clauses[-1][1])
-                                        else self._opening_name(text, start, end))
+            names = reading.bearers or (None if ACTED_ON.search(text, end, clause.clauses[-1][1])
+                                        else self.roles.opening_name(text, start, end))
             if names:  # 法官涉嫌违纪违法，已经被立案调查，不宜继续履行职责的，…: one condition, X its subject
                 state.bearers, state.conditional = list(names), True
             return True, f"{condition}，{body}" if condition else body
@@ -329,7 +308,7 @@ class Extractor:
                 reading.cue[2] != "right" and text[start:reading.cue[0]].strip(" 　") in ("", "依法") and \
                 self.grammar.topic_noun_phrase(body):
             return True, condition  # 依法必须进行招标的项目，…: a thing described by a duty, the sentence's topic
-        if reading.cue is None and clause.comma and self._is_topic(text, reading, following, cues):
+        if reading.cue is None and clause.comma and self.roles.is_topic(text, reading, following, cues):
             state.bearers = []  # 各级人民政府举办的…资金，应当…: a topic, not the one who acts
             return True, condition
         if reading.bearers and reading.cue is None and not clause.last and not state.carried and \
@@ -337,14 +316,15 @@ class Extractor:
                 text[following[0]:following[1]].rstrip(" 　").endswith("的"):
             state.bearers, state.conditional = list(reading.bearers), True
             return True, body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
-        if reading.bearers and reading.cue is None and clause.comma and self._occasion(text, reading, end) and \
-                not BY.search(text, start, reading.action_start) and self._opens_with_cue(text, following[0], cues):
+        if reading.bearers and reading.cue is None and clause.comma and self.roles.occasion(text, reading, end) \
+                and not BY.search(text, start, reading.action_start) \
+                and self.roles.opens_with_cue(text, following[0], cues):
             state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
             return True, body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
-        if reading.bearers is None and reading.cue is None and state.carried and not self._acts(text, start):
+        if reading.bearers is None and reading.cue is None and state.carried and not self.roles.acts(text, start):
             return True, condition  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
         if state.conditional and reading.bearers is None and condition and \
-                self.cues.violation.search(condition) and self._sanction_at(text, reading.action_start):
+                self.cues.violation.search(condition) and self.roles.sanction_at(text, reading.action_start):
             if reading.cue is None:
                 return True, condition  # X违反…的，责令改正: X is who is sanctioned, not who acts
             state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
@@ -367,8 +347,8 @@ class Extractor:
         """A condition (…的, 在…时) sets the bearer in force to its subject, where it names one."""
         text, (start, end) = clause.text, clause.span
         if reading.bearers is None and clause.body.endswith("的") and not state.topic and not state.bearers \
-                and not clause.last and self._acted_on_after(text, *clause.following, clause.cues):
-            reading = Reading(self._opening_name(text, start, end), None, reading.action_start)
+                and not clause.last and self.roles.acted_on_after(text, *clause.following, clause.cues):
+            reading = Reading(self.roles.opening_name(text, start, end), None, reading.action_start)
         if reading.bearers and (not state.topic or not clause.body.endswith("的")) \
                 and not (state.topic and clause.body.startswith(("除", "在", "当"))):  # (…的债权人，除人民法院…外)
             # (…的企业集团，母公司除…外，还应当…: a circumstance's own subject takes over from the topic)
@@ -377,72 +357,7 @@ class Extractor:
             state.conditional = True  # X及其工作人员，不依法履行职责的，…: X is the condition's subject
         # (X单位，从业人员超过一百人的，应当…: the condition has its own subject, X stays)
 
-    # -- step 3: what a clause is (its reading is reading.py's) ----------------------
-
-    def _condition_before_cue(self, text: str, reading: Reading) -> str | None:
-        """军队有条件的应当…: the 的-phrase between the bearer and its cue is the duty's condition."""
-        assert reading.cue is not None
-        start = reading.cue[0]
-        names = tuple(reading.bearers or ())
-        while start > 0 and text[start - 1] not in CLAUSE_END and not text[:start].endswith(names):
-            start -= 1
-        phrase = text[start:reading.cue[0]]
-        return phrase if phrase.endswith("的") or OCCASION.fullmatch(phrase) \
-            or self.grammar.occasion_verb_phrase(phrase) else None  # 就职时 (convention 27); 开展业务 (22)
-
-    def _acts(self, text: str, start: int) -> bool:
-        """A clause that opens with an action: a verb, an adverbial or a preposition."""
-        pos = self.reader.skip_leading(text, start)
-        return self.grammar.acts(text[pos:]) or self.grammar.adverbial_at(text, pos) \
-            or text.startswith(self.cues.prepositions, pos)
-
-    def _is_topic(self, text: str, reading: Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
-        """A clause that is a noun phrase (…的建设资金) and is followed by a clause opening with a cue."""
-        at = self.reader.skip_leading(text, following[0])
-        if not any(c[0] == at for c in cues) and not BY.match(text, at):
-            return False  # the next clause opens with a cue or with 由X: this one is its topic
-        tail = text[reading.action_start:following[0] - 1]
-        if "的" not in tail or self.grammar.adverbial_at(text, reading.action_start) \
-                or tail.startswith(("（", *self.cues.prepositions)):
-            return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
-        if reading.bearers and len(self.grammar.words(tail.split("的", 1)[0])) > 2:
-            return False  # 生产经营单位进行爆破…规定的其他危险作业，应当…: X's occasion (convention 22), not a topic
-        return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
-
-    def _opening_name(self, text: str, start: int, end: int) -> list[str] | None:
-        """The bearers a condition opens with, whatever follows them (赔偿请求人 | 书写申请书确有困难的: jieba tags
-        书写 a noun)."""
-        pos = self.reader.skip_leading(text, start)
-        for stop in reversed(self.grammar.ends(text, pos, end)):  # the shortest: 行政机关 | 发现公民…的
-            if stop < end and text[stop] not in "的、和及与或其" and (names := self.grammar.parse(text[pos:stop])):
-                return names
-        return None
-
-    def _acted_on_after(self, text: str, start: int, end: int, cues: list[Cue]) -> bool:
-        """What follows a condition opens with a cue and names no other actor (…的，可以委托他人代书), not 由X, 责令 or
-        其 (公务员违纪违法的，应当由处分决定机关…: the condition's subject is acted upon there)."""
-        return self._opens_with_cue(text, start, cues) and not _ACTED_ON.search(text, start, end)
-    def _new_subject(self, text: str, reading: Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
-        """The next clause names a bearer of its own, other than this clause's, and a cue."""
-        then = self.reader.read(text, *following, cues)
-        if not then.bearers or then.cue is None or then.bearers == reading.bearers:
-            return False
-        opening = text[following[0]:then.cue[0]]  # 成员较少的可以…, 由X…: no subject of its own
-        return "的" not in opening and not BY.search(opening)
-
-    def _occasion(self, text: str, reading: Reading, end: int) -> bool:
-        """A clause with a predicate of its own that is not a lead-in (生产经营单位采用新工艺…), before a cue."""
-        own = text[self.reader.skip_leading(text, reading.action_start):end].strip(" 　")
-        return bool(own) and not self._leads_in(own) and not own.startswith(self.cues.prepositions)
-
-    def _sanction_at(self, text: str, pos: int) -> bool:
-        """A verb of sanction as a whole word (处 | 罚款, not 处理) opens the action."""
-        words = tagged(text[self.reader.skip_leading(text, pos):pos + 12])
-        return bool(words) and words[0][0] in self.cues.sanctions
-
-    def _opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
-        at = self.reader.skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)
-        return any(c[0] == at and text[c[0]:c[1]] not in self.cues.predicates for c in cues)
+    # -- step 3: who bears a clause (its reading is reading.py's, its role roles.py's) --
 
     @staticmethod
     def _bear(state: _State, reading: Reading) -> bool:
@@ -492,31 +407,8 @@ class Extractor:
             self._actors[name] = self.lexicon.resolve(name) or self.lexicon.guess(name)
         return self._actors[name]
 
-    # -- pieces ---------------------------------------------------------------------
-
-    def _leads_in(self, clause: str) -> bool:
-        """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
-        clause = clause.removeprefix("分别").removeprefix("各自")  # 分别依照各自职责: an adverb before the preposition
-        if _TIME_SPAN.fullmatch(clause):
-            return True  # 自确定中标人之日起十五日内，提交…: when, not what
-        if not clause.startswith(self.cues.prepositions):
-            return False
-        tail = clause.rsplit("的", 1)[-1]  # 对负有责任的主管人员…: a cue inside the relative is not the clause's
-        if any(v in tail for v in self.cues.light_verbs) or any(w in tail for w in self.cues.modal if len(w) > 1):
-            return False
-        if any(p.search(clause) for k, p in self.cues.kinds if k != "supervisory"):
-            return False
-        if clause.endswith(self.cues.basis_nouns):
-            return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
-        # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
-        # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
-        tokens = tagged(tail.removesuffix("等"))  # 通过平等协商和集体合同制度等，…
-        return bool(tokens) and tokens[-1][1].startswith(NOUNISH) and not any(t == "v" for _, t in tokens[2:])
-
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
-# A span of time opening a clause: 自…之日起(…日内), 从…起.
-_TIME_SPAN = re.compile(r"(?:自|从)[^，。；]{1,40}?起(?:[^，。；]{0,12}?(?:内|以内|前))?")
 
 
 def _units(document: Document) -> Iterator[_Unit]:
