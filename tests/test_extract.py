@@ -369,6 +369,15 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
     ("公共图书馆法(2018) 第三十四条 (the last sentence)",
      "县级以上人民政府应当设立公共图书馆。有条件的地区可以单独设立少年儿童图书馆。",
      [("县级以上人民政府", "obligation", "设立公共图书馆"), ("有条件的地区", "permission", "单独设立少年儿童图书馆")]),
+    # 由X + a verb whose object is a body: X is named before the verb (自然保护区条例(2017) 第十九条)
+    ("自然保护区条例(2017) 第十九条",
+     "全国自然保护区管理的技术规范和标准，由国务院环境保护行政主管部门组织国务院有关自然保护区行政主管部门制定。",
+     [("国务院环境保护行政主管部门", "obligation", "组织国务院有关自然保护区行政主管部门制定")]),
+    # 报 + a body is filing with it, though the dictionary joins 报国 (文物保护法(2017) 第二十八条, abridged)
+    ("文物保护法(2017) 第二十八条 (abridged)",
+     "省、自治区、直辖市文物行政部门在勘探工作的基础上提出发掘计划，报国务院文物行政部门批准。",
+     [("省、自治区、直辖市文物行政部门", "obligation", "在勘探工作的基础上提出发掘计划"),
+      ("省、自治区、直辖市文物行政部门", "obligation", "报国务院文物行政部门批准")]),
     # a passive predicate (受…, 不受…, 被…) is no act of its subject (convention 28; 人民陪审员法(2018) 第四条)
     ("人民陪审员法(2018) 第四条", "人民陪审员依法参加审判活动，受法律保护。",
      [("人民陪审员", "obligation", "依法参加审判活动")]),

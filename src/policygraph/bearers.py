@@ -215,12 +215,24 @@ class BearerGrammar(ListGrammar):
         ordered = ends if longest else ends[::-1]
         found = self._before(text, start, stop, ordered, self.acts, by=longest) or \
             self._before(text, start, stop, ordered, self.is_verbal_noun, by=longest)
+        if found and longest and (pivot := self._before_body_verb(text, start, ends, found[1])):
+            return pivot  # 由城市人民政府 | 组织水行政主管部门、…编制: a verb whose object is a body ends the name
         if found and not longest:
             # 国务院 | 反洗钱行政主管部门…: a body named after another is that body's, not its act
             longer = [e for e in ends if e > found[1] and self._continues_name(text[found[1]:e])]
             found = (self._before(text, start, stop, longer, self.acts)
                      or self._before(text, start, stop, longer, self.is_verbal_noun) if longer else None) or found
         return found
+
+    def _before_body_verb(self, text: str, start: int, ends: list[int], longest: int) -> tuple[list[str], int] | None:
+        """The shortest name before a verb that takes a body as its object (组织, 委托, 指定…), inside a longer
+        reading that swallowed the verb and its object."""
+        for end in ends:
+            verb = next((v for v in self.body_verbs if text.startswith(v, end)), None)
+            if end < longest and verb and not text.startswith("的", end + len(verb)) \
+                    and (names := self.parse(text[start:end])):  # (not X指定的部门: a relative clause)
+                return names, end
+        return None
 
     def _continues_name(self, stretch: str) -> bool:
         """Whether ``stretch`` after a name goes on naming (反洗钱行政主管部门, 省一级派出机构) rather than

@@ -89,6 +89,7 @@ class NameGrammar:
     legal_verbs: tuple[str, ...]
     coordinators: tuple[str, ...]
     composition_verbs: tuple[str, ...]
+    body_verbs: tuple[str, ...]
     policy_subjects: frozenset[str]
     non_heads: frozenset[str] = frozenset()
     named: frozenset[str] = frozenset()
@@ -125,6 +126,7 @@ class NameGrammar:
             universal=frozenset(raw["universal"]), adverbials=tuple(raw["adverbials"]),
             descriptive_verbs=tuple(raw["descriptive_verbs"]), legal_verbs=tuple(raw["legal_verbs"]),
             coordinators=tuple(raw["coordinators"]), composition_verbs=tuple(raw["composition_verbs"]),
+            body_verbs=tuple(raw["body_verbs"]),
             policy_subjects=frozenset(raw["policy_subjects"]), non_heads=frozenset(raw["non_heads"]),
             named=frozenset(named),
             is_verb=first_word_tagged(("v", "vd")),
@@ -174,6 +176,8 @@ class NameGrammar:
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
             return Parsed(name)
+        if name.startswith("报") and len(name) > 3 and self.one(name[1:]) is not None:
+            return None  # 报 | 国务院水行政主管部门 (批准): filing with a body, though the dictionary joins 报国
         if (cut := name.rfind("的")) > 0 and name[cut + 1:] in self.regions and self._relative_ok(name[:cut]):
             return Parsed(name, name[:cut + 1], name[cut + 1:], name[:cut + 1])  # 有条件的地方 (convention 26)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
