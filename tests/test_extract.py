@@ -378,6 +378,15 @@ def test_stop_22_rules_do_not_misfire(source: str, text: str, expected: list[tup
      "省、自治区、直辖市文物行政部门在勘探工作的基础上提出发掘计划，报国务院文物行政部门批准。",
      [("省、自治区、直辖市文物行政部门", "obligation", "在勘探工作的基础上提出发掘计划"),
       ("省、自治区、直辖市文物行政部门", "obligation", "报国务院文物行政部门批准")]),
+    # items ending in 的 under a lead-in of circumstances are conditions, no duties (工会法(2021) 第二十三条, a
+    # development law, abridged)
+    ("工会法(2021) 第二十三条 (abridged)",
+     "企业违反劳动法律法规规定，有下列侵犯职工劳动权益情形，工会应当代表职工与企业交涉，要求企业予以改正：\n"
+     "（一）克扣、拖欠职工工资的；\n（二）随意延长劳动时间的。",
+     [("工会", "obligation", "代表职工与企业交涉")]),
+    # 对 + a relative clause + a head noun is a lead-in, whatever jieba tags the noun (行为 v)
+    ("a sentence in the shape of many articles", "有关部门对违反本法规定的行为，应当依法查处。",
+     [("有关部门", "obligation", "对违反本法规定的行为，依法查处")]),
     # a passive predicate (受…, 不受…, 被…) is no act of its subject (convention 28; 人民陪审员法(2018) 第四条)
     ("人民陪审员法(2018) 第四条", "人民陪审员依法参加审判活动，受法律保护。",
      [("人民陪审员", "obligation", "依法参加审判活动")]),

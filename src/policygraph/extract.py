@@ -155,17 +155,20 @@ class Extractor:
             cued = [self._may_cue.search(u.text) is not None for u in units]
             docs = iter(self.nlp.pipe((u.text for u, c in zip(units, cued, strict=True) if c), batch_size=batch_size))
             lead: dict[tuple[str, int], _State | None] = {}
+            lead_text: dict[tuple[str, int], str] = {}
             for unit, has_cue in zip(units, cued, strict=True):
                 doc = next(docs) if has_cue else None
                 key = (unit.article.key, unit.paragraph)
-                if unit.item is not None and key in lead and lead[key] is None:
-                    continue  # items that are conditions (有下列情形之一的：)
+                if unit.item is not None and key in lead and (
+                        lead[key] is None or (_condition_item(unit.text) and _CIRCUMSTANCES.search(lead_text[key]))):
+                    continue  # items that are conditions (有下列情形之一的：; 有下列…情形，…：（一）克扣…工资的；)
                 inherited = lead.get(key) if unit.item is not None else None
                 state = _State(list(inherited.bearers), inherited.modality) if inherited else _State()
                 self.grammar.local = local  # set again for each unit: another generator may have run meanwhile
                 yield from self._unit(document, unit, doc, state)
                 if unit.lead_in:
                     lead[key] = None if self.cues.condition_items.search(unit.text) else state
+                    lead_text[key] = unit.text
 
     # -- step 1: sentences ---------------------------------------------------------
 
@@ -409,6 +412,15 @@ class Extractor:
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
+
+
+# A lead-in that lists circumstances (有下列…情形): its items that end in 的 are conditions, not things.
+_CIRCUMSTANCES = re.compile(r"下列[^，。；：]{0,12}(?:情形|情况)")
+
+
+def _condition_item(text: str) -> bool:
+    """An item that is a condition of its own: …的 with nothing after it (convention 8)."""
+    return text.rstrip("；;。.，, 　\n").endswith("的")
 
 
 def _units(document: Document) -> Iterator[_Unit]:
