@@ -131,7 +131,7 @@ class ClauseRoles:
         if clause.endswith(self.cues.basis_nouns):
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
         head = [w for w, t in tagged(tail) if t != "x"]
-        if clause.startswith(("对", "对于", "针对")) and "的" in clause and 1 <= len(head) <= 2 \
+        if clause.startswith(("对", "对于", "针对", "就")) and "的" in clause and 1 <= len(head) <= 2 \
                 and not any(v in clause for v in self.cues.light_verbs):
             return True  # 对违反本法规定的行为，…: a head noun after 的, however jieba tags it (行为 v)
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
