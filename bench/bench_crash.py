@@ -75,7 +75,8 @@ def load(store: Path, *files: Path) -> subprocess.Popen[bytes]:
 
 def kill_after(proc: subprocess.Popen[bytes], delay: float) -> tuple[bool, int]:
     """SIGKILL the process after ``delay`` seconds; whether it was still running (a real kill), and how many of
-    its session's processes (workers, the fork server) outlived it by 2.5 s (a worker looks for its writer once a second)."""
+    its session's processes (workers, the fork server) outlived it by 2.5 s (a worker looks for its writer once a
+    second)."""
     time.sleep(delay)
     return kill(proc)
 
