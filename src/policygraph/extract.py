@@ -216,7 +216,10 @@ class Extractor:
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         founded: str | None = None  # a body the clause before set up (X设立Y，负责…: Y bears what follows)
+        restore: list[str | None] | None = None  # the bearers in force before a clause whose subject is a thing
         for index, (c_start, c_end) in enumerate(clauses):
+            if restore is not None:
+                state.bearers, restore = restore, None  # (a thing's clause is its own: 其范围应当…，并凭…调配)
             clause = _Clause(text, clauses, index, cues, text[skip(text, c_start):c_end].strip(" 　"))
             reading = self._reread(clause, self.reader.read(text, c_start, c_end, cues,
                                                       in_item=unit.item is not None and bool(state.bearers)), state)
@@ -224,8 +227,9 @@ class Extractor:
                 # (not 设立专门机构，配备专职人员…: the founder goes on, convention 11)
                 reading = replace(reading, bearers=[founded])
             founded = None
-            if reading.bearers is None and reading.cue and self.roles.thing_subject(text[c_start:reading.cue[0]]):
-                state.bearers, state.conditional = [None], False  # …，审计结果应当…: a thing's, not the bearer's
+            if reading.bearers is None and reading.cue and unit.item is None \
+                    and self.roles.thing_subject(text[c_start:reading.cue[0]]):
+                restore, state.bearers, state.conditional = list(state.bearers), [None], False  # …，审计结果应当…
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
                 continue
@@ -263,9 +267,11 @@ class Extractor:
                 pending = (c_start, action_start, c_end) if pending is None else (*pending[:2], c_end)
                 continue
             if pending is not None:  # 结合实际，组织开展… / 根据…的要求，慈善组织应当…: one action
+                before_cue = reading.cue is not None and reading.cue[0] == skip(text, c_start)
                 (c_start, lead_start, lead_end), pending = pending, None
                 lead = text[lead_start:lead_end].strip(" 　")
-                action = action if action.startswith(lead) else f"{lead}，{action}"
+                if not before_cue:  # (X对…等，应当予以保密: a lead-in before the cue is not the action, convention 27)
+                    action = action if action.startswith(lead) else f"{lead}，{action}"
             if reading.cue and reading.bearers and all(reading.bearers):  # 有条件的应当…, 就职时应当…, 开展业务应当…
                 condition = condition or self.roles.condition_before_cue(text, reading)
             yield from self._records(document, unit, state, action, condition, reading.with_, c_start, c_end)

@@ -176,9 +176,10 @@ class NameGrammar:
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
             return Parsed(name)
-        if name.startswith("报") and len(name) > 3 and self.one(name[1:]) is not None:
+        if name.startswith("报") and len(name) > 3 and name[1:].startswith((*self.levels, *self.jurisdictions)) \
+                and self.one(name[1:]) is not None:  # (not 报刊…)
             return None  # 报 | 国务院水行政主管部门 (批准): filing with a body, though the dictionary joins 报国
-        if (cut := name.rfind("的")) > 0 and name[cut + 1:] in self.regions and self._relative_ok(name[:cut]):
+        if (cut := name.rfind("的")) > 0 and name[cut + 1:] in ("地方", "地区") and self._relative_ok(name[:cut]):
             return Parsed(name, name[:cut + 1], name[cut + 1:], name[:cut + 1])  # 有条件的地方 (convention 26)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")

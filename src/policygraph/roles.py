@@ -46,8 +46,9 @@ class ClauseRoles:
         if len(phrase) < 2 or phrase.startswith((*self.grammar.adverbials, *self.cues.prepositions)) \
                 or OCCASION.fullmatch(phrase) or self.grammar.parse(phrase):
             return False
-        words = tagged(phrase)
-        return all(tag in (*NOUNISH, "uj") for _, tag in words) and words[-1][1] in ("n", "vn", "nz") \
+        words = tagged(phrase)  # (one unknown noun, 看守所 or 合议庭, is more likely a body than a thing)
+        return len(words) > 1 and all(tag in (*NOUNISH, "uj") for _, tag in words) \
+            and words[-1][1] in ("n", "vn", "nz") \
             and not self.grammar.adverbial_at(phrase, 0)
 
     def condition_before_cue(self, text: str, reading: Reading) -> str | None:
@@ -76,7 +77,7 @@ class ClauseRoles:
         if "的" not in tail or self.grammar.adverbial_at(text, reading.action_start) \
                 or tail.startswith(("（", *self.cues.prepositions)):
             return False  # 按照各自的职责，负责…: a lead-in, the bearer stays
-        if reading.bearers and len(self.grammar.words(tail.split("的", 1)[0])) > 2:
+        if reading.bearers and len(self.grammar.words(tail.split("的", 1)[0])) > 2 and not BY.match(text, at):
             return False  # 生产经营单位进行爆破…规定的其他危险作业，应当…: X's occasion (convention 22), not a topic
         return not any(self.grammar.is_verb(w) for w in self.grammar.words(tail.rsplit("的", 1)[1]))
 
