@@ -204,7 +204,8 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"unnumbered notes have no provisions), {f['articles']:,} articles, {f['duties']:,} duties; "
             f"{f['store_quads']:,} quads in the store ({f['inferred_quads']:,} of them inferred by the parent, "
             f"besides each document's own inferences from its worker), {f['store_mb']} MB on disk, "
-            f"{f['bytes_per_quad']} bytes per quad.", "",
+            f"{f['bytes_per_quad']} bytes per quad. No step links the documents (the benchmark replaces "
+            "`link.write.link_documents` by nothing; `bench_load.py` says why).", "",
             "`policygraph load FILES` into a new store (`policygraph.scale.load_files`, as the command runs it): "
             "build, SHACL and infer are summed over the workers (each document's wall seconds in its worker); write "
             "is the parent's time in the stream and after it (a thread of the parent bulk-loads the chunks beside "
@@ -218,8 +219,7 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"{f['parent_peak_mb']} MB | {', '.join(f'{w} MB' for w in f['worker_peak_mb']) or '—'} | "
             f"{_machine(f)} |", "",
             "The writing alone, against a plain bulk load of the same quads: `policygraph build FILES --out DIR` "
-            f"({b['wall_s']} s, {b['shard_quads']:,} quads in the shards), then `policygraph load DIR` (the links "
-            "left out: the benchmark replaces `link_documents` by nothing in these steps):", "",
+            f"({b['wall_s']} s, {b['shard_quads']:,} quads in the shards), then `policygraph load DIR`:", "",
             "| step | time | / bulk load | machine load | others' cores |", "|---|---|---|---|---|",
             f"| first load (new store): write, the shards bulk-loaded beside the store, swapped in | {sh['write_s']} s "
             f"| **{ld['ratio_bulk_write_to_bulk']}×** (target ≤ {target}×: "
@@ -232,7 +232,7 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"| baseline: `pyoxigraph.Store.bulk_load` of the shards as one N-Quads file, into a new store "
             f"({base['quads']:,} quads) | {base['wall_s']} s | 1× | {_machine(base)} |", "",
             f"Quads in the store: {f['store_quads']:,} after the first load from files, {sh['store_quads']:,} "
-            f"after the one from shards (which does not link: {f['linked_rules']} rules linked in step 1). Peak "
+            f"after the one from shards. Peak "
             f"memory: the shards' first load {sh['parent_peak_mb']} MB, the transactions {tx['parent_peak_mb']} MB, "
             f"the baseline {base['peak_rss_mb']} MB. {MACHINE_LOAD}", ""]
 
