@@ -139,7 +139,9 @@ def report(quick: bool) -> str:
                   f"new request (numbered), evaluated by the server; the lookups go through the measure's "
                   f"{h.get('actors', '?')} actors and {h.get('articles', '?')} articles in turn, so some repeat an "
                   f"earlier request and may be answered from the cache: the share of such repeats is the most the "
-                  f"cache can have answered. Server memory (server and query workers): "
+                  f"cache can have answered. The server: `policygraph serve` with its defaults (its query workers, "
+                  f"and Oxigraph's server beside it for SPARQL). Server memory (the server and every process under "
+                  f"it): "
                   f"{h['rss_start_mb']} MB before, {h['rss_end_mb']} MB after; errors: {h['errors']}.", "",
                   "| clients | requests/s | p50 | p99 | errors | repeats (cacheable) | server RSS | machine load | "
                   "others' cores |", "|---|---|---|---|---|---|---|---|---|"]
