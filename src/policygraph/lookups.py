@@ -81,11 +81,18 @@ SELECT DISTINCT ?doc ?number ?heading ?n WHERE {
 """
 
 ARTICLES = """
-SELECT DISTINCT ?doc ?number ?n ?chapter ?text (COUNT(DISTINCT ?duty) AS ?duties) WHERE {
-  ?a a pg:Article ; pg:inDocument ?doc ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
+SELECT DISTINCT ?a ?number ?n ?chapter ?text WHERE {
+  ?a pg:inDocument ?doc ; a pg:Article ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
   OPTIONAL { ?a eli:is_part_of ?c . ?c a pg:Chapter ; eli:number ?chapter }
-  OPTIONAL { ?duty prov:wasDerivedFrom/eli:is_part_of* ?a ; a pg:Duty }
-} GROUP BY ?doc ?number ?n ?chapter ?text ORDER BY ?n
+} ORDER BY ?n
+"""
+
+# Counted from the document's duties (pg:inDocument), not from each article: from an article, the path back from
+# every duty of the store was walked again for each article (a second per document at 140 laws, quadratic).
+DUTIES_BY_ARTICLE = """
+SELECT ?a (COUNT(DISTINCT ?duty) AS ?duties) WHERE {
+  ?duty pg:inDocument ?doc ; a pg:Duty ; prov:wasDerivedFrom ?span . ?span eli:is_part_of* ?a . ?a a pg:Article .
+} GROUP BY ?a
 """
 
 
@@ -108,9 +115,14 @@ def document(store: Store, doc_id: str) -> dict[str, Any] | None:
         "warnings": distinct("warning"),
         "chapters": [{"number": r["number"], "heading": r["heading"]}
                      for r in plain(store.select(CHAPTERS, doc=doc))],
-        "articles": [{"number": r["number"], "chapter": r["chapter"], "text": r["text"], "duties": int(r["duties"])}
-                     for r in plain(store.select(ARTICLES, doc=doc))],
+        "articles": _articles(store, doc),
     }
+
+
+def _articles(store: Store, doc: NamedNode) -> list[dict[str, Any]]:
+    counts = {r["a"]: int(r["duties"]) for r in plain(store.select(DUTIES_BY_ARTICLE, doc=doc))}
+    return [{"number": r["number"], "chapter": r["chapter"], "text": r["text"], "duties": counts.get(r["a"], 0)}
+            for r in plain(store.select(ARTICLES, doc=doc))]
 
 
 ARTICLE = """
@@ -360,17 +372,23 @@ def actor_duties(store: Store, ident: str, *, inherited: bool = True) -> list[di
 
 
 LINK_ARTICLES = """
-SELECT ?doc ?art ?number ?n ?chapter ?text ?bearer ?modality ?action ?ordinal WHERE {
-  ?art a pg:Article ; pg:inDocument ?doc ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
+SELECT ?art ?number ?n ?chapter ?text WHERE {
+  ?art pg:inDocument ?doc ; a pg:Article ; eli:number ?number ; pg:ordinal ?n ; pg:text ?text .
   OPTIONAL { ?art eli:is_part_of ?c . ?c a pg:Chapter ; pg:heading ?chapter }
-  OPTIONAL {
-    ?duty a pg:Duty ; prov:wasDerivedFrom/eli:is_part_of* ?art ; pg:action ?action ; pg:ordinal ?ordinal .
-    VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
-                                (pg:Prohibition "prohibition") (pg:Right "right") }
-    ?duty a ?class .
-    OPTIONAL { ?duty pg:bearerText ?bearer }
-  }
-} ORDER BY ?n ?ordinal
+} ORDER BY ?n
+"""
+
+# A document's duties found from the document (pg:inDocument), not from each article: from an article, the
+# path back from every duty of the store to it was walked again for each article (quadratic in the corpus).
+LINK_DUTIES = """
+SELECT ?art ?bearer ?modality ?action ?ordinal WHERE {
+  ?duty pg:inDocument ?doc ; prov:wasDerivedFrom ?span ; pg:action ?action ; pg:ordinal ?ordinal .
+  ?span eli:is_part_of* ?art . ?art a pg:Article .
+  VALUES (?class ?modality) { (pg:Obligation "obligation") (pg:Permission "permission")
+                              (pg:Prohibition "prohibition") (pg:Right "right") }
+  ?duty a ?class .
+  OPTIONAL { ?duty pg:bearerText ?bearer }
+} ORDER BY ?ordinal
 """
 
 
@@ -378,13 +396,14 @@ def link_articles(store: Store, doc_iri: str) -> list[Any]:
     """A stored document's articles and duties, as linking needs them."""
     from .link import LinkArticle
 
+    doc = NamedNode(doc_iri)
     out: dict[str, LinkArticle] = {}
-    for r in plain(store.select(LINK_ARTICLES, doc=NamedNode(doc_iri))):
-        art = out.setdefault(r["art"], LinkArticle(r["number"], r["chapter"] or "", r["text"]))
-        if r["action"]:
-            entry = (r["bearer"], r["modality"], r["action"])
-            if entry not in art.duties:
-                art.duties.append(entry)
+    for r in plain(store.select(LINK_ARTICLES, doc=doc)):
+        out.setdefault(r["art"], LinkArticle(r["number"], r["chapter"] or "", r["text"]))
+    for r in plain(store.select(LINK_DUTIES, doc=doc)):
+        if (art := out.get(r["art"])) is not None and (entry := (r["bearer"], r["modality"], r["action"])) \
+                not in art.duties:
+            art.duties.append(entry)
     return list(out.values())
 
 
