@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, MachineLoad, record
+from common import ROOT, MachineLoad, process_stats, record
 
 SEED = ROOT / "data" / "脱贫攻坚责任制实施办法.txt"
 INFERRED = "https://w3id.org/policygraph/id/graph/inferred"
@@ -111,17 +111,7 @@ def kill(proc: subprocess.Popen[bytes]) -> tuple[bool, int]:
 
 def session(sid: int) -> list[int]:
     """The live processes of a session (``/proc``)."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", encoding="latin-1") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
+    return [pid for pid, fields in process_stats() if int(fields[3]) == sid and fields[0] != "Z"]
 
 
 def classify(location: Path, before: list[str], full: list[str], files: list[Path]) -> str:

@@ -42,7 +42,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from common import ROOT, corpus_files, median_time, record
+from common import ROOT, busy_ticks, corpus_files, median_time, our_ticks, record
 
 QUERY = (
     "PREFIX pg: <https://w3id.org/policygraph/ontology#>\n"
@@ -98,45 +98,16 @@ request = function() return wrk.format(nil, wrk.path .. "%20VALUES%20%3Fn%20%7B%
 """
 
 
-def _busy_ticks() -> int:
-    """The machine's busy CPU time since boot (``/proc/stat``: user, nice, system, irq, softirq, steal), in ticks."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    return sum(fields[:3]) + sum(fields[5:8])
-
-
-def _our_ticks() -> int:
-    """CPU time (ticks) of this process and its descendants (the servers, their workers), with the time of the
-    children each has reaped (wrk, once it has exited; a killed Oxigraph server)."""
-    parents: dict[int, int] = {}
-    ticks: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                with open(f"/proc/{entry.name}/stat", encoding="latin-1") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(fields[1])
-            ticks[int(entry.name)] = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-    ours, grown = {os.getpid()}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in ours} - ours
-        ours |= more
-        grown = bool(more)
-    return sum(ticks[pid] for pid in ours if pid in ticks)
-
-
 def wrk(url: str, seconds: int, connections: int, accept: str = "application/sparql-results+json",
         script: Path | None = None, timeout: int = 2) -> dict[str, Any]:
     """One wrk run: requests/s, p50, p90 and p99 latency (ms), errors (a request past ``timeout`` s is one), and
     the cores that processes outside this benchmark used meanwhile (``others_cores``)."""
     extra = ["-s", str(script)] if script else []
-    busy, ours, began = _busy_ticks(), _our_ticks(), time.monotonic()
+    busy, ours, began = busy_ticks(), our_ticks(), time.monotonic()
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "--latency",
                           "-H", f"Accept: {accept}", *extra, url], capture_output=True, text=True, check=True).stdout
-    ours = _our_ticks() - ours  # wrk's time is this process's children's time by now
-    others = max(0.0, (_busy_ticks() - busy - ours) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - began))
+    ours = our_ticks() - ours  # wrk's time is this process's children's time by now
+    others = max(0.0, (busy_ticks() - busy - ours) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - began))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
 
     def pct(p: str) -> float:
@@ -156,9 +127,9 @@ def settle(patience: float = 20.0) -> None:
     the analytical query: about a second of both cores) would otherwise take that time from the next turn."""
     deadline, hz = time.monotonic() + patience, os.sysconf("SC_CLK_TCK")
     while time.monotonic() < deadline:
-        before = _our_ticks()
+        before = our_ticks()
         time.sleep(0.25)
-        if (_our_ticks() - before) / hz / 0.25 < 0.1:
+        if (our_ticks() - before) / hz / 0.25 < 0.1:
             return
 
 

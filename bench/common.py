@@ -8,7 +8,7 @@ import platform
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,19 +60,24 @@ def busy_ticks() -> int:
     return sum(fields[:3]) + sum(fields[5:8])
 
 
-def our_ticks() -> int:
-    """CPU time (ticks) of this process and its descendants, with the time of the children each has reaped."""
-    parents: dict[int, int] = {}
-    ticks: dict[int, int] = {}
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of ``/proc/PID/stat`` after the command) of every live process."""
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
                 with open(f"/proc/{entry.name}/stat", encoding="latin-1") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
+                    yield int(entry.name), f.read().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(fields[1])
-            ticks[int(entry.name)] = sum(int(x) for x in fields[11:15])
+
+
+def our_ticks() -> int:
+    """CPU time (ticks) of this process and its descendants, with the time of the children each has reaped."""
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for pid, fields in process_stats():
+        parents[pid] = int(fields[1])
+        ticks[pid] = sum(int(x) for x in fields[11:15])
     ours, grown = {os.getpid()}, True
     while grown:
         more = {pid for pid, parent in parents.items() if parent in ours} - ours
