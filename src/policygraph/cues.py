@@ -43,6 +43,7 @@ class Cues:
     principles: re.Pattern[str]
     exception: re.Pattern[str]
     condition_items: re.Pattern[str]
+    circumstance_items: re.Pattern[str]
     recipient: re.Pattern[str]
     duty_phrase: re.Pattern[str]
 
@@ -61,7 +62,8 @@ class Cues:
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             principles=re.compile(c["principles"]),
             exception=re.compile(c["exception"]),
-            condition_items=re.compile(c["condition_items"]), recipient=re.compile(c["recipient"]),
+            condition_items=re.compile(c["condition_items"]),
+            circumstance_items=re.compile(c["circumstance_items"]), recipient=re.compile(c["recipient"]),
             duty_phrase=re.compile(c["duty_phrase"]),
         )
 

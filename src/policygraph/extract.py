@@ -159,8 +159,8 @@ class Extractor:
             for unit, has_cue in zip(units, cued, strict=True):
                 doc = next(docs) if has_cue else None
                 key = (unit.article.key, unit.paragraph)
-                if unit.item is not None and key in lead and (
-                        lead[key] is None or (_condition_item(unit.text) and _CIRCUMSTANCES.search(lead_text[key]))):
+                if unit.item is not None and key in lead and (lead[key] is None or (
+                        _condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
                     continue  # items that are conditions (有下列情形之一的：; 有下列…情形，…：（一）克扣…工资的；)
                 inherited = lead.get(key) if unit.item is not None else None
                 state = _State(list(inherited.bearers), inherited.modality) if inherited else _State()
@@ -418,10 +418,6 @@ class Extractor:
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
-
-
-# A lead-in that lists circumstances (有下列…情形): its items that end in 的 are conditions, not things.
-_CIRCUMSTANCES = re.compile(r"下列[^，。；：]{0,12}(?:情形|情况)")
 
 
 def _condition_item(text: str) -> bool:
