@@ -454,3 +454,21 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     (the last records of each: what came before is not what the case is about)."""
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
     assert [(d.actor, d.modality, d.action) for d in duties][-len(expected):] == expected, source
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    # 非法人组织 is one term (resources/words.toml), and 视为 describes: no record (著作权法 第十二条 reads the same)
+    ("最高人民法院关于审理著作权民事纠纷案件适用法律若干问题的解释(2020) 第七条 (abridged)",
+     "在作品或者制品上署名的自然人、法人或者非法人组织视为著作权、与著作权有关权益的权利人，但有相反证明的除外。", []),
+    ("技术合同纠纷解释 第七条 (abridged)",
+     "经法人或者非法人组织授权或者认可的，视为法人或者非法人组织订立的合同，由法人或者非法人组织承担责任。",
+     [("法人", "obligation", "承担责任"), ("非法人组织", "obligation", "承担责任")]),
+    # 县级以上的 is a level written with 的, not a relative clause shared by the rest of the list
+    ("地方各级人民代表大会和地方各级人民政府组织法(2022) 第三条 (abridged, with a cue)",
+     "县级以上的地方各级人民代表大会常务委员会和地方各级人民政府应当坚持中国共产党的领导。",
+     [("县级以上的地方各级人民代表大会常务委员会", "obligation", "坚持中国共产党的领导"),
+      ("地方各级人民政府", "obligation", "坚持中国共产党的领导")]),
+])
+def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
+    duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
+    assert [(d.actor, d.modality, d.action) for d in duties] == expected, source

@@ -8,6 +8,7 @@ from importlib import resources
 import pytest
 
 from policygraph.bearers import BearerGrammar
+from policygraph.words import added_words
 
 from .conftest import LAWREFBOOK
 from .scoring import SOURCES
@@ -36,6 +37,12 @@ def national() -> str:
 @pytest.mark.parametrize("name", _whole_names())
 def test_every_whole_name_occurs_in_the_national_corpus(name: str, national: str) -> None:
     assert name in national, f"lexicon entry {name!r} does not occur in the national corpus outside the gold"
+
+
+@pytest.mark.parametrize("word", sorted(added_words()))
+def test_every_added_word_occurs_in_the_national_corpus(word: str, national: str) -> None:
+    """The terms added to jieba's dictionary (resources/words.toml) are the corpus's, not one evaluated text's."""
+    assert national.count(word) >= 10, f"added word {word!r} is not a term of the national corpus outside the gold"
 
 
 def test_a_whole_name_the_grammar_yields_is_there_for_what_it_knows() -> None:

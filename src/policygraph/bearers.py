@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 from .lists import ListGrammar
 from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
-from .words import dictionary_words, is_word, tagged
+from .words import added_words, dictionary_words, is_word, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
 OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
@@ -92,7 +92,8 @@ class BearerGrammar(ListGrammar):
                 if at + len(word) not in known:
                     matches.append((at, at + len(word)))
                 at = text.find(word, at + 1)
-        matches.sort()
+        inside = {i for word in added_words() for m in re.finditer(word, text) for i in range(m.start() + 1, m.end())}
+        matches = sorted(m for m in matches if m[1] not in inside)  # (not 非法人 | 组织: 非法人组织 is one term)
         return [s for s, _ in matches], [e for _, e in matches]
 
     def _word_ends(self, text: str, end: int) -> bool:

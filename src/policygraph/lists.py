@@ -201,8 +201,9 @@ class ListGrammar(NameGrammar):
             readings = [first, *(Parsed(first.prefix + r.name, first.prefix, r.head)
                                  if r.name in self.party_heads and not (possessive and self._kind(r.head) != "person")
                                  else r for r in readings[1:])]
-        if (rel := readings[0].rel) and all(not r.rel and "的" not in r.name for r in readings[1:]):
-            # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report
+        if (rel := readings[0].rel) and not self._level.fullmatch(rel[:-1]) \
+                and all(not r.rel and "的" not in r.name for r in readings[1:]):
+            # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report (not 县级以上的: a level)
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
         prefix = readings[0].prefix
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):

@@ -148,6 +148,7 @@ class NameGrammar:
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
                                    rf"(?P<head>{heads})")
+        self._level = re.compile(rf"(?:{lv})+")  # 县级以上, 乡、民族乡、镇: a level, not a relative clause, before 的
         self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
         self._coord = re.compile(alternation(self.coordinators))

@@ -10,21 +10,31 @@ Forward maximum matching on jieba's dictionary is enough to tell what a name or 
 from __future__ import annotations
 
 import logging
+import tomllib
 from collections.abc import Callable
 from functools import cache, lru_cache
+from importlib import resources
 
 _LONGEST_WORD = 6
 
 
 @cache
 def _dictionary() -> dict[str, str]:
-    """jieba's dictionary of words and their part-of-speech tags."""
+    """jieba's dictionary of words and their part-of-speech tags, with the terms it lacks
+    (``resources/words.toml``)."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
+    return {**jieba.posseg.dt.word_tag_tab, **added_words()}
+
+
+@cache
+def added_words() -> dict[str, str]:
+    """The corpus terms jieba's dictionary lacks, with their tags (``resources/words.toml``)."""
+    raw = tomllib.loads(resources.files("policygraph").joinpath("resources/words.toml").read_text("utf-8"))
+    return {word: tag for tag, words in raw.items() for word in words}
 
 
 @cache
