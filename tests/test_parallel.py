@@ -200,3 +200,65 @@ def test_a_sigkilled_load_leaves_no_worker_behind(inputs: list[Path], tmp_path: 
     while _marked(mark) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _marked(mark)
+
+
+def test_workers_end_while_their_killed_load_is_still_unreaped(inputs: list[Path], tmp_path: Path) -> None:
+    """A load SIGKILLed and not yet waited for is a zombie: ``kill(pid, 0)`` still succeeds on it, but its
+    workers must see it as gone (a zombie's /proc environ is empty, so ``_marked`` no longer finds it)."""
+    import os
+    import signal
+    import time
+    import uuid
+
+    mark = f"PG_TEST_MARK={uuid.uuid4().hex}"
+    env = {**os.environ, mark.split("=")[0]: mark.split("=")[1]}
+    proc = subprocess.Popen([sys.executable, "-m", "policygraph", "load", *map(str, inputs), "--store",
+                             str(tmp_path / "s"), "--jobs", "2"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_marked(mark) - {proc.pid}) < 2 and time.monotonic() < deadline:  # the workers have started
+            time.sleep(0.2)
+        workers = _marked(mark) - {proc.pid}
+        assert len(workers) >= 2
+        os.kill(proc.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _marked(mark) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _state(proc.pid) == "Z"  # not reaped all along: the workers saw a zombie as gone
+        assert not _marked(mark)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_zombie_or_a_reused_pid_is_not_the_writer() -> None:
+    import os
+    import signal
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        born = parallel._started(child.pid)
+        assert parallel.writer_alive(child.pid, born)
+        assert not parallel.writer_alive(child.pid, "0")  # another process that had the same pid
+        os.kill(child.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _state(child.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _state(child.pid) == "Z"
+        os.kill(child.pid, 0)  # what the check used to rely on: a zombie can still be signalled
+        assert not parallel.writer_alive(child.pid, born)
+    finally:
+        child.kill()
+        child.wait()
+    assert not parallel.writer_alive(child.pid, born)
+
+
+def _state(pid: int) -> str:
+    """A process's state letter from /proc/PID/stat (``Z`` for a zombie), or "" when there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2]

@@ -89,18 +89,53 @@ def warm() -> None:
 
 def _exit_with(writer: int) -> None:
     """A local worker's initializer: end it once the writer that feeds it is gone (a SIGKILL leaves the pool's
-    queue open, so a worker would otherwise wait on it forever)."""
+    queue open, so a worker would otherwise wait on it forever). Gone includes dead and not yet reaped: a
+    zombie still answers ``kill(pid, 0)``, so its state is read from /proc, with its start time, so that a
+    new process given the same pid does not count as the writer."""
     import threading
+
+    born = _started(writer)
 
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            try:
-                os.kill(writer, 0)
-            except ProcessLookupError:
+            if not writer_alive(writer, born):
                 os._exit(1)
 
     threading.Thread(target=watch, name="writer-watch", daemon=True).start()
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (state first), or None when there is no such
+    process or no /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2:].split()
+
+
+def _started(pid: int) -> str | None:
+    """A process's start time (in clock ticks since boot), or None when /proc does not give it."""
+    fields = _stat(pid)
+    return fields[19] if fields and len(fields) > 19 else None
+
+
+def writer_alive(pid: int, born: str | None = None) -> bool:
+    """Whether process ``pid`` runs: neither gone nor a zombie (dead, not yet reaped), and, when ``born`` is
+    given, the same process that started then. Without /proc, whether it can be signalled."""
+    if not Path("/proc/self/stat").exists():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, run by another user
+        return True
+    fields = _stat(pid)
+    if fields is None or fields[0] in ("Z", "X", "x"):
+        return False
+    return born is None or _started(pid) == born
 
 
 def is_rdf(path: str | Path) -> bool:
