@@ -468,6 +468,14 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
      "县级以上的地方各级人民代表大会常务委员会和地方各级人民政府应当坚持中国共产党的领导。",
      [("县级以上的地方各级人民代表大会常务委员会", "obligation", "坚持中国共产党的领导"),
       ("地方各级人民政府", "obligation", "坚持中国共产党的领导")]),
+    # a lead-in of circumstances (在下列情况下…：) has items that are conditions, not duties (convention 8)
+    ("植物新品种保护条例(2014) 第十条 (abridged)",
+     "在下列情况下使用授权品种的，可以不经品种权人许可，不向其支付使用费，但是不得侵犯品种权人依照本条例享有的其他"
+     "权利：\n\n（一）利用授权品种进行育种及其他科研活动；\n\n（二）农民自繁自用授权品种的繁殖材料。",
+     [(None, "permission", "不经品种权人许可"), (None, "permission", "不向其支付使用费"),
+      (None, "prohibition", "侵犯品种权人依照本条例享有的其他权利")]),
+    # 国家 + 对…的组织和个人 + a declarative verb is the state's policy (convention 29), not a name
+    ("农业法(2012) 第八条 (abridged)", "国家对发展农业和农村经济有显著成绩的单位和个人，给予奖励。", []),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

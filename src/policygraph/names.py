@@ -341,7 +341,8 @@ class NameGrammar:
         # (a modal after a basis is the relative's own: 本法规定必须经…检验的…收货人)
         return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (
             (w in _MODAL and not "".join(words[:i]).endswith(("规定", "依法")))
-            or self.one("".join(words[:i]))) for i, w in enumerate(words[1:], 1))
+            or self.one("".join(words[:i])) or "".join(words[:i]) in self.policy_subjects)
+            for i, w in enumerate(words[1:], 1))  # (国家 | 对…有显著成绩的个人: the state's act, not a name)
 
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
