@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from policygraph.queries import get_query
-from policygraph.scale import build, load_shards
+from policygraph.scale import build, load_files, load_shards
 from policygraph.store import RemoteStore, open_store, plain
 
 from .servers import oxigraph_server
@@ -116,3 +116,32 @@ def test_a_dask_cluster_builds_the_same_shards_as_the_local_pool(built: Path, fi
     assert load_shards(store, tmp_path / "dask").summary()["loaded"] == 21
     assert len(get_query("responsibilities").run(store, {})[1]) > 100
     store.close()
+
+
+COUNTS = ("documents", "loaded", "unchanged", "failed", "articles", "duties", "actors", "warnings")
+
+
+@pytest.mark.parametrize("into", ["a new store (bulk)", "a store with a document (transactions)"])
+def test_files_and_their_shards_report_the_same_counts(files: list[Path], tmp_path: Path, into: str) -> None:
+    """The same document twice (the measure; and two texts under one title and version, as the civil code's
+    books in lawrefbook) is written once and counted once, by a load from files as by a load of their build."""
+    other = regulations(tmp_path / "other", 21)[-1]  # a title the inputs do not use
+    twin = tmp_path / "twin.txt"
+    twin.write_text("并行测试第0号规定\n第一条　省级政府应当建立另一项制度。\n第二条　省级政府负责监督。\n"
+                    "第三条　县级政府不得挤占资金。\n", encoding="utf-8")
+    inputs = [*files, twin]
+    build(inputs, tmp_path / "shards", jobs=1)
+    reports, stores = [], []
+    for route in ("files", "shards"):
+        store = open_store(tmp_path / f"store-{route}")
+        if into.startswith("a store with"):
+            load_files(store, [other], jobs=1)
+        report = load_files(store, inputs, jobs=1) if route == "files" else load_shards(store, tmp_path / "shards")
+        assert report.bulk == into.startswith("a new")
+        store.close()
+        reports.append({k: report.summary()[k] for k in COUNTS})
+        stores.append(quads_of(tmp_path / f"store-{route}"))
+    assert reports[0] == reports[1]
+    assert reports[0]["documents"] == 23 and reports[0]["unchanged"] == 2  # the measure's and the twin's second
+    assert reports[0]["articles"] == 29 + 20 * 2  # the twin's 3 articles are not written: not counted
+    assert stores[0] == stores[1]

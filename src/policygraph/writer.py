@@ -70,6 +70,7 @@ class _Transactions:
 
     def __init__(self, loader: Loader, *, force: bool, graph: str | None) -> None:
         self.loader, self.force, self.graph = loader, force, graph
+        self.seen: set[str] = set()
         loader.ensure_ontology()
 
     def add(self, built: Built) -> FileResult:
@@ -78,6 +79,10 @@ class _Transactions:
             return self.loader.load_one(result.path, graph=self.graph)
         if result.status != "loaded" or built.iri is None:
             return result
+        if built.iri in self.seen:  # the same document twice in this load: the first file's, as a bulk load
+            result.status = "unchanged"
+            return result
+        self.seen.add(built.iri)
         iri = NamedNode(built.iri)
         if not self.force and built.sha256 and self.loader.store.ask(
                 "ASK WHERE { GRAPH ?doc { ?doc prov:wasGeneratedBy/prov:used/pg:sha256 ?sha } }",
