@@ -476,6 +476,17 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
       (None, "prohibition", "侵犯品种权人依照本条例享有的其他权利")]),
     # 国家 + 对…的组织和个人 + a declarative verb is the state's policy (convention 29), not a name
     ("农业法(2012) 第八条 (abridged)", "国家对发展农业和农村经济有显著成绩的单位和个人，给予奖励。", []),
+    # a list of departments shares its prefix with 其他有关部门 too (convention 17)
+    ("核安全法(2017) 第四十四条 (abridged)",
+     "国务院核安全监督管理部门和其他有关部门应当加强核安全监管能力建设。",
+     [("国务院核安全监督管理部门", "obligation", "加强核安全监管能力建设"),
+      ("国务院其他有关部门", "obligation", "加强核安全监管能力建设")]),
+    # 行业协会 is one head shared by a list (食品、餐饮行业协会; 药品管理法 第十三条 reads 药品行业协会)
+    ("反食品浪费法's shape, 药品管理法(2019) 第十三条's head", "食品、餐饮行业协会等应当加强行业自律。",
+     [("食品行业协会", "obligation", "加强行业自律"), ("餐饮行业协会", "obligation", "加强行业自律")]),
+    # a name ending like the list's head is one of its own, not that head appended (not 中国贸促会行业协会)
+    ("a list in the shape of 对外贸易法's articles", "中国贸促会、行业协会应当协助。",
+     [("中国贸促会", "obligation", "协助"), ("行业协会", "obligation", "协助")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -179,12 +179,16 @@ class ListGrammar(NameGrammar):
                     len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
             if reading is None and len(last.head) > 1 and "的" not in part and not last.head.endswith(("人", "者")) \
-                    and not clean_name(part).endswith(tuple(self._people)):  # 主席、副主席或者委员: heads of their own
+                    and not clean_name(part).endswith((*self._people, last.head[-1])):
+                # (主席、副主席或者委员: heads of their own; 广播电台、电视台: 台 ends a name of that kind already)
                 reading, distributed = self.one(clean_name(part) + last.head), True  # not 法律、…或者当事人
                 if reading is None and len(self.words(clean_name(part))) == 1 and not self.has_function_word(part) \
                         and last.head in self._institutions:
                     # 新闻、出版、广播…等单位: one word in a list sharing a head names a unit, verb or not
                     reading = Parsed(clean_name(part) + last.head, "", last.head)
+            if reading is None and len(last.head) > 1 and len(name := clean_name(part)) > 2 \
+                    and name.endswith(last.head[-1]) and not self.has_function_word(name) and not self.acts(name):
+                reading = Parsed(name, "", last.head[-1])  # 中国贸促会、行业协会: a name of the head's kind
             if reading is None:
                 return None
             readings.append(reading)
@@ -208,7 +212,7 @@ class ListGrammar(NameGrammar):
         prefix = readings[0].prefix
         if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
-            readings = [r if r.prefix or "的" in r.name or r.name.startswith(("其他", "其它", prefix))
+            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix)
                         or r.head not in self.department_heads
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
