@@ -487,6 +487,11 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a name ending like the list's head is one of its own, not that head appended (not 中国贸促会行业协会)
     ("a list in the shape of 对外贸易法's articles", "中国贸促会、行业协会应当协助。",
      [("中国贸促会", "obligation", "协助"), ("行业协会", "obligation", "协助")]),
+    # a dictionary phrase opening with an adverb (充分发挥) opens no name (代表法(2025) 第十一条, abridged)
+    ("全国人民代表大会和地方各级人民代表大会代表法(2025) 第十一条 (abridged)",
+     "县级以上的各级人民代表大会常务委员会应当支持和保障代表依法履职，充分发挥代表作用。",
+     [("县级以上的各级人民代表大会常务委员会", "obligation", "支持和保障代表依法履职"),
+      ("县级以上的各级人民代表大会常务委员会", "obligation", "充分发挥代表作用")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

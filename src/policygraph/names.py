@@ -354,6 +354,8 @@ class NameGrammar:
             return False
         if _QUANTITY.search(mod) or tagged(mod)[0][1] == "m":
             return False  # 有五分之一以上村民代表: a number of people, not a bearer
+        if len(first := tagged(mod)[0][0]) >= 4 and tagged(first[:2])[0][1] == "ad":
+            return False  # 充分发挥 | 代表作用, 密切联系 | 职工: a phrase of the dictionary that opens with an adverb
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))
