@@ -492,6 +492,22 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
      "县级以上的各级人民代表大会常务委员会应当支持和保障代表依法履职，充分发挥代表作用。",
      [("县级以上的各级人民代表大会常务委员会", "obligation", "支持和保障代表依法履职"),
       ("县级以上的各级人民代表大会常务委员会", "obligation", "充分发挥代表作用")]),
+    # a body set up by the clause before bears a 履行 clause after it, and the items it leads into (关税法(2024) 第七条)
+    ("关税法(2024) 第七条 (abridged)",
+     "国务院设立关税税则委员会，履行下列职责：\n\n（一）审议关税工作重大规划；\n\n（二）审议重大关税政策和对外关税谈判方案。",
+     [("国务院", "obligation", "设立关税税则委员会"), ("关税税则委员会", "obligation", "审议关税工作重大规划"),
+      ("关税税则委员会", "obligation", "审议重大关税政策和对外关税谈判方案")]),
+    # 应当具备下列条件： leads into the bearer's obligations, not conditions; the clause naming 下列 gives the items
+    # their force, and a later clause with a cue of its own is a record (易制毒化学品管理条例(2018) 第七条)
+    ("易制毒化学品管理条例(2018) 第七条 (abridged, with its subject)",
+     "企业申请生产第一类易制毒化学品，应当具备下列条件，并经行政主管部门审批，取得生产许可证后，方可进行生产："
+     "\n\n（一）属依法登记的化工产品生产企业或者药品生产企业；\n\n（二）有符合国家标准的生产设备。",
+     [("企业", "obligation", "经行政主管部门审批"), ("企业", "permission", "进行生产"),
+      ("企业", "obligation", "属依法登记的化工产品生产企业或者药品生产企业"),
+      ("企业", "obligation", "有符合国家标准的生产设备")]),
+    # a suffix whose mined agent nouns all end in one word (位: 单位) makes no name of 学士学位 (学位法 第十四条)
+    ("学位法(2024) 第十四条", "学士学位授予资格，由省级学位委员会审批，报国务院学位委员会备案。",
+     [("省级学位委员会", "obligation", "审批"), ("省级学位委员会", "obligation", "报国务院学位委员会备案")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -91,6 +91,7 @@ class _State:
     conditional: bool = False  # the bearers were named inside a condition (…的，)
     carried: bool = False  # the bearers come from the sentence before (convention 11)
     topic: bool = False  # the bearers were a clause of their own (矿山…单位，应当…)
+    items: tuple[list[str | None], str | None] | None = None  # who, with what force, the clause naming 下列… speaks of
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ class Extractor:
                         _condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
                     continue  # items that are conditions (有下列情形之一的：; 有下列…情形，…：（一）克扣…工资的；)
                 inherited = lead.get(key) if unit.item is not None else None
-                state = _State(list(inherited.bearers), inherited.modality) if inherited else _State()
+                bearers, modality = (inherited.items or (inherited.bearers, inherited.modality)) if inherited \
+                    else ([], None)
+                state = _State(list(bearers), modality)
                 self.grammar.local = local  # set again for each unit: another generator may have run meanwhile
                 yield from self._unit(document, unit, doc, state)
                 if unit.lead_in:
@@ -223,7 +226,7 @@ class Extractor:
             clause = _Clause(text, clauses, index, cues, text[skip(text, c_start):c_end].strip(" 　"))
             reading = self._reread(clause, self.reader.read(text, c_start, c_end, cues,
                                                       in_item=unit.item is not None and bool(state.bearers)), state)
-            if founded and reading.bearers is None and clause.body.startswith("负责"):
+            if founded and reading.bearers is None and clause.body.startswith(("负责", "履行", "承担")):
                 # (not 设立专门机构，配备专职人员…: the founder goes on, convention 11)
                 reading = replace(reading, bearers=[founded])
             founded = None
@@ -249,6 +252,10 @@ class Extractor:
                 continue
             if not self._bear(state, reading):
                 continue
+            if unit.lead_in and reading.cue and "下列" in text[c_start:c_end]:
+                state.items = (list(state.bearers), state.modality)  # who the items speak of, with what force
+                if not clause.last:
+                    continue  # 应当具备下列条件，…，方可…：the items are 应当's actions, 方可… a record of its own
             action_start = self.grammar.after_aside(text, skip(text, reading.action_start))
             action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
@@ -260,7 +267,8 @@ class Extractor:
                     and not any(p.search(action) for k, p in self.cues.kinds if k != "supervisory"):
                 continue  # X是…的自律性组织: a description (not X是第一责任人, a duty of its own kind)
             if not action or (unit.lead_in and clause.last and text[c_end : c_end + 1] in "：:"
-                              and not self.cues.condition_items.search(text)):
+                              and not self.cues.condition_items.search(text)
+                              and (state.items is None or "下列" in text[c_start:c_end])):
                 continue  # the lead-in's own verb: its items are the actions (unless they are conditions)
             if not clause.last and (self.roles.leads_in(action) or self.cues.circumstance.match(action)):
                 # 根据本法，结合本行政区域实际情况，对…作出规定: lead-ins chain into the action that follows them

@@ -148,6 +148,12 @@ class NameGrammar:
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
                                    rf"(?P<head>{heads})")
+        # A suffix whose mined nouns (two or more) all end in one word (位: 单位; 门: 部门) names agents only in it:
+        # 学士学位 and 岗位 end in 位 too, and are things.
+        tails: dict[str, list[str]] = {}
+        for noun in self.agent_nouns:
+            tails.setdefault(noun[-1], []).append(noun[-2:])
+        self._only_tail = {suffix: t[0] for suffix, t in tails.items() if len(t) > 1 and len(set(t)) == 1}
         self._level = re.compile(rf"(?:{lv})+")  # 县级以上, 乡、民族乡、镇: a level, not a relative clause, before 的
         self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
@@ -260,6 +266,8 @@ class NameGrammar:
             return word if self._modifier_ok(mod) else None
         if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads \
                 or word[-2:] in self.non_heads:  # 国家有关 (a dictionary word): 有关 is no 机关
+            return None
+        if (tail := self._only_tail.get(word[-1])) is not None and not word.endswith(tail):
             return None
         stems = [word[:-1], *([word[:-2]] if is_word(word[-2:]) else [])]  # 监察 + 官; 代表 + 大会
         if len(word) < 3 or not any(len((stem := tagged(s)[-1])[0]) >= 2 and stem[1] != "x" for s in stems if s):
