@@ -7,17 +7,18 @@ Every step runs in a fresh process (its memory its own), one after the other:
 1. ``policygraph load FILES`` into a new store: ``policygraph.scale.load_files`` with the default ``--jobs``
    (one worker process per core), as the command runs it: the workers read, build, validate and compute each
    document's own inferences; the parent bulk-loads them in chunks beside the store while they build, swaps the
-   new store in, links and reasons on what crosses documents. Wall time, the phases, CPU, peak memory.
+   new store in, links every rule to its measure and reasons on what crosses documents. Wall time, the phases
+   (link among them), CPU, peak memory.
 2. ``policygraph build FILES --out DIR``: the same documents as N-Quads shards (default ``--jobs``).
-3. ``policygraph load DIR`` into a new store: the writing alone (the shards bulk-loaded beside the store and
-   swapped in; then every inference, computed by the parent).
-4. ``policygraph load DIR`` into a store holding the bundled measure: one transaction per document (without
-   reasoning: the write alone).
+3. ``policygraph load DIR`` into a new store: the writing (the shards bulk-loaded beside the store and
+   swapped in), then linking and every inference, computed by the parent.
+4. ``policygraph load DIR`` into a store holding the bundled measure: one transaction per document, then
+   linking (without reasoning).
 
-No step links the documents (``link.write.link_documents`` is replaced by nothing): on the whole corpus the
-command's linking, the article alignment of every implementing regulation with its law, one after the other in
-the parent, ran for over 18 minutes after the swap without finishing (2026-11-28 05:01-05:20 UTC), so it is
-left out here; the report states what that run reached.
+Every step that loads links, as the command does (``link_s``, its own column): until 55d7ced the lookups that
+linking reads with walked every duty of the store, and whole-corpus linking ran for over 18 minutes after the
+swap without finishing (2026-11-28 05:01-05:20 UTC). ``bench_scale.py`` states linking's growth, N documents
+against 2N.
 5. The baseline: ``pyoxigraph.Store.bulk_load`` of the same shards, concatenated into one N-Quads file, into a
    new store (no swap, no transactions). Target: the first load's write (3) <= 1.5x the baseline.
 
@@ -45,11 +46,9 @@ SEED = ROOT / "data" / "脱贫攻坚责任制实施办法.txt"
 
 def step(name: str, files: list[str], tmp: Path, jobs: int | None) -> dict[str, Any]:
     """One step, in this process; its figures."""
-    import policygraph.link.write
     from policygraph.scale import build, load_files, load_shards
     from policygraph.store import open_store
 
-    policygraph.link.write.link_documents = lambda store: []  # no linking (the module's docstring says why)
     machine = MachineLoad()
     started = time.perf_counter()
     figures: dict[str, Any] = {}

@@ -206,8 +206,8 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"unnumbered notes have no provisions), {f['articles']:,} articles, {f['duties']:,} duties; "
             f"{f['store_quads']:,} quads in the store ({f['inferred_quads']:,} of them inferred by the parent, "
             f"besides each document's own inferences from its worker), {f['store_mb']} MB on disk, "
-            f"{f['bytes_per_quad']} bytes per quad. No step links the documents (the benchmark replaces "
-            "`link.write.link_documents` by nothing; `bench_load.py` says why).", "",
+            f"{f['bytes_per_quad']} bytes per quad. Every step that loads links every stored rule to its measure, "
+            f"as the command does (link: its own column; {f['linked_rules']} rules linked in the first).", "",
             "`policygraph load FILES` into a new store (`policygraph.scale.load_files`, as the command runs it): "
             "build, SHACL and infer are summed over the workers (each document's wall seconds in its worker); write "
             "is the parent's time in the stream and after it (a thread of the parent bulk-loads the chunks beside "
@@ -226,11 +226,13 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"| first load (new store): write, the shards bulk-loaded beside the store, swapped in | {sh['write_s']} s "
             f"| **{ld['ratio_bulk_write_to_bulk']}×** (target ≤ {target}×: "
             f"{'met' if ld['ratio_bulk_write_to_bulk'] <= target else 'not met'}) | {_machine(sh)} |",
+            f"| then linking: {sh['linked_rules']} rules with their measures | {sh['link_s']} s | | | |",
             f"| then reasoning: every inference, by the parent ({sh['inferred_quads']:,} quads) | {sh['reason_s']} s "
             f"| {round(sh['reason_s'] / base['wall_s'], 2)}× | | |",
             f"| then compaction | {sh.get('compact_s', '—')} s | | | |",
             f"| into a store holding the bundled measure: a transaction per document, without reasoning | "
             f"{tx['write_s']} s | {ld['ratio_transactions_to_bulk']}× | {_machine(tx)} |",
+            f"| then linking: {tx['linked_rules']} rules with their measures | {tx['link_s']} s | | | |",
             f"| baseline: `pyoxigraph.Store.bulk_load` of the shards as one N-Quads file, into a new store "
             f"({base['quads']:,} quads) | {base['wall_s']} s | 1× | {_machine(base)} |", "",
             f"Quads in the store: {f['store_quads']:,} after the first load from files, {sh['store_quads']:,} "
@@ -292,9 +294,30 @@ def scale_section(s: dict[str, Any]) -> list[str]:
         if peaks := s[key].get("parent_peak_after_mb"):
             lines.insert(-1, f"- Parent peak RSS after each phase, {label}: "
                          + ", ".join(f"{phase} {mb} MB" for phase, mb in peaks.items()) + ".")
+    if lk := s.get("linking"):
+        lines[-1:-1] = linking_lines(lk)
     if note := s.get("note"):
         lines += [note, ""]
     return lines
+
+
+def linking_lines(lk: dict[str, Any]) -> list[str]:
+    """Linking on N documents against 2N: linear is at most about 2×, a lookup walking the store about 4× or more."""
+    n, n2 = lk["n"], lk["2n"]
+    return [f"- **Linking, 2N documents / N: {lk['cpu_ratio']}× in CPU time** ({lk['ratio']}× in wall time; linear "
+            "is at most about 2×, less as the copies' texts hit the similarity's cache; a lookup that walks the whole "
+            "store for each document, as until 55d7ced, about 4× or more): the first "
+            f"{lk['pairs']} local-dev rules of `PAIRS.tsv` and the national laws they implement, N = "
+            f"{n['documents']} documents ({n['store_quads']:,} quads; {n['aligned']} rules aligned), against those "
+            f"and a retitled copy of each ({n2['documents']}, {n2['store_quads']:,} quads; {n2['aligned']} aligned); "
+            f"`link_documents` on each loaded store, median of {lk['repeats']}: {n['median_link_cpu_s']} CPU-s "
+            f"({n['median_link_s']} s) against {n2['median_link_cpu_s']} CPU-s ({n2['median_link_s']} s); in the load "
+            f"itself, before compaction: {n['load_link_s']} s and {n2['load_link_s']} s; 1-minute load average "
+            f"{_span(n)} and {_span(n2)}, others' cores {n['others_cores']} and {n2['others_cores']}."]
+
+
+def _span(r: dict[str, Any]) -> str:
+    return "–".join(map(str, r.get("load_average", []))) or "?"
 
 
 SPARQL_HEADING = "## `/sparql` and lookups vs an Oxigraph server and rdflib-endpoint"
