@@ -3,10 +3,10 @@
 A noun that is the subject of 有权, 负责, 负有, 享有, 会同 or 履行 names someone who can act: a thing
 (规划, 合同, 档案) has no rights and bears no responsibility, while it may well be the subject of
 应当 (规划应当包括…). This script reads every law and regulation of ``../shared/corpus/lawrefbook``
-(not the judicial interpretations or cases, and not the laws of the extraction gold, so that no
-evaluation text decides a head), takes the last word of each clause's subject before a cue, and
-counts in how many laws each word is the subject of an agent-only cue. It writes
-``src/policygraph/resources/heads.toml``:
+(not the judicial interpretations or cases, and not the laws of the extraction test half, so that no
+held-out text decides a head; the development laws count since stop 24, as training data do), takes
+the last word of each clause's subject before a cue, and counts in how many laws each word is the
+subject of an agent-only cue. It writes ``src/policygraph/resources/heads.toml``:
 
 ``agent_suffixes``: the last characters shared by at least ``--min-words`` nouns that are such a
 subject in at least ``--min-laws`` laws each (人, 员, 者, 官…), each with those nouns as evidence.
@@ -49,6 +49,11 @@ def laws(corpus: Path, skip: set[str]) -> dict[str, str]:
     return texts
 
 
+def held_out() -> set[str]:
+    """The laws of the extraction test half: never counted."""
+    return {p.stem for p in (ROOT / "tests" / "gold" / "test").glob("*.tsv")}
+
+
 def mine(texts: dict[str, str]) -> dict[str, set[str]]:
     """The laws in which each noun is the subject of an agent-only cue."""
     agent: dict[str, set[str]] = defaultdict(set)
@@ -66,8 +71,7 @@ def main() -> None:
     parser.add_argument("--min-words", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "policygraph" / "resources" / "heads.toml")
     args = parser.parse_args()
-    gold = {p.stem for half in ("dev", "test") for p in (ROOT / "tests" / "gold" / half).glob("*.tsv")}
-    agent = mine(laws(args.corpus, gold))
+    agent = mine(laws(args.corpus, held_out()))
     words = sorted(w for w, where in agent.items() if len(where) >= args.min_laws)
     by_suffix: dict[str, list[str]] = defaultdict(list)
     for w in words:
@@ -82,7 +86,7 @@ def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]], nouns: list[
     lines = [
         "# The last characters of nouns that bear rights and duties, mined from the national corpus by",
         f"# tools/mine_heads.py --min-laws {args.min_laws} --min-words {args.min_words} (the laws of the extraction "
-        "gold left out):",
+        "test half left out):",
         "# a character is listed when at least --min-words nouns ending in it are the subject of",
         "# 有权/负责/负有/享有/会同/履行 in at least --min-laws laws each. A noun ending in one names an agent",
         "# (监察官 like 法官 and 检察官). Regenerate with that command; reviewed like every data file.",

@@ -148,12 +148,12 @@ class NameGrammar:
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
                                    rf"(?P<head>{heads})")
-        # A suffix whose mined nouns (two or more) all end in one word (位: 单位; 门: 部门) names agents only in it:
+        # A suffix whose mined nouns (three or more) all end in one word (位: 单位; 门: 部门) names agents only in it:
         # 学士学位 and 岗位 end in 位 too, and are things.
         tails: dict[str, list[str]] = {}
         for noun in self.agent_nouns:
             tails.setdefault(noun[-1], []).append(noun[-2:])
-        self._only_tail = {suffix: t[0] for suffix, t in tails.items() if len(t) > 1 and len(set(t)) == 1}
+        self._only_tail = {suffix: t[0] for suffix, t in tails.items() if len(t) > 2 and len(set(t)) == 1}
         self._level = re.compile(rf"(?:{lv})+")  # 县级以上, 乡、民族乡、镇: a level, not a relative clause, before 的
         self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
