@@ -508,6 +508,15 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a suffix whose mined agent nouns all end in one word (位: 单位) makes no name of 学士学位 (学位法 第十四条)
     ("学位法(2024) 第十四条", "学士学位授予资格，由省级学位委员会审批，报国务院学位委员会备案。",
      [("省级学位委员会", "obligation", "审批"), ("省级学位委员会", "obligation", "报国务院学位委员会备案")]),
+    # a noun the corpus shows bearing rights or responsibilities in two laws or more names an agent, whatever it ends
+    # in (heads.toml's agent_words): 中国人民银行, 用户
+    ("中国人民银行法(2003) 第三十七条 (abridged)", "中国人民银行应当建立、健全本系统的稽核、检查制度。",
+     [("中国人民银行", "obligation", "建立、健全本系统的稽核、检查制度")]),
+    ("电力法(2018) 第三十一条", "用户应当安装用电计量装置。", [("用户", "obligation", "安装用电计量装置")]),
+    # 由X等组成的Y is what Y is made of, however the list ends (防洪法 第三十九条, abridged)
+    ("防洪法(2016) 第三十九条 (abridged)",
+     "县级以上地方人民政府设立由有关部门、当地驻军、人民武装部负责人等组成的防汛指挥机构。",
+     [("县级以上地方人民政府", "obligation", "设立由有关部门、当地驻军、人民武装部负责人等组成的防汛指挥机构")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

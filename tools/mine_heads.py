@@ -35,6 +35,10 @@ SKIPPED_FIELDS = ("司法解释", "案例")
 # Mined nouns not shipped as agents on their own: far more often a part of a name (中国残疾人联合会及其地方组织,
 # 地方各级) or an object (设置专门机构或者专人) than a bearer (a review of stop 22 found both misread).
 NOT_ALONE = ("地方", "专人")
+# Mined nouns that end in no listed character and name no one: words a misread clause leaves before a cue (无法履行,
+# 全面负责, 书后…享有, 属地…负责) or a policy subject (国家, convention 29). Reviewed by hand at stop 24, when the
+# nouns of no listed ending were first shipped; every other such noun is an agent (中国人民银行, 用户, 股东, 妇女…).
+NOT_AGENTS = ("书后", "人代", "全面", "公正", "国家", "属地", "市级", "无法", "能力", "规定", "部分")
 
 
 def laws(corpus: Path, skip: set[str]) -> dict[str, str]:
@@ -78,11 +82,12 @@ def main() -> None:
         by_suffix[w[-1]].append(w)
     suffixes = {c: ws for c, ws in sorted(by_suffix.items()) if len(ws) >= args.min_words}
     nouns = [w for w in words if w[-1] in suffixes and w not in NOT_ALONE]
+    others = [w for w in words if w[-1] not in suffixes and w not in NOT_AGENTS]
     print(f"{len(words)} agent nouns, {len(nouns)} with a suffix; suffixes {' '.join(suffixes)}", file=sys.stderr)
-    args.out.write_text(_toml(args, suffixes, nouns), encoding="utf-8")
+    args.out.write_text(_toml(args, suffixes, nouns, others), encoding="utf-8")
 
 
-def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]], nouns: list[str]) -> str:
+def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]], nouns: list[str], others: list[str]) -> str:
     lines = [
         "# The last characters of nouns that bear rights and duties, mined from the national corpus by",
         f"# tools/mine_heads.py --min-laws {args.min_laws} --min-words {args.min_words} (the laws of the extraction "
@@ -98,11 +103,21 @@ def _toml(args: argparse.Namespace, suffixes: dict[str, list[str]], nouns: list[
         "# The nouns themselves that end in one of those characters: an agent wherever they end a name, however",
         "# short (军人, 船长).",
         "agent_nouns = [",
-        *(f"  {', '.join(f'{chr(34)}{w}{chr(34)}' for w in nouns[i:i + 12])}," for i in range(0, len(nouns), 12)),
+        *_rows(nouns),
+        "]",
+        "",
+        "# The mined nouns that end in none of those characters, less the words a misread clause leaves before a",
+        "# cue (NOT_AGENTS in tools/mine_heads.py, reviewed): agents too wherever they end a name (中国人民银行).",
+        "agent_words = [",
+        *_rows(others),
         "]",
         "",
     ]
     return "\n".join(lines)
+
+
+def _rows(words: list[str]) -> list[str]:
+    return [f"  {', '.join(f'{chr(34)}{w}{chr(34)}' for w in words[i:i + 12])}," for i in range(0, len(words), 12)]
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ class BearerGrammar(ListGrammar):
     def __post_init__(self) -> None:
         super().__post_init__()
         enders = [*self.department_heads, *self.systems, *self.party_heads, *self.posts, *self.named,
-                  *self.regions, *self.universal, *self.levels]
+                  *self.regions, *self.universal, *self.levels,
+                  *(n for n in self.agent_nouns if n[-1] not in self.agent_suffixes)]  # 中国人民银行, 用户 (heads.toml)
         suffixes = "".join(sorted(self.agent_suffixes - {"人"}))
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员); a character that ends
         # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.

@@ -114,7 +114,8 @@ class NameGrammar:
         raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
         mined = tomllib.loads(resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8"))
         return cls(
-            agent_suffixes=frozenset(mined["agent_suffixes"]), agent_nouns=frozenset(mined["agent_nouns"]),
+            agent_suffixes=frozenset(mined["agent_suffixes"]),
+            agent_nouns=frozenset((*mined["agent_nouns"], *mined["agent_words"])),
             organisations=tuple(raw["organisations"]),
             members=frozenset(raw["members"]), persons=frozenset(raw["persons"]),
             function_heads=frozenset(raw["function_heads"]),

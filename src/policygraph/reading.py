@@ -52,10 +52,14 @@ class ClauseReader:
         by = BY.search(text, pos, end)
         # a cue before 由X inside a 的-phrase (前款应当通报的金额标准由X规定) is not the clause's
         before = [c for c in own if c[0] < by.start() and "的" not in text[c[1]:by.start()]] if by else []
-        if by and (not before or before[-1][1] == by.start()) and \
-                (found := self.grammar.before_verb(text, by.end(), end, longest=True)):
+        found = self.grammar.before_verb(text, by.end(), end, longest=True) \
+            if by and (not before or before[-1][1] == by.start()) else None
+        if found and by and text[pos:by.start()].endswith(tuple(self.cues.founding)) and \
+                text.startswith(self.grammar.composition_verbs, self.grammar.after_aside(text, found[1])):
+            found = None  # X设立由Y等组成的Z: what Z is made of, inside X's act
+        if found:
             names, after = found  # 由X确定 / 可以由X补选 (convention 16)
-            if text.startswith(self.grammar.composition_verbs, after):
+            if text.startswith(self.grammar.composition_verbs, self.grammar.after_aside(text, after)):
                 return Reading(None, None, end)  # 由主任和委员组成: what it is made of
             cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] not in self.cues.predicates), None)
             if cue is None and before:
