@@ -517,6 +517,11 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     ("防洪法(2016) 第三十九条 (abridged)",
      "县级以上地方人民政府设立由有关部门、当地驻军、人民武装部负责人等组成的防汛指挥机构。",
      [("县级以上地方人民政府", "obligation", "设立由有关部门、当地驻军、人民武装部负责人等组成的防汛指挥机构")]),
+    # 有限 is no quantity (有五名以上…): 有限合伙人, 有限责任公司; 原 and 另一方 say which one a name is
+    ("合伙企业法(2006) 第七十条 (abridged)", "有限合伙人可以同本有限合伙企业进行交易。",
+     [("有限合伙人", "permission", "同本有限合伙企业进行交易")]),
+    ("医疗器械注册与备案管理办法(2021) 第九十七条 (abridged)", "原发证机关应当予以补发。",
+     [("原发证机关", "obligation", "予以补发")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

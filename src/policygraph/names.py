@@ -34,7 +34,9 @@ _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时"
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
-_QUANTITY = re.compile(r"^有(?!关|条件)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
+_QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
+# Words before a name that say which one it is (原发证机关: the one that issued it; 另一方当事人): the name is a bearer.
+_DETERMINERS = ("原", "另一方", "对方")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
 _NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
@@ -189,6 +191,9 @@ class NameGrammar:
             return None  # 报 | 国务院水行政主管部门 (批准): filing with a body, though the dictionary joins 报国
         if (cut := name.rfind("的")) > 0 and name[cut + 1:] in ("地方", "地区") and self._relative_ok(name[:cut]):
             return Parsed(name, name[:cut + 1], name[cut + 1:], name[:cut + 1])  # 有条件的地方 (convention 26)
+        if name.startswith(_DETERMINERS) and (inner := self.one(name.removeprefix("原").removeprefix("另一方")
+                                                                 .removeprefix("对方"))) and inner.name != name:
+            return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._gov_rel.fullmatch(name)) and self._rel_ok(m):
