@@ -210,7 +210,8 @@ class ListGrammar(NameGrammar):
             # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report (not 县级以上的: a level)
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
         prefix = readings[0].prefix
-        if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads):
+        if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads) \
+                and not prefix.removeprefix("其").startswith(_RELATIVE_LEVELS):  # (上级机关或者监察机关: two bodies)
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
             readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix)
                         or r.head not in self.department_heads
@@ -293,6 +294,9 @@ class ListGrammar(NameGrammar):
         if part.startswith("其") and not part.startswith(("其他", "其它")):
             return clean_name(previous) + part[1:]
         return part
+
+
+_RELATIVE_LEVELS = ("上级", "上一级", "本级", "同级", "下级")
 
 
 def _split_top(span: str, coord: re.Pattern[str], whole: re.Pattern[str] | None = None,

@@ -191,6 +191,9 @@ class NameGrammar:
             return None  # 报 | 国务院水行政主管部门 (批准): filing with a body, though the dictionary joins 报国
         if (cut := name.rfind("的")) > 0 and name[cut + 1:] in ("地方", "地区") and self._relative_ok(name[:cut]):
             return Parsed(name, name[:cut + 1], name[cut + 1:], name[:cut + 1])  # 有条件的地方 (convention 26)
+        if name.startswith("其") and not name.startswith(("其他", "其它", "其中")) and len(name) > 2 \
+                and (inner := self.one(name[1:])) is not None:
+            return Parsed(name, "其" + inner.prefix, inner.head, inner.rel)  # 其上级机关: its, resolved by the reader
         if name.startswith(_DETERMINERS) and (inner := self.one(name.removeprefix("原").removeprefix("另一方")
                                                                  .removeprefix("对方"))) and inner.name != name:
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
