@@ -523,7 +523,8 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     ("医疗器械注册与备案管理办法(2021) 第九十七条 (abridged)", "原发证机关应当予以补发。",
      [("原发证机关", "obligation", "予以补发")]),
     # 由其X: 其 is the condition's subject (convention 2); a relative level (上级) is not shared with a body of its own
-    ("专利法(2020) 第七十九条 (second paragraph, abridged)", "管理专利工作的部门违反前款规定的，由其上级机关或者监察机关责令改正。",
+    ("专利法(2020) 第七十九条 (second paragraph, abridged)",
+     "管理专利工作的部门违反前款规定的，由其上级机关或者监察机关责令改正。",
      [("管理专利工作的部门上级机关", "obligation", "责令改正"), ("监察机关", "obligation", "责令改正")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
