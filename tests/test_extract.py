@@ -526,6 +526,17 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     ("专利法(2020) 第七十九条 (second paragraph, abridged)",
      "管理专利工作的部门违反前款规定的，由其上级机关或者监察机关责令改正。",
      [("管理专利工作的部门上级机关", "obligation", "责令改正"), ("监察机关", "obligation", "责令改正")]),
+    # deputies of an assembly are named by it (全国人民代表大会代表), and deputies of assemblies of one kind are one
+    # bearer (convention 3b); a bare head after a listed name is a name though it is a verb too (有关机关、组织)
+    ("全国人民代表大会议事规则(2021) 第十五条 (abridged)", "全国人民代表大会代表应当出席会议。",
+     [("全国人民代表大会代表", "obligation", "出席会议")]),
+    ("全国人民代表大会和地方各级人民代表大会代表法(2015) 第三条's subject (abridged)",
+     "全国人民代表大会和地方各级人民代表大会代表应当忠于宪法。",
+     [("全国人民代表大会和地方各级人民代表大会代表", "obligation", "忠于宪法")]),
+    ("全国人民代表大会和地方各级人民代表大会代表法(2015) 第四十二条 (abridged)",
+     "有关机关、组织应当认真研究办理代表建议、批评和意见。",
+     [("有关机关", "obligation", "认真研究办理代表建议、批评和意见"),
+      ("有关组织", "obligation", "认真研究办理代表建议、批评和意见")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -11,7 +11,17 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from .names import LAWFUL_STANDING, MAX_NAME, NOT_IN_NAME, NOUN_TAGS, PASSIVE_PARTY, NameGrammar, Parsed, clean_name
+from .names import (
+    DEPUTIES,
+    LAWFUL_STANDING,
+    MAX_NAME,
+    NOT_IN_NAME,
+    NOUN_TAGS,
+    PASSIVE_PARTY,
+    NameGrammar,
+    Parsed,
+    clean_name,
+)
 from .words import tagged
 
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
@@ -59,11 +69,20 @@ class ListGrammar(NameGrammar):
             return [name]  # 省级党委和政府主要负责人: a post of a joint body
         if names := self._closed_lists(span) or self._owned_list(span):
             return names
+        if (m := self._party.fullmatch(name)) and m.group("head") in DEPUTIES and self._assemblies(m.group("mod")):
+            return [name]  # 全国人民代表大会和地方各级人民代表大会代表: deputies of assemblies of one kind (3b)
         parts = self._conjuncts(span)
         if len(parts) >= 2 and (names := self._coordinated(parts)):
             return names
         whole = self.one(span)
         return [whole.name] if whole else None
+
+    def _assemblies(self, mod: str) -> bool:
+        """Two or more bodies of one system coordinated (全国人民代表大会和地方各级人民代表大会)."""
+        parts = [p for p in re.split("和|、|及", mod) if p]
+        bodies = [self._gov.fullmatch(p) for p in parts]
+        return len(parts) >= 2 and all(b is not None and not b.group("rel") for b in bodies) \
+            and len({b.group("head") for b in bodies if b is not None}) == 1
 
     def _owned_list(self, span: str) -> list[str] | None:
         """Activities listed after an owner and 的, sharing a head: 危险物品的生产、经营、储存单位 → 危险物品的生产单位,
@@ -167,6 +186,8 @@ class ListGrammar(NameGrammar):
             return None  # 生产、经营、储存、使用危险物品的单位: verbs coordinated inside one relative
         last_part = self._resolve_its(parts[-1], parts[-2])
         last = self.one(last_part)
+        if last is None and clean_name(last_part) in self.party_heads and len(parts) > 1 and self.one(parts[0]):
+            last = Parsed(clean_name(last_part), "", clean_name(last_part))  # 有关机关、组织: a head, though a verb
         if last is None:
             return None
         readings: list[Parsed] = []

@@ -35,6 +35,8 @@ _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时"
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
+# Members of an assembly, named by it (全国人民代表大会代表, 人民代表大会常务委员会组成人员).
+DEPUTIES = ("代表", "委员", "组成人员")
 # Words before a name that say which one it is (原发证机关: the one that issued it; 另一方当事人): the name is a bearer.
 _DETERMINERS = ("原", "另一方", "对方")
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
@@ -206,7 +208,8 @@ class NameGrammar:
         if name.startswith(("其他", "其它")) and len(name) > 4 and (other := self.one(name[2:])):
             return Parsed(name, other.prefix, other.head, other.rel)  # 其他 + a name (其他有关行政部门)
         if (m := self._party.fullmatch(name)) and m.group("head") in self.members and m.group("mod") \
-                and not m.group("mod").endswith(self.systems) and self.one(m.group("mod")):
+                and (not m.group("mod").endswith(self.systems) or m.group("head") in DEPUTIES) \
+                and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
         if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
