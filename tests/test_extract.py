@@ -537,6 +537,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
      "有关机关、组织应当认真研究办理代表建议、批评和意见。",
      [("有关机关", "obligation", "认真研究办理代表建议、批评和意见"),
       ("有关组织", "obligation", "认真研究办理代表建议、批评和意见")]),
+    # 由X享有 is X's right, the action keeping 享有 (conventions 16, 20, 25; 计算机软件保护条例(2013) 第十一条)
+    ("计算机软件保护条例(2013) 第十一条 (abridged)", "无书面合同或者合同未作明确约定的，其著作权由受托人享有。",
+     [("受托人", "right", "享有")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -35,6 +35,8 @@ OCCASION = re.compile(r"[^，。；、：\s]{1,8}(?:" + "|".join(OCCASION_ENDS) 
 _COORDINATED = re.compile("或者|以及|、|和|及")
 # Words that point at a list or a provision, never part of a name of what someone does (下列单位, 上述人员).
 _POINTING = ("下列", "上述", "前款", "本条", "以下")
+# Adverbs that may stand between a name and its verb or cue and say nothing of who acts.
+_PLAIN_ADVERBS = ("共同", "分别", "单独", "依法", "也", "都", "均", "还")
 # Tags of words that end a noun phrase.
 NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
 
@@ -111,6 +113,13 @@ class BearerGrammar(ListGrammar):
             return close + 1
         if text.startswith("等", pos) and not is_word(text[pos:pos + 2]):
             return pos + 1
+        return pos
+
+    @staticmethod
+    def after_adverbs(text: str, pos: int) -> int:
+        """The position after plain adverbs between a name and its verb (合作作者 | 共同 | 享有, 当事人 | 也 | 应当)."""
+        while (found := next((a for a in _PLAIN_ADVERBS if text.startswith(a, pos)), None)) is not None:
+            pos += len(found)
         return pos
 
     def adverbial_at(self, text: str, pos: int) -> bool:

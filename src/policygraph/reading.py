@@ -61,7 +61,10 @@ class ClauseReader:
             names, after = found  # 由X确定 / 可以由X补选 (convention 16)
             if text.startswith(self.grammar.composition_verbs, self.grammar.after_aside(text, after)):
                 return Reading(None, None, end)  # 由主任和委员组成: what it is made of
-            cue = next((c for c in own if c[0] == after and text[c[0]:c[1]] not in self.cues.predicates), None)
+            at = self.grammar.after_adverbs(text, after)  # 由合作作者共同享有: an adverb before the verb
+            cue = next((c for c in own if c[0] in (after, at)), None)
+            if cue is not None and text[cue[0]:cue[1]] in self.cues.predicates:
+                return self._with(text, names, cue, after, end)  # 由制作者享有: a right, the action keeps 享有
             if cue is None and before:
                 return self._with(text, names, before[-1], after, end)
             return self._with(text, names, cue, cue[1] if cue else after, end)
