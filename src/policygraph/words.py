@@ -28,23 +28,27 @@ def _dictionary() -> dict[str, str]:
 
 
 @cache
-def _prefixes() -> frozenset[str]:
-    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary."""
-    return frozenset(w[:n] for w in _dictionary() for n in range(1, min(len(w), _LONGEST_WORD) + 1))
+def _prefixes() -> dict[str, bool]:
+    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary, and whether it is a
+    word itself."""
+    tags = _dictionary()
+    return {p: p in tags for p in {w[:n] for w in tags for n in range(1, min(len(w), _LONGEST_WORD) + 1)}}
 
 
 def _segment(text: str) -> list[str]:
     """Words by forward maximum matching on jieba's dictionary: cheap, and enough to tell what a
     name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制). A candidate grows only while it is
-    the prefix of some word."""
-    tags, prefixes = _dictionary(), _prefixes()
+    the prefix of some word (one look-up a character: a prefix and whether it is a word)."""
+    prefixes = _prefixes()
     words, i, n = [], 0, len(text)
     while i < n:
-        size, j = 1, i + 1
-        while j <= n and j - i <= _LONGEST_WORD and text[i:j] in prefixes:
-            if text[i:j] in tags:
-                size = j - i
-            j += 1
+        size = 1  # (a character is a word of its own where no longer word starts with it)
+        if text[i] in prefixes:
+            for j in range(i + 2, min(n, i + _LONGEST_WORD) + 1):
+                if (word := prefixes.get(text[i:j])) is None:
+                    break
+                if word:
+                    size = j - i
         words.append(text[i:i + size])
         i += size
     return words
