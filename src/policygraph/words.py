@@ -28,37 +28,42 @@ def _dictionary() -> dict[str, str]:
 
 
 @cache
-def _prefixes() -> dict[str, bool]:
-    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary, and whether it is a
-    word itself."""
+def _prefixes() -> dict[str, str]:
+    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary, with its tag where it
+    is a word itself and "" where it is not."""
     tags = _dictionary()
-    return {p: p in tags for p in {w[:n] for w in tags for n in range(1, min(len(w), _LONGEST_WORD) + 1)}}
+    return {p: tags.get(p, "") for p in {w[:n] for w in tags for n in range(1, min(len(w), _LONGEST_WORD) + 1)}}
 
 
-def _segment(text: str) -> list[str]:
-    """Words by forward maximum matching on jieba's dictionary: cheap, and enough to tell what a
-    name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制). A candidate grows only while it is
-    the prefix of some word (one look-up a character: a prefix and whether it is a word)."""
-    prefixes = _prefixes()
-    words, i, n = [], 0, len(text)
-    while i < n:
-        size = 1  # (a character is a word of its own where no longer word starts with it)
-        if text[i] in prefixes:
+def opening(text: str, count: int) -> list[tuple[str, str]]:
+    """The first ``count`` words of ``text`` with their tags, as ``tagged(text)[:count]`` has them, without
+    segmenting the rest (forward maximum matching decides each word by what follows it only).
+
+    >>> opening("县级以上人民政府组织编制", 2)
+    [('县级', 'b'), ('以上', 'f')]
+    """
+    prefixes = _prefixes()  # forward maximum matching: a candidate grows only while it is the prefix of a word
+    words: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n and len(words) < count:
+        size, tag = 1, prefixes.get(text[i])  # (a character is a word where no longer word starts with it)
+        if tag is not None:
             for j in range(i + 2, min(n, i + _LONGEST_WORD) + 1):
-                if (word := prefixes.get(text[i:j])) is None:
+                if (longer := prefixes.get(text[i:j])) is None:
                     break
-                if word:
-                    size = j - i
-        words.append(text[i:i + size])
+                if longer:
+                    size, tag = j - i, longer
+        words.append((text[i:i + size], tag or "x"))
         i += size
     return words
 
 
 @lru_cache(maxsize=1 << 16)
 def tagged(text: str) -> list[tuple[str, str]]:
-    """Words of ``text`` with jieba's dictionary tags ("x" for a character it does not list)."""
-    tags = _dictionary()
-    return [(w, tags.get(w, "x")) for w in _segment(text)]
+    """Words of ``text`` with jieba's dictionary tags ("x" for a character it does not list), by forward
+    maximum matching on jieba's dictionary: cheap, and enough to tell what a name or clause opens with
+    (对 | 本单位, 应急 | 管理, 组织 | 编制)."""
+    return opening(text, len(text))
 
 
 def is_word(text: str) -> bool:
@@ -72,7 +77,8 @@ def dictionary_words(shortest: int, longest: int) -> list[str]:
 
 
 def words_of() -> Callable[[str], list[str]]:
-    return lru_cache(maxsize=1 << 17)(_segment)
+    """The words of a text (``tagged``'s, without their tags), cached."""
+    return lru_cache(maxsize=1 << 17)(lambda text: [w for w, _ in tagged(text)])
 
 
 def first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
