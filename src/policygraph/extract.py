@@ -30,6 +30,7 @@ from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
 from .structure import Article, Document
+from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
@@ -208,7 +209,7 @@ class Extractor:
         pos = self.reader.skip_leading(text, start)
         if text.startswith(_OPENS_NEW_SUBJECT, pos):
             return False
-        words = self.grammar.words(text[pos:pos + 12])
+        words = [w for w, _ in opening(text[pos:pos + 12], 3)]  # (the first two, and whether a third follows)
         verbal_noun_and_people = len(words) > 2 and self.grammar.is_verbal_noun(text[pos:]) \
             and self.grammar.verb_and_object(["".join(words[:2])])  # 教育职工…
         return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Self
 
-from .words import first_word_tagged, is_word, tagged, words_of
+from .words import first_word_tagged, is_word, opening, tagged, words_of
 
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # Words that open a prepositional or modal phrase, or send a matter up (报请上级…): never inside a name
@@ -280,7 +280,7 @@ class NameGrammar:
             return None  # a head of the grammar: its own rules have judged the name
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
-        if mod and tagged(mod)[0][1] in ("v", "vn", "p", "d", "c", "m"):
+        if mod and opening(mod, 1)[0][1] in ("v", "vn", "p", "d", "c", "m"):
             return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
         if word in self.local or word in self.agent_nouns:
             return word if self._modifier_ok(mod) else None
@@ -390,7 +390,7 @@ class NameGrammar:
 
 def _missegmented_verb(text: str) -> bool:
     """A verb the dictionary's longest match hides in a noun of three characters (提供商 | 品: 提供 | 商品)."""
-    first = tagged(text[:6])[0]
+    first = opening(text[:6], 1)[0]
     if len(first[0]) != 3 or first[1] not in NOUN_TAGS:
         return False
     verb, rest = tagged(text[:2]), tagged(text[2:6])
