@@ -48,7 +48,7 @@ def opening(text: str, count: int) -> list[tuple[str, str]]:
     while i < n and len(words) < count:
         size, tag = 1, prefixes.get(text[i])  # (a character is a word where no longer word starts with it)
         if tag is not None:
-            for j in range(i + 2, min(n, i + _LONGEST_WORD) + 1):
+            for j in range(i + 2, (i + _LONGEST_WORD if i + _LONGEST_WORD < n else n) + 1):
                 if (longer := prefixes.get(text[i:j])) is None:
                     break
                 if longer:
@@ -84,12 +84,11 @@ def words_of() -> Callable[[str], list[str]]:
 def first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
     """Whether a text opens with a word that jieba's dictionary tags with one of ``wanted``
     (a word of one character counts for verbs only: 对 is no noun, 建 may be a verb)."""
-    tags = _dictionary()
 
     def opens_with(text: str) -> bool:
-        for size in range(min(_LONGEST_WORD, len(text)), 0, -1):
-            if (tag := tags.get(text[:size])) is not None or size == 1:
-                return tag in wanted and (size > 1 or wanted[0] == "v")
-        return False
+        if not (first := opening(text, 1)):  # the longest word it opens with
+            return False
+        word, tag = first[0]  # (a word of more than one character is the dictionary's)
+        return tag in wanted and (len(word) > 1 or (wanted[0] == "v" and is_word(word)))
 
     return opens_with
