@@ -116,6 +116,8 @@ class ListGrammar(NameGrammar):
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
         or inside a name does not split it."""
+        if not self._coord.search(span):
+            return [span] if span else []  # nothing to split: no coordinator, no words to read
         starts, at = set(), 0
         for word in self.words(span):  # a coordinator inside a word (参与, 给予) does not split
             starts.add(at)
