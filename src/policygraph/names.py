@@ -192,6 +192,7 @@ class NameGrammar:
         self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._people = self.members | frozenset(self.posts)
+        self._grammar_heads = (*self.department_heads, *self.party_heads, *self.systems, *self.posts)  # _mined_head
 
     # -- one name -------------------------------------------------------------------
 
@@ -219,7 +220,7 @@ class NameGrammar:
         if (m := self._party.fullmatch(name)) and m.group("head") in self.members and m.group("mod") \
                 and not m.group("mod").endswith(self.systems) and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
-        if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
+        if m and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
@@ -240,7 +241,7 @@ class NameGrammar:
     def _body_reading(self, name: str) -> Parsed | None:
         """A public body, its relative clause ending at any 的 (…授权的 | 设区的市一级以上派出机构: 设区的 is
         part of a level, not a relative clause) or at none."""
-        cuts = [0, *(i + 1 for i, c in enumerate(name) if c == "的")]
+        cuts = [0, *(i + 1 for i, c in enumerate(name) if c == "的")] if "的" in name else [0]
         for cut in cuts:
             rel, rest = name[:cut], name[cut:]
             m = self._body_plain.fullmatch(rest)
@@ -276,7 +277,7 @@ class NameGrammar:
         """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
         or a noun made of a word and a character that the nouns bearing rights and duties in the national
         corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
-        if name.endswith((*self.department_heads, *self.party_heads, *self.systems, *self.posts)):
+        if name.endswith(self._grammar_heads):
             return None  # a head of the grammar: its own rules have judged the name
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
