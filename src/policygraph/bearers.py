@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 from .lists import ListGrammar
 from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
-from .words import added_words, dictionary_words, is_word, tagged
+from .words import added_words, dictionary_words, is_word, opening, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
 OCCASION_ENDS = ("时", "后", "前", "期间", "以前", "以后", "之前", "之后")
@@ -52,7 +52,10 @@ class BearerGrammar(ListGrammar):
         suffixes = "".join(sorted(self.agent_suffixes - {"人"}))
         # A lookahead finds the ends of overlapping heads (管理人 | 人员 in 管理人员); a character that ends
         # agents' nouns (heads.toml: 监察官 like 法官) may end one too, which names.py checks.
-        self._ender = re.compile(f"(?=({alternation(enders)}|人(?!民)|(?<!或)者))")  # 人 ends a name, not 人民…; 者 too
+        # 人 ends a name, not 人民…; 者 too. A class of the characters the heads open with comes first: most
+        # positions fail it at once (the same matches).
+        opens = f"(?=[{re.escape(''.join(sorted({w[0] for w in enders} | {'人', '者'})))}])" if all(enders) else ""
+        self._ender = re.compile(f"(?={opens}({alternation(enders)}|人(?!民)|(?<!或)者))")
         self._suffix = re.compile(f"(?<=[{suffixes}])") if suffixes else None
         # the dictionary's words that such a character ends and that could name an agent (a cheap first test)
         self._suffixed_words = frozenset(w for w in dictionary_words(3, 6) if w[-1] in suffixes)
@@ -79,8 +82,11 @@ class BearerGrammar(ListGrammar):
 
     def _scan(self, text: str) -> tuple[list[int], list[int]]:
         # a head that a longer word goes on with is no end there (理事 | 会 is 理事会, 委员 | 会 is 委员会)
-        matches = [(m.start(), m.end(1)) for m in self._ender.finditer(text)
-                   if not any(is_word(m.group(1) + text[m.end(1):m.end(1) + j]) for j in (1, 2))]
+        matches = []
+        for m in self._ender.finditer(text):
+            head, end = m.group(1), m.end(1)
+            if not (is_word(head + text[end:end + 1]) or is_word(head + text[end:end + 2])):
+                matches.append((m.start(), end))
         known = {e for _, e in matches}
         if self._suffix is not None:
             suffixed = self._suffixed_words
@@ -103,7 +109,7 @@ class BearerGrammar(ListGrammar):
         """Whether a word that names an agent by its last character ends at ``end`` (监察官; not 村民委员 | 会,
         inside 委员会)."""
         word = self.words(text[max(0, end - 6):end])[-1]
-        return self._mined_head(word) is not None and len(self.words(word + text[end:end + 4])[0]) == len(word)
+        return self._mined_head(word) is not None and len(opening(word + text[end:end + 4], 1)[0][0]) == len(word)
 
     @staticmethod
     def after_aside(text: str, pos: int) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -89,17 +90,21 @@ class CueMatcher:
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
         words = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
-        spans, i = [], 0
+        doc.spans["cues"] = [Span(doc, i, j, label=modality) for i, j, modality in self.match(words)]
+        return doc
+
+    def match(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(first token, token after, modality) of each cue among ``words``, left to right."""
+        found, i = [], 0
         while i < len(words):
             if (pair := self.double.get((words[i], words[i + 1]) if i + 1 < len(words) else ("", ""))):
-                spans.append(Span(doc, i, i + 2, label=pair))
+                found.append((i, i + 2, pair))
                 i += 2
                 continue
             if (modality := self.single.get(words[i])) is not None:
-                spans.append(Span(doc, i, i + 1, label=modality))
+                found.append((i, i + 1, modality))
             i += 1
-        doc.spans["cues"] = spans
-        return doc
+        return found
 
 
 def build_nlp(cues: Cues | None = None) -> Language:

@@ -18,11 +18,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from .bearers import BearerGrammar, default_grammar
 from .clauses import ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
+from .cue_spans import CueFinder
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
@@ -30,6 +30,7 @@ from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
 from .structure import Article, Document
+from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
@@ -145,6 +146,7 @@ class Extractor:
         # A unit holding none of the cue words as a string has no cue token: it skips the pipeline.
         self._adverbs = frozenset(self.grammar.adverbials)
         self._may_cue = re.compile(alternation(w.replace(" ", "") for w in self.cues.modal))
+        self._finder = CueFinder.of(self.nlp)  # the pipeline's cues without its Docs, where it is the plain one
 
     def extract(self, document: Document) -> list[Duty]:
         return list(self.iter_duties([document]))
@@ -154,11 +156,11 @@ class Extractor:
             local = agents(document.norm.text, adverbs=self._adverbs)  # the document's own agents
             units = list(_units(document))
             cued = [self._may_cue.search(u.text) is not None for u in units]
-            docs = iter(self.nlp.pipe((u.text for u, c in zip(units, cued, strict=True) if c), batch_size=batch_size))
+            found = self._cues((u.text for u, c in zip(units, cued, strict=True) if c), batch_size)
             lead: dict[tuple[str, int], _State | None] = {}
             lead_text: dict[tuple[str, int], str] = {}
             for unit, has_cue in zip(units, cued, strict=True):
-                doc = next(docs) if has_cue else None
+                cues = next(found) if has_cue else []
                 key = (unit.article.key, unit.paragraph)
                 if unit.item is not None and key in lead and (lead[key] is None or (
                         _condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
@@ -168,16 +170,23 @@ class Extractor:
                     else ([], None)
                 state = _State(list(bearers), modality)
                 self.grammar.local = local  # set again for each unit: another generator may have run meanwhile
-                yield from self._unit(document, unit, doc, state)
+                yield from self._unit(document, unit, cues, state)
                 if unit.lead_in:
                     lead[key] = None if self.cues.condition_items.search(unit.text) else state
                     lead_text[key] = unit.text
 
     # -- step 1: sentences ---------------------------------------------------------
 
-    def _unit(self, document: Document, unit: _Unit, doc: Doc | None, state: _State) -> Iterator[Duty]:
+    def _cues(self, texts: Iterable[str], batch_size: int) -> Iterator[list[Cue]]:
+        """The cues of each text: the pipeline's, read off its Docs or, for the plain pipeline, found without
+        them (``cue_spans.py``: the same spans)."""
+        if self._finder is not None:
+            return map(self._finder, texts)
+        return ([(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]]
+                for doc in self.nlp.pipe(texts, batch_size=batch_size))
+
+    def _unit(self, document: Document, unit: _Unit, cues: list[Cue], state: _State) -> Iterator[Duty]:
         text = unit.text
-        cues: list[Cue] = [(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]] if doc else []
         for s_start, s_end in sentences(text, 0, len(text)):
             if self.cues.describes.match(text, s_start) and not self._bearers_principles(text, s_start, s_end, cues):
                 state.bearers, state.modality, state.conditional = [], None, False
@@ -203,7 +212,7 @@ class Extractor:
         pos = self.reader.skip_leading(text, start)
         if text.startswith(_OPENS_NEW_SUBJECT, pos):
             return False
-        words = self.grammar.words(text[pos:pos + 12])
+        words = [w for w, _ in opening(text[pos:pos + 12], 3)]  # (the first two, and whether a third follows)
         verbal_noun_and_people = len(words) > 2 and self.grammar.is_verbal_noun(text[pos:]) \
             and self.grammar.verb_and_object(["".join(words[:2])])  # 教育职工…
         return text.startswith((*self.grammar.adverbials, *self.cues.prepositions), pos) \

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .words import tagged
+from .words import opening, tagged
 
 AGENT_CUES = ("有权", "负责", "负有", "享有", "会同", "履行")
 # Within one document, the cues whose subject is an agent however the clause goes on (无法履行…, 依法负有…
@@ -44,7 +44,8 @@ def subjects(text: str, *, sentence_initial: bool = False, adverbs: frozenset[st
         if not any(cue in clause for cue in wanted):
             continue  # no cue as a string: no cue as a word (and no segmentation to pay for)
         clause = _OPENING.sub("", clause.strip(" *　#>"))
-        words = [w for w, _ in tagged(clause)] if clause else []
+        # (a cue past the first MAX_SUBJECT_WORDS + 1 words is too far: the words after them are never read)
+        words = [w for w, _ in opening(clause, MAX_SUBJECT_WORDS + 1)] if clause else []
         at = next((i for i, w in enumerate(words) if w in CUES), None)
         if not at or any(w in BREAKS for w in words[:at]) or at > MAX_SUBJECT_WORDS:
             continue

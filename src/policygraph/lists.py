@@ -22,7 +22,7 @@ from .names import (
     Parsed,
     clean_name,
 )
-from .words import tagged
+from .words import opening, tagged
 
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
@@ -58,7 +58,7 @@ class ListGrammar(NameGrammar):
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions or _UNIVERSAL.fullmatch(name):
             return [name]
-        if (self.words(name)[0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)
+        if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)
                 and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name
@@ -135,6 +135,8 @@ class ListGrammar(NameGrammar):
     def _conjuncts(self, span: str) -> list[str]:
         """The coordinated pieces of a span; a coordinator inside a relative clause (发现险情或者灾情的单位)
         or inside a name does not split it."""
+        if not self._coord.search(span):
+            return [span] if span else []  # nothing to split: no coordinator, no words to read
         starts, at = set(), 0
         for word in self.words(span):  # a coordinator inside a word (参与, 给予) does not split
             starts.add(at)

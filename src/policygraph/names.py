@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Self
 
-from .words import first_word_tagged, is_word, tagged, words_of
+from .words import first_word_tagged, is_word, opening, tagged, words_of
 
 _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 # Words that open a prepositional or modal phrase, or send a matter up (报请上级…): never inside a name
@@ -69,9 +69,36 @@ class Parsed:
     rel: str = ""  # a 的-clause before the name (接到报告的)
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, longest first (so the longest of overlapping words wins)."""
-    return "|".join(map(re.escape, sorted(set(words), key=len, reverse=True)))
+    """A regex alternation of ``words``, longest first (so the longest of overlapping words wins).
+
+    It is written as a trie, one branch per next character: the words that match at a position are prefixes
+    of one another, and the trie tries them in the same order, longest first, as a flat list sorted by length
+    would, but reads each character once instead of trying every word in turn.
+
+    >>> alternation(["部", "部门", "局"])
+    '局|部(?:门|)'
+    """
+    trie: _Trie = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return "|".join(_branches(trie))
+
+
+def _branches(node: _Trie) -> list[str]:
+    """The alternatives below a trie node: a longer word first, the word ending at the node last."""
+    out = []
+    for ch, child in sorted(node.items()):
+        if ch:
+            below = _branches(child)
+            out.append(re.escape(ch) + (below[0] if below == [""] or len(below) == 1 else f"(?:{'|'.join(below)})"))
+    return [*out, ""] if "" in node else out
 
 
 @dataclass
@@ -177,6 +204,7 @@ class NameGrammar:
         self._owned = re.compile(rf"(?P<owner>[^、，。；的]{{2,12}})的(?P<items>{item}(?:、{item})+)"
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._people = self.members | frozenset(self.posts)
+        self._grammar_heads = (*self.department_heads, *self.party_heads, *self.systems, *self.posts)  # _mined_head
 
     # -- one name -------------------------------------------------------------------
 
@@ -211,7 +239,7 @@ class NameGrammar:
                 and (not m.group("mod").endswith(self.systems) or m.group("head") in DEPUTIES) \
                 and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
-        if (m := self._party.fullmatch(name)) and self._modifier_ok(m.group("mod")) \
+        if m and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
@@ -232,7 +260,7 @@ class NameGrammar:
     def _body_reading(self, name: str) -> Parsed | None:
         """A public body, its relative clause ending at any 的 (…授权的 | 设区的市一级以上派出机构: 设区的 is
         part of a level, not a relative clause) or at none."""
-        cuts = [0, *(i + 1 for i, c in enumerate(name) if c == "的")]
+        cuts = [0, *(i + 1 for i, c in enumerate(name) if c == "的")] if "的" in name else [0]
         for cut in cuts:
             rel, rest = name[:cut], name[cut:]
             m = self._body_plain.fullmatch(rest)
@@ -268,11 +296,11 @@ class NameGrammar:
         """The last word of ``name`` when it names an agent: a noun the document shows to be one (``local``),
         or a noun made of a word and a character that the nouns bearing rights and duties in the national
         corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
-        if name.endswith((*self.department_heads, *self.party_heads, *self.systems, *self.posts)):
+        if name.endswith(self._grammar_heads):
             return None  # a head of the grammar: its own rules have judged the name
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
-        if mod and tagged(mod)[0][1] in ("v", "vn", "p", "d", "c", "m"):
+        if mod and opening(mod, 1)[0][1] in ("v", "vn", "p", "d", "c", "m"):
             return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
         if word in self.local or word in self.agent_nouns:
             return word if self._modifier_ok(mod) else None
@@ -387,7 +415,7 @@ class NameGrammar:
 
 def _missegmented_verb(text: str) -> bool:
     """A verb the dictionary's longest match hides in a noun of three characters (提供商 | 品: 提供 | 商品)."""
-    first = tagged(text[:6])[0]
+    first = opening(text[:6], 1)[0]
     if len(first[0]) != 3 or first[1] not in NOUN_TAGS:
         return False
     verb, rest = tagged(text[:2]), tagged(text[2:6])

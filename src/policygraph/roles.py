@@ -13,7 +13,7 @@ from .bearers import NOUNISH, OCCASION
 from .clauses import CLAUSE_END
 from .cues import Cue
 from .reading import BY, ClauseReader, Reading
-from .words import tagged
+from .words import opening, tagged
 
 # 由X, 责令 or 其 after a condition: its subject is acted upon there (公务员违纪违法的，应当由…决定…).
 ACTED_ON = re.compile("由|责令|其|对其")
@@ -29,7 +29,7 @@ class ClauseRoles:
 
     def founded(self, action: str) -> str | None:
         """The body an action sets up (设立法官遴选委员会 → 法官遴选委员会), or None."""
-        words = self.grammar.words(action)
+        words = [w for w, _ in opening(action, 2)]  # (the first word, and whether another follows)
         if len(words) < 2 or words[0] not in self.cues.founding:
             return None
         body = self.grammar.one(action[len(words[0]):])

@@ -38,33 +38,42 @@ def added_words() -> dict[str, str]:
 
 
 @cache
-def _prefixes() -> frozenset[str]:
-    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary."""
-    return frozenset(w[:n] for w in _dictionary() for n in range(1, min(len(w), _LONGEST_WORD) + 1))
+def _prefixes() -> dict[str, str]:
+    """Every prefix (of up to ``_LONGEST_WORD`` characters) of a word in the dictionary, with its tag where it
+    is a word itself and "" where it is not."""
+    tags = _dictionary()
+    return {p: tags.get(p, "") for p in {w[:n] for w in tags for n in range(1, min(len(w), _LONGEST_WORD) + 1)}}
 
 
-def _segment(text: str) -> list[str]:
-    """Words by forward maximum matching on jieba's dictionary: cheap, and enough to tell what a
-    name or clause opens with (对 | 本单位, 应急 | 管理, 组织 | 编制). A candidate grows only while it is
-    the prefix of some word."""
-    tags, prefixes = _dictionary(), _prefixes()
-    words, i, n = [], 0, len(text)
-    while i < n:
-        size, j = 1, i + 1
-        while j <= n and j - i <= _LONGEST_WORD and text[i:j] in prefixes:
-            if text[i:j] in tags:
-                size = j - i
-            j += 1
-        words.append(text[i:i + size])
+def opening(text: str, count: int) -> list[tuple[str, str]]:
+    """The first ``count`` words of ``text`` with their tags, as ``tagged(text)[:count]`` has them, without
+    segmenting the rest (forward maximum matching decides each word by what follows it only).
+
+    >>> opening("县级以上人民政府组织编制", 2)
+    [('县级', 'b'), ('以上', 'f')]
+    """
+    prefixes = _prefixes()  # forward maximum matching: a candidate grows only while it is the prefix of a word
+    words: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while i < n and len(words) < count:
+        size, tag = 1, prefixes.get(text[i])  # (a character is a word where no longer word starts with it)
+        if tag is not None:
+            for j in range(i + 2, (i + _LONGEST_WORD if i + _LONGEST_WORD < n else n) + 1):
+                if (longer := prefixes.get(text[i:j])) is None:
+                    break
+                if longer:
+                    size, tag = j - i, longer
+        words.append((text[i:i + size], tag or "x"))
         i += size
     return words
 
 
 @lru_cache(maxsize=1 << 16)
 def tagged(text: str) -> list[tuple[str, str]]:
-    """Words of ``text`` with jieba's dictionary tags ("x" for a character it does not list)."""
-    tags = _dictionary()
-    return [(w, tags.get(w, "x")) for w in _segment(text)]
+    """Words of ``text`` with jieba's dictionary tags ("x" for a character it does not list), by forward
+    maximum matching on jieba's dictionary: cheap, and enough to tell what a name or clause opens with
+    (对 | 本单位, 应急 | 管理, 组织 | 编制)."""
+    return opening(text, len(text))
 
 
 def is_word(text: str) -> bool:
@@ -78,18 +87,18 @@ def dictionary_words(shortest: int, longest: int) -> list[str]:
 
 
 def words_of() -> Callable[[str], list[str]]:
-    return lru_cache(maxsize=1 << 17)(_segment)
+    """The words of a text (``tagged``'s, without their tags), cached."""
+    return lru_cache(maxsize=1 << 17)(lambda text: [w for w, _ in tagged(text)])
 
 
 def first_word_tagged(wanted: tuple[str, ...]) -> Callable[[str], bool]:
     """Whether a text opens with a word that jieba's dictionary tags with one of ``wanted``
     (a word of one character counts for verbs only: 对 is no noun, 建 may be a verb)."""
-    tags = _dictionary()
 
     def opens_with(text: str) -> bool:
-        for size in range(min(_LONGEST_WORD, len(text)), 0, -1):
-            if (tag := tags.get(text[:size])) is not None or size == 1:
-                return tag in wanted and (size > 1 or wanted[0] == "v")
-        return False
+        if not (first := opening(text, 1)):  # the longest word it opens with
+            return False
+        word, tag = first[0]  # (a word of more than one character is the dictionary's)
+        return tag in wanted and (len(word) > 1 or (wanted[0] == "v" and is_word(word)))
 
     return opens_with
