@@ -540,6 +540,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # 由X享有 is X's right, the action keeping 享有 (conventions 16, 20, 25; 计算机软件保护条例(2013) 第十一条)
     ("计算机软件保护条例(2013) 第十一条 (abridged)", "无书面合同或者合同未作明确约定的，其著作权由受托人享有。",
      [("受托人", "right", "享有")]),
+    # a name, its verb and an object are a clause, not a modifier (所在单位 | 给予 | 直接责任人员)
+    ("城市房地产管理法(2019) 第七十条 (abridged)", "情节严重的，由上级机关或者所在单位给予直接责任人员行政处分。",
+     [("上级机关", "obligation", "给予直接责任人员行政处分"), ("所在单位", "obligation", "给予直接责任人员行政处分")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -406,11 +406,21 @@ class NameGrammar:
             return False  # 充分发挥 | 代表作用, 密切联系 | 职工: a phrase of the dictionary that opens with an adverb
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
+        if self._name_then_verb(mod):
+            return False  # 所在单位 | 给予 | 直接责任人员: a subject, its verb and its object, not a modifier
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))
         # 拍卖 | 企业, 拍卖行业 | 协会 where the document names an agent 拍卖人: the trade it is about, not a verb
         trade = any(mod.startswith(agent[:-1]) for agent in self.local
                     if agent.endswith(("人", "者")) and len(agent) > 2)
         return (opening or trade or not self.acts(mod)) and not mod.startswith(tuple(self.policy_subjects))
+
+
+    def _name_then_verb(self, mod: str) -> bool:
+        """Whether ``mod`` opens with a name and then a verb (所在单位 | 给予…)."""
+        words = tagged(mod)
+        return any(tag == "v" and len(word) > 1 and i < len(words) - 1  # (基层群众 | 自治 | 组织: no object)
+                   and len(prefix := "".join(w for w, _ in words[:i])) > 1 and self.one(prefix) is not None
+                   for i, (word, tag) in enumerate(words[1:], 1))
 
 
 def _missegmented_verb(text: str) -> bool:
