@@ -543,6 +543,11 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a name, its verb and an object are a clause, not a modifier (所在单位 | 给予 | 直接责任人员)
     ("城市房地产管理法(2019) 第七十条 (abridged)", "情节严重的，由上级机关或者所在单位给予直接责任人员行政处分。",
      [("上级机关", "obligation", "给予直接责任人员行政处分"), ("所在单位", "obligation", "给予直接责任人员行政处分")]),
+    # a cue before 的 belongs to a relative clause and does not end a run of condition clauses (依法享有的…)
+    ("农村土地承包法(2018) 第六十五条 (abridged)",
+     "国家机关及其工作人员有利用职权干涉农村土地承包经营，变更、解除承包经营合同，干涉承包经营当事人依法享有的生产经营"
+     "自主权，给承包经营当事人造成损失的，应当承担损害赔偿等责任。",
+     [("国家机关", "obligation", "承担损害赔偿等责任"), ("国家机关工作人员", "obligation", "承担损害赔偿等责任")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -363,7 +363,8 @@ class Extractor:
         text = clause.text
         for k in range(clause.index, len(clause.clauses) - 1):
             start, end = clause.clauses[k]
-            if any(start <= c[0] < end for c in clause.cues) or text[end] not in "，,":
+            if any(start <= c[0] < end and not text.startswith("的", c[1]) for c in clause.cues) \
+                    or text[end] not in "，,":  # (a cue before 的 is a relative clause's: 依法享有的…自主权)
                 return False
             if k > clause.index and text[start:end].rstrip(" 　").endswith("的"):
                 return True
