@@ -548,6 +548,10 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
      "国家机关及其工作人员有利用职权干涉农村土地承包经营，变更、解除承包经营合同，干涉承包经营当事人依法享有的生产经营"
      "自主权，给承包经营当事人造成损失的，应当承担损害赔偿等责任。",
      [("国家机关", "obligation", "承担损害赔偿等责任"), ("国家机关工作人员", "obligation", "承担损害赔偿等责任")]),
+    # a condition's subject enjoys the right after it (convention 22), and 其亲属 is that bearer's kin (convention 2)
+    ("检察官法(2019) 第六十二条",
+     "检察官因公致残的，享受国家规定的伤残待遇。检察官因公牺牲、因公死亡或者病故的，其亲属享受国家规定的抚恤和优待。",
+     [("检察官", "right", "享受国家规定的伤残待遇"), ("检察官亲属", "right", "享受国家规定的抚恤和优待")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

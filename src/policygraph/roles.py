@@ -114,8 +114,8 @@ class ClauseRoles:
         return bool(words) and words[0][0] in self.cues.sanctions
 
     def opens_with_cue(self, text: str, start: int, cues: list[Cue]) -> bool:
-        at = self.reader.skip_leading(text, start)  # a modal cue, not a predicate (…，负责制定… goes on)
-        return any(c[0] == at and text[c[0]:c[1]] not in self.cues.predicates for c in cues)
+        at = self.reader.skip_leading(text, start)  # a modal cue or a right, not 负责 (…，负责制定… goes on)
+        return any(c[0] == at and (text[c[0]:c[1]] not in self.cues.predicates or c[2] == "right") for c in cues)
 
     def leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
