@@ -374,7 +374,8 @@ class Extractor:
         """A condition (…的, 在…时) sets the bearer in force to its subject, where it names one."""
         text, (start, end) = clause.text, clause.span
         if reading.bearers is None and clause.body.endswith("的") and not state.topic and not state.bearers \
-                and not clause.last and self.roles.acted_on_after(text, *clause.following, clause.cues):
+                and not clause.last and (self.roles.acted_on_after(text, *clause.following, clause.cues)
+                                         or self.roles.its_subject_after(text, *clause.following, clause.cues)):
             reading = Reading(self.roles.opening_name(text, start, end), None, reading.action_start)
         if reading.bearers and (not state.topic or not clause.body.endswith("的")) \
                 and not (state.topic and clause.body.startswith(("除", "在", "当"))):  # (…的债权人，除人民法院…外)

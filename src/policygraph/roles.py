@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .bearers import NOUNISH, OCCASION
-from .clauses import CLAUSE_END
+from .clauses import CLAUSE_END, ITS
 from .cues import Cue
 from .reading import BY, ClauseReader, Reading
 from .words import opening, tagged
@@ -94,6 +94,13 @@ class ClauseRoles:
         """What follows a condition opens with a cue and names no other actor (…的，可以委托他人代书), not 由X, 责令 or
         其 (公务员违纪违法的，应当由处分决定机关…: the condition's subject is acted upon there)."""
         return self.opens_with_cue(text, start, cues) and not ACTED_ON.search(text, start, end)
+
+    def its_subject_after(self, text: str, start: int, end: int, cues: list[Cue]) -> bool:
+        """What follows a condition is done by someone of the condition's subject (…病故的，其亲属享受…)."""
+        if not ITS.match(text, self.reader.skip_leading(text, start)):
+            return False
+        then = self.reader.read(text, start, end, cues)
+        return bool(then.bearers) and then.cue is not None and all(ITS.match(n) for n in then.bearers or [])
 
     def new_subject(self, text: str, reading: Reading, following: tuple[int, int], cues: list[Cue]) -> bool:
         """The next clause names a bearer of its own, other than this clause's, and a cue."""
