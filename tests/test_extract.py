@@ -552,6 +552,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     ("检察官法(2019) 第六十二条",
      "检察官因公致残的，享受国家规定的伤残待遇。检察官因公牺牲、因公死亡或者病故的，其亲属享受国家规定的抚恤和优待。",
      [("检察官", "right", "享受国家规定的伤残待遇"), ("检察官亲属", "right", "享受国家规定的抚恤和优待")]),
+    # a river basin or a place of residence or settlement opens a name like a jurisdiction (places, bearers.toml)
+    ("太湖流域管理条例(2011) 第三十七条 (abridged)", "太湖流域县级人民政府应当组建专业打捞队伍。",
+     [("太湖流域县级人民政府", "obligation", "组建专业打捞队伍")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
