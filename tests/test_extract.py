@@ -555,6 +555,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a river basin or a place of residence or settlement opens a name like a jurisdiction (places, bearers.toml)
     ("太湖流域管理条例(2011) 第三十七条 (abridged)", "太湖流域县级人民政府应当组建专业打捞队伍。",
      [("太湖流域县级人民政府", "obligation", "组建专业打捞队伍")]),
+    # a noun compound jieba tags as an idiom (土壤污染) is a modifier, not an action (土壤污染防治法(2018) 第四十五条)
+    ("土壤污染防治法(2018) 第四十五条", "土壤污染责任人负有实施土壤污染风险管控和修复的义务。",
+     [("土壤污染责任人", "obligation", "实施土壤污染风险管控和修复的义务")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
