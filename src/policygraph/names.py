@@ -356,7 +356,7 @@ class NameGrammar:
         """Whether ``text`` opens with an action: a verb, an adverb, a legal verb (责令改正) or a set
         phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms."""
         return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) \
-            or (self.is_idiom(text) and not self.is_noun(text[:2])) or _missegmented_verb(text)  # (not 土壤污染, a noun)
+            or (self.is_idiom(text) and not self.is_noun(text[:2])) or _missegmented_verb(text)  # (not 土壤污染)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
