@@ -558,6 +558,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a noun compound jieba tags as an idiom (土壤污染) is a modifier, not an action (土壤污染防治法(2018) 第四十五条)
     ("土壤污染防治法(2018) 第四十五条", "土壤污染责任人负有实施土壤污染风险管控和修复的义务。",
      [("土壤污染责任人", "obligation", "实施土壤污染风险管控和修复的义务")]),
+    # a noun ending in a mined agent noun of no listed ending names an agent (市场主体, like 主体)
+    ("市场主体登记管理条例实施细则(2022) 第三条", "市场主体应当依照本条例办理登记。",
+     [("市场主体", "obligation", "依照本条例办理登记")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))

@@ -186,6 +186,9 @@ class NameGrammar:
         for noun in self.agent_nouns:
             tails.setdefault(noun[-1], []).append(noun[-2:])
         self._only_tail = {suffix: t[0] for suffix, t in tails.items() if len(t) > 2 and len(set(t)) == 1}
+        # the mined nouns of no listed ending (heads.toml), longest first: a noun ending in one is an agent (市场主体)
+        self._agent_word_ends = tuple(sorted(
+            (n for n in self.agent_nouns if len(n) > 1 and n[-1] not in self.agent_suffixes), key=len, reverse=True))
         self._level = re.compile(rf"(?:{lv})+")  # 县级以上, 乡、民族乡、镇: a level, not a relative clause, before 的
         self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
@@ -304,6 +307,9 @@ class NameGrammar:
             return None  # 动员 | 残疾人, 以 | 妇女: a verb or a preposition before the noun, not a modifier
         if word in self.local or word in self.agent_nouns:
             return word if self._modifier_ok(mod) else None
+        if tag in NOUN_TAGS and word.endswith(self._agent_word_ends):  # 市场主体: a word ending in a mined 主体
+            end = next(n for n in self._agent_word_ends if word.endswith(n))
+            return word if self._modifier_ok(mod + word[:-len(end)]) else None
         if word[-1] not in self.agent_suffixes or tag not in NOUN_TAGS or word in self.non_heads \
                 or word[-2:] in self.non_heads:  # 国家有关 (a dictionary word): 有关 is no 机关
             return None
