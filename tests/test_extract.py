@@ -561,6 +561,9 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # a noun ending in a mined agent noun of no listed ending names an agent (市场主体, like 主体)
     ("市场主体登记管理条例实施细则(2022) 第三条", "市场主体应当依照本条例办理登记。",
      [("市场主体", "obligation", "依照本条例办理登记")]),
+    # institutions named by what they are (看守所, 合议庭, 博物馆…) are heads of the organisations' closed class
+    ("看守所条例(1990) 第二十六条", "看守所应当配备必要的医疗器械和常用药品。",
+     [("看守所", "obligation", "配备必要的医疗器械和常用药品")]),
 ])
 def test_rules_of_stop_24(source: str, text: str, expected: list[tuple[str | None, str, str]]) -> None:
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
