@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from policygraph.loader import Loader, LoadReport
 from policygraph.queries import get_query
 from policygraph.scale import build, load_files, load_shards
 from policygraph.store import RemoteStore, open_store, plain
@@ -132,16 +133,19 @@ def test_files_and_their_shards_report_the_same_counts(files: list[Path], tmp_pa
     inputs = [*files, twin]
     build(inputs, tmp_path / "shards", jobs=1)
     reports, stores = [], []
-    for route in ("files", "shards"):
+    for route in ("files", "shards", "one process"):
         store = open_store(tmp_path / f"store-{route}")
         if into.startswith("a store with"):
             load_files(store, [other], jobs=1)
-        report = load_files(store, inputs, jobs=1) if route == "files" else load_shards(store, tmp_path / "shards")
-        assert report.bulk == into.startswith("a new")
+        if route == "one process":  # Loader.load, as the Python client loads
+            report: LoadReport = Loader(store).load(inputs)
+        else:
+            report = load_files(store, inputs, jobs=1) if route == "files" else load_shards(store, tmp_path / "shards")
+            assert report.bulk == into.startswith("a new")
         store.close()
         reports.append({k: report.summary()[k] for k in COUNTS})
         stores.append(quads_of(tmp_path / f"store-{route}"))
-    assert reports[0] == reports[1]
+    assert reports[0] == reports[1] == reports[2]
     assert reports[0]["documents"] == 23 and reports[0]["unchanged"] == 2  # the measure's and the twin's second
     assert reports[0]["articles"] == 29 + 20 * 2  # the twin's 3 articles are not written: not counted
-    assert stores[0] == stores[1]
+    assert stores[0] == stores[1] == stores[2]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -186,8 +186,10 @@ class Loader:
             self.ensure_ontology()
             # Each document is one transaction, which also marks the inferences stale; they are
             # recomputed once at the end (and again by the next load if this one is killed).
+            written: set[str] = set()  # a second file of a document in this load is not written: the first's
             for path in paths:
-                result = self.load_one(path, graph=graph, force=force)
+                result = self.load_one(path, graph=graph, force=force, skip=written)
+                written.update([result.graph] if result.status == "loaded" and result.graph else [])
                 report.files.append(result)
                 if progress:
                     progress(str(path))
@@ -202,14 +204,16 @@ class Loader:
         report.seconds = time.perf_counter() - started
         return report
 
-    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False) -> FileResult:
+    def load_one(self, path: str | Path, *, graph: str | None = None, force: bool = False,
+                 skip: Set[str] = frozenset()) -> FileResult:
+        """Load one file; a document in ``skip`` (written by this load already) or unchanged is not written."""
         p, name = Path(path), str(path)  # a URL keeps its "//"
         fmt = RDF_FORMATS.get(p.suffix.lower().lstrip("."))
         try:
             if fmt is not None:
                 return self._load_rdf(p, fmt, graph)
             built = self.build(path)
-            if not force and self._unchanged(built):
+            if built.iri.value in skip or (not force and self._unchanged(built)):
                 return FileResult(name, "unchanged", built.iri.value, built.title, built.articles,
                                   built.duties, built.actors, len(built.quads), built.warnings)
             if self.validate_shapes:
