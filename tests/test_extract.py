@@ -562,6 +562,33 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     ("市场主体登记管理条例实施细则(2022) 第三条", "市场主体应当依照本条例办理登记。",
      [("市场主体", "obligation", "依照本条例办理登记")]),
     # institutions named by what they are (看守所, 合议庭, 博物馆…) are heads of the organisations' closed class
+    # counterexamples a review of this stop's rules found in laws outside the gold (each now read right)
+    ("全国人民代表大会组织法(2021) 第四十七条 (an occasion, then 国家's policy: no record, conventions 22, 29)",
+     "全国人民代表大会代表在出席全国人民代表大会会议和执行其他属于代表的职务的时候，国家根据实际需要给予适当的补贴和"
+     "物质上的便利。", []),
+    ("全国人民代表大会组织法(2021) 第四十九条 (conditions, then a passive predicate: no record)",
+     "全国人民代表大会代表非经全国人民代表大会主席团许可，在全国人民代表大会闭会期间非经全国人民代表大会常务委员会许可，"
+     "不受逮捕或者刑事审判。", []),
+    ("电力法(2018) 第三十一条 (a relative clause naming a thing is no act)",
+     "用户应当安装用电计量装置。用户使用的电力电量，以计量检定机构依法认可的用电计量装置的记录为准。",
+     [("用户", "obligation", "安装用电计量装置")]),
+    ("a list as subject before 对 (电力法(2018)'s shape)",
+     "电力企业和用户对执行监督检查任务的电力监督检查人员应当提供方便。",
+     [("电力企业", "obligation", "提供方便"), ("用户", "obligation", "提供方便")]),
+    ("基础测绘条例 第七条 (abridged: 报国务院 is filing, no name)",
+     "国务院测绘行政主管部门会同国务院其他有关部门，组织编制全国基础测绘规划，报国务院批准后组织实施。",
+     [("国务院测绘行政主管部门", "obligation", "组织编制全国基础测绘规划"),
+      ("国务院测绘行政主管部门", "obligation", "报国务院批准后组织实施")]),
+    ("邮政法实施细则 第二十七条 (但是 before a cue is not dropped: 但 alone is)",
+     "“万国邮政联盟”发行的国际回信券，可以根据国际统一规定，兑换成等于特定重量级别的特定类别资费的邮票，"
+     "但是不得兑换现金。",
+     [(None, "permission", "根据国际统一规定，兑换成等于特定重量级别的特定类别资费的邮票"),
+      (None, "prohibition", "兑换现金")]),
+    ("全国人民代表大会组织法(1982)'s shape (若干人 is a number of people, not a name)",
+     "专门委员会可以根据工作需要，任命专家若干人为顾问；顾问可以列席专门委员会会议。",
+     [("专门委员会", "permission", "根据工作需要，任命专家若干人为顾问"),
+      ("顾问", "permission", "列席专门委员会会议")]),
+    ("军人抚恤优待条例's shape (原则 is no determiner)", "退出现役的军人，原则上安置到机关、事业单位。", []),
     ("看守所条例(1990) 第二十六条", "看守所应当配备必要的医疗器械和常用药品。",
      [("看守所", "obligation", "配备必要的医疗器械和常用药品")]),
 ])

@@ -35,6 +35,8 @@ from .words import opening
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
+# A declarative whose "action" opens with a word and 的 is a noun phrase (用户 | 使用的电力电量, 用户 | 自身的过错).
+_RELATIVE_ACTION = re.compile(r"[^，。；的]{1,2}的")
 
 @dataclass
 class Duty:
@@ -272,6 +274,9 @@ class Extractor:
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"]):
                 continue  # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its
+            if reading.cue is None and reading.bearers and _RELATIVE_ACTION.match(action):
+                state.bearers = []  # 用户使用的电力电量，以…为准: a thing the bearer's relative clause names, no act
+                continue
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]) \
                     and not any(p.search(action) for k, p in self.cues.kinds if k != "supervisory"):
                 continue  # X是…的自律性组织: a description (not X是第一责任人, a duty of its own kind)

@@ -194,6 +194,8 @@ class ListGrammar(NameGrammar):
             return None
         readings: list[Parsed] = []
         distributed = False
+        if any(len(clean_name(p)) == 1 and clean_name(p) not in self.levels for p in parts[:-1]):
+            return None  # 低、中水平…处置单位: a character is no name (省、市 are levels, read before)
         for part in parts[:-1]:
             if readings:
                 part = self._resolve_its(part, readings[-1].name)

@@ -25,7 +25,7 @@ _CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
 NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
                           "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
                           "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "通过", "其中", "报",
-                          "报请", "报经", "报送", "提请", "上报"))
+                          "报请", "报经", "报送", "提请", "上报", "以"))
 MAX_NAME = 40
 # Words that a relative clause may have after its own agent (国务院依法设立的, 经…批准的, 未…的).
 _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由"))
@@ -34,11 +34,12 @@ _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时"
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
-_QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上")
+_QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上|若干")
 # Members of an assembly, named by it (全国人民代表大会代表, 人民代表大会常务委员会组成人员).
 DEPUTIES = ("代表", "委员", "组成人员")
 # Words before a name that say which one it is (原发证机关: the one that issued it; 另一方当事人): the name is a bearer.
 _DETERMINERS = ("原", "另一方", "对方")
+_NOT_DETERMINERS = ("原则", "原因", "原来", "原有", "原始", "原先", "原料", "原告")  # words that open with 原
 _ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
 _NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
@@ -227,8 +228,9 @@ class NameGrammar:
         if name.startswith("其") and not name.startswith(("其他", "其它", "其中")) and len(name) > 2 \
                 and (inner := self.one(name[1:])) is not None:
             return Parsed(name, "其" + inner.prefix, inner.head, inner.rel)  # 其上级机关: its, resolved by the reader
-        if name.startswith(_DETERMINERS) and (inner := self.one(name.removeprefix("原").removeprefix("另一方")
-                                                                 .removeprefix("对方"))) and inner.name != name:
+        if name.startswith(_DETERMINERS) and not name.startswith(_NOT_DETERMINERS) \
+                and (inner := self.one(name.removeprefix("原").removeprefix("另一方").removeprefix("对方"))) \
+                and inner.name != name:
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
@@ -395,8 +397,13 @@ class NameGrammar:
         # (a modal after a basis is the relative's own: 本法规定必须经…检验的…收货人)
         return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (
             (w in _MODAL and not "".join(words[:i]).endswith(("规定", "依法")))
-            or self.one("".join(words[:i])) or "".join(words[:i]) in self.policy_subjects)
+            or self._names("".join(words[:i])) or "".join(words[:i]) in self.policy_subjects)
             for i, w in enumerate(words[1:], 1))  # (国家 | 对…有显著成绩的个人: the state's act, not a name)
+
+    def _names(self, text: str) -> bool:
+        """Whether ``text`` is one name or names coordinated by 和/、/及/或者 (电力企业和用户 | 对…)."""
+        parts = re.split("、|和|及|或者", text)
+        return self.one(text) is not None or (len(parts) > 1 and all(p and self.one(p) for p in parts))
 
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
@@ -412,6 +419,8 @@ class NameGrammar:
             return False  # 充分发挥 | 代表作用, 密切联系 | 职工: a phrase of the dictionary that opens with an adverb
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
+        if mod.startswith("报") and mod[1:].startswith((*self.levels, *self.jurisdictions)):
+            return False  # 报国务院批准后 | 组织实施: filing with a body (the dictionary joins 报国)
         if self._name_then_verb(mod):
             return False  # 所在单位 | 给予 | 直接责任人员: a subject, its verb and its object, not a modifier
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))

@@ -41,7 +41,10 @@ class ClauseReader:
 
     def __init__(self, grammar: BearerGrammar, cues: Cues) -> None:
         self.grammar, self.cues = grammar, cues
-        self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True))))
+        modal = "|".join(map(re.escape, sorted((w.replace(" ", "") for w in cues.modal), key=len, reverse=True)))
+        before_cue = "|".join(map(re.escape, sorted(cues.leading_before_cue, key=len, reverse=True)))
+        self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True)))
+                                   + (f"|(?:{before_cue})(?=(?:{modal}))" if before_cue else ""))
 
     def read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> Reading:
         """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
