@@ -102,6 +102,8 @@ class ClauseReader:
         """有…的义务 / 有…的权利 (convention 5): a cue around its action, from 有 to the noun."""
         if (m := self.cues.duty_phrase.fullmatch(text, at, end)) is None:
             return None
+        if m.group("right"):  # 有选举权和被选举权, 有管辖权: a right named by its noun, kept in the action
+            return (m.start(), m.start() + 1, "right"), m.start("action"), None, m.end("right")
         cue = (m.start(), m.start() + 1, "right" if m.group("noun") == "权利" else "obligation")
         return cue, m.start("action"), None, m.end("action")
 
