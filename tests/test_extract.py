@@ -564,7 +564,7 @@ def test_second_review_of_stop_23(source: str, text: str, expected: list[tuple[s
     # institutions named by what they are (看守所, 合议庭, 博物馆…) are heads of the organisations' closed class
     # 有 + a right named by its noun (选举权, 管辖权) is a right, the noun kept in the action (conventions 5, 15); 不分…
     # (regardless of…) is a condition, no act
-    ("城市居民委员会组织法(2018) 第八条 (second paragraph)",
+    ("城市居民委员会组织法(2018) 第八条 (second paragraph, abridged)",
      "年满十八周岁的本居住地区居民，不分民族、种族、性别、职业、家庭出身、宗教信仰、教育程度、财产状况、居住期限，"
      "都有选举权和被选举权。",
      [("年满十八周岁的本居住地区居民", "right", "选举权和被选举权")]),
