@@ -12,6 +12,9 @@ repeat, each turn begun once all are idle, medians):
   uvloop and httptools, a bare protocol that decodes the query string, runs pyoxigraph on the store and
   writes the JSON answer; no checks, no cache, no timeout, no stopping a query (``BARE`` below);
 - ``bare_no_query``: the same front answering a fixed body without evaluating anything (Python's HTTP alone);
+- ``bare_relay``: the same front handing each query to one Oxigraph server behind it (a child of the front,
+  its CPU counted) over keep-alive connections, a hand-written request and httptools' parser, and writing its
+  answer back: the floor of a Python front that keeps a killable evaluator behind it;
 - ``policygraph``: ``policygraph serve --workers 2`` as shipped (GET /sparql at uvicorn's protocol, handed to
   Oxigraph's server behind it).
 
@@ -37,11 +40,12 @@ from bench_sparql import BIN, LITERAL_LUA, QUERY, free_port, settle, start, wrk
 from common import ROOT, process_stats, record
 
 BARE = r'''
-import asyncio, os, socket, sys
+import asyncio, collections, os, socket, subprocess, sys, time
 from urllib.parse import unquote_plus
 import httptools, pyoxigraph as ox, uvloop
 
-PORT, STORE, EVALUATE = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
+PORT, STORE, MODE = int(sys.argv[1]), sys.argv[2], sys.argv[3]  # MODE: evaluate, fixed, relay
+EVALUATE = MODE == "evaluate"
 FIXED = b'{"head":{"vars":["duty","action"]},"results":{"bindings":[]}}'
 
 
@@ -56,14 +60,54 @@ class Front(asyncio.Protocol):
         self.url = url
 
     def on_message_complete(self):
+        if MODE == "relay":
+            at = self.url.find(b"?")
+            request = (b"GET /query" + self.url[at:] + b" HTTP/1.1\r\nHost: oxigraph\r\n"
+                       b"Accept: application/sparql-results+json\r\n\r\n")
+            if IDLE:
+                IDLE.pop().ask(self, request)
+            else:
+                PENDING.append((self, request))
+            return
         body = FIXED
         at = self.url.find(b"query=")
         if EVALUATE and at >= 0:
             query = unquote_plus(self.url[at + 6:].decode())
             body = bytes(STORE_.query(query, use_default_graph_as_union=True).serialize(
                 format=ox.QueryResultsFormat.JSON))
+        self.answer(body)
+
+    def answer(self, body):
         self.transport.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
                              b"content-length: %d\r\n\r\n%s" % (len(body), body))
+
+
+class Upstream(asyncio.Protocol):
+    """One keep-alive connection to the Oxigraph server: a hand-written request, httptools' parser."""
+
+    def connection_made(self, transport):
+        self.transport, self.parser, self.body, self.client = transport, httptools.HttpResponseParser(self), [], None
+
+    def ask(self, client, request):
+        self.client = client
+        self.transport.write(request)
+
+    def data_received(self, data):
+        self.parser.feed_data(data)
+
+    def on_body(self, body):
+        self.body.append(body)
+
+    def on_message_complete(self):
+        body, self.body, client = b"".join(self.body), [], self.client
+        if PENDING:
+            self.ask(*PENDING.popleft())
+        else:
+            IDLE.append(self)
+        client.answer(body)
+
+
+IDLE, PENDING = [], collections.deque()
 
 
 def serve():
@@ -74,10 +118,22 @@ def serve():
     sock.bind(("127.0.0.1", PORT))
     sock.listen(1024)
     loop = uvloop.new_event_loop()
+    if MODE == "relay":
+        for _ in range(32):
+            IDLE.append(loop.run_until_complete(loop.create_connection(Upstream, "127.0.0.1", UPSTREAM))[1])
     loop.run_until_complete(loop.create_server(Front, sock=sock))
     loop.run_forever()
 
 
+if MODE == "relay":  # one Oxigraph server behind both processes, a child of this one (its CPU is counted)
+    UPSTREAM = PORT + 1
+    subprocess.Popen([sys.argv[4], "serve-read-only", "--location", STORE, "--bind", f"127.0.0.1:{UPSTREAM}",
+                      "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", UPSTREAM)) == 0:
+                break
+        time.sleep(0.05)
 if os.fork() == 0:
     serve()
 serve()
@@ -142,9 +198,10 @@ def main() -> int:
                                       "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                      f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"),
                                f"http://127.0.0.1:{port}/query?query={query}")
-        for name, evaluate in (("bare", "1"), ("bare_no_query", "0")):
+        for name, mode in (("bare", "evaluate"), ("bare_no_query", "fixed"), ("bare_relay", "relay")):
             port = free_port()
-            servers[name] = (start([sys.executable, str(bare), str(port), str(tmp / "oxigraph"), evaluate],
+            servers[name] = (start([sys.executable, str(bare), str(port), str(tmp / "oxigraph"), mode,
+                                    str(BIN / "oxigraph")],
                                    f"http://127.0.0.1:{port}/?query=ASK%7B%7D"),
                              f"http://127.0.0.1:{port}/?query={query}")
         port = free_port()
