@@ -207,7 +207,8 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"{f['store_quads']:,} quads in the store ({f['inferred_quads']:,} of them inferred by the parent, "
             f"besides each document's own inferences from its worker), {f['store_mb']} MB on disk, "
             f"{f['bytes_per_quad']} bytes per quad. Every step that loads links every stored rule to its measure, "
-            f"as the command does (link: its own column; {f['linked_rules']} rules linked in the first).", "",
+            f"as the command does (link: its own column; {f['linked_rules']} documents linked to a stored measure "
+            "in the first).", "",
             "`policygraph load FILES` into a new store (`policygraph.scale.load_files`, as the command runs it): "
             "build, SHACL and infer are summed over the workers (each document's wall seconds in its worker); write "
             "is the parent's time in the stream and after it (a thread of the parent bulk-loads the chunks beside "
@@ -226,13 +227,13 @@ def load_section(ld: dict[str, Any]) -> list[str]:
             f"| first load (new store): write, the shards bulk-loaded beside the store, swapped in | {sh['write_s']} s "
             f"| **{ld['ratio_bulk_write_to_bulk']}×** (target ≤ {target}×: "
             f"{'met' if ld['ratio_bulk_write_to_bulk'] <= target else 'not met'}) | {_machine(sh)} |",
-            f"| then linking: {sh['linked_rules']} rules with their measures | {sh['link_s']} s | | | |",
+            f"| then linking: {sh['linked_rules']} documents to a stored measure | {sh['link_s']} s | | | |",
             f"| then reasoning: every inference, by the parent ({sh['inferred_quads']:,} quads) | {sh['reason_s']} s "
             f"| {round(sh['reason_s'] / base['wall_s'], 2)}× | | |",
             f"| then compaction | {sh.get('compact_s', '—')} s | | | |",
             f"| into a store holding the bundled measure: a transaction per document, without reasoning | "
             f"{tx['write_s']} s | {ld['ratio_transactions_to_bulk']}× | {_machine(tx)} |",
-            f"| then linking: {tx['linked_rules']} rules with their measures | {tx['link_s']} s | | | |",
+            f"| then linking: {tx['linked_rules']} documents to a stored measure | {tx['link_s']} s | | | |",
             f"| baseline: `pyoxigraph.Store.bulk_load` of the shards as one N-Quads file, into a new store "
             f"({base['quads']:,} quads) | {base['wall_s']} s | 1× | {_machine(base)} |", "",
             f"Quads in the store: {f['store_quads']:,} after the first load from files, {sh['store_quads']:,} "
