@@ -38,7 +38,6 @@ class Cues:
     predicates: tuple[str, ...]
     basis_nouns: tuple[str, ...]
     leading: tuple[str, ...]
-    leading_before_cue: tuple[str, ...]
     founding: frozenset[str]
     circumstance: re.Pattern[str]
     describes: re.Pattern[str]
@@ -60,8 +59,7 @@ class Cues:
             sanctions=frozenset(c["sanctions"]),
             violation=re.compile(c["violation"]),
             predicates=tuple(c["predicates"]),
-            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]),
-            leading_before_cue=tuple(c["leading_before_cue"]), founding=frozenset(c["founding"]),
+            basis_nouns=tuple(c["basis_nouns"]), leading=tuple(c["leading"]), founding=frozenset(c["founding"]),
             circumstance=re.compile(c["circumstance"]), describes=re.compile(c["describes"]),
             principles=re.compile(c["principles"]),
             exception=re.compile(c["exception"]),

@@ -22,7 +22,7 @@ from .bearers import BearerGrammar
 from .cues import Cue, Cues
 
 # 由X + verb (convention 16), also after the document's own name: 本办法由X负责解释.
-BY = re.compile(r"(?<![交经理缘自])由(?![于此])")
+BY = re.compile(r"(?<![交经理缘自转])由(?![于此])")  # (转由: transferred to, inside an object)
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,7 @@ class ClauseReader:
 
     def __init__(self, grammar: BearerGrammar, cues: Cues) -> None:
         self.grammar, self.cues = grammar, cues
-        modal = "|".join(map(re.escape, sorted((w.replace(" ", "") for w in cues.modal), key=len, reverse=True)))
-        before_cue = "|".join(map(re.escape, sorted(cues.leading_before_cue, key=len, reverse=True)))
-        self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True)))
-                                   + (f"|(?:{before_cue})(?=(?:{modal}))" if before_cue else ""))
+        self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True))))
 
     def read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> Reading:
         """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
@@ -132,8 +129,10 @@ class ClauseReader:
         return Reading(names, cue, action_start)
 
     def skip_leading(self, text: str, pos: int) -> int:
+        """The position after a conjunction that opens a clause (并, 同时, 但…), not 但是 (an exception or a limit
+        follows it, read by the clause shapes)."""
         m = self._leading.match(text, pos)
-        return m.end() if m else pos
+        return m.end() if m and (m.end() - pos > 1 or not text.startswith("但是", pos)) else pos
 
     @staticmethod
     def first_cue(text: str, own: list[Cue]) -> Cue | None:
