@@ -193,6 +193,7 @@ class NameGrammar:
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._people = self.members | frozenset(self.posts)
         self._grammar_heads = (*self.department_heads, *self.party_heads, *self.systems, *self.posts)  # _mined_head
+        self._agent_noun_ends = frozenset(w[-1] for w in self.agent_nouns if w)
 
     # -- one name -------------------------------------------------------------------
 
@@ -279,6 +280,9 @@ class NameGrammar:
         corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
         if name.endswith(self._grammar_heads):
             return None  # a head of the grammar: its own rules have judged the name
+        if (end := name[-1]) not in self.agent_suffixes and end not in self._agent_noun_ends \
+                and not any(w.endswith(end) for w in self.local):
+            return None  # (the last word ends the name: no noun below can end in this character)
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
         if mod and opening(mod, 1)[0][1] in ("v", "vn", "p", "d", "c", "m"):
