@@ -280,9 +280,12 @@ class NameGrammar:
         corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
         if name.endswith(self._grammar_heads):
             return None  # a head of the grammar: its own rules have judged the name
+        # The last word ends the name, and every reading below needs it in local or agent_nouns or ending in an
+        # agent suffix: where the last character ends none of them, none applies (a rule accepting another
+        # ending must widen this test).
         if (end := name[-1]) not in self.agent_suffixes and end not in self._agent_noun_ends \
                 and not any(w.endswith(end) for w in self.local):
-            return None  # (the last word ends the name: no noun below can end in this character)
+            return None
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
         if mod and opening(mod, 1)[0][1] in ("v", "vn", "p", "d", "c", "m"):
