@@ -209,6 +209,7 @@ class NameGrammar:
                                  r"(?P<head>单位|企业|组织|机构|部门)(?=$|、|和|及|以及|与|或者)")
         self._people = self.members | frozenset(self.posts)
         self._grammar_heads = (*self.department_heads, *self.party_heads, *self.systems, *self.posts)  # _mined_head
+        self._agent_noun_ends = frozenset(w[-1] for w in self.agent_nouns if w)
 
     # -- one name -------------------------------------------------------------------
 
@@ -303,6 +304,12 @@ class NameGrammar:
         corpus end in (resources/heads.toml: 监察 + 官, like 法官 and 检察官); the words before it a modifier."""
         if name.endswith(self._grammar_heads):
             return None  # a head of the grammar: its own rules have judged the name
+        # The last word ends the name, and every reading below needs it in local or agent_nouns or ending in an
+        # agent suffix: where the last character ends none of them, none applies (a rule accepting another
+        # ending must widen this test).
+        if (end := name[-1]) not in self.agent_suffixes and end not in self._agent_noun_ends \
+                and not any(w.endswith(end) for w in self.local):
+            return None
         word, tag = tagged(name)[-1]
         mod = name[:-len(word)]
         if mod and opening(mod, 1)[0][1] in ("v", "vn", "p", "d", "c", "m"):
@@ -455,14 +462,16 @@ def clean_name(name: str) -> str:
     """A name as conventions 2 and 24 write it: without a leading 各 (not 各级) or 一切, a trailing 等, and
     等 before 有关部门."""
     name = name.strip(" 　")
-    for conjunction in _OPENING_CONJUNCTIONS:  # 但消费者…, 以及提供…的经营者: the clause's conjunction, not the name's
-        if name.startswith(conjunction) and len(name) > len(conjunction) + 1:
-            name = name[len(conjunction):]
+    for conjunction in _OPENING_CONJUNCTIONS if name.startswith(_OPENING_CONJUNCTIONS) else ():
+        if name.startswith(conjunction) and len(name) > len(conjunction) + 1:  # 但消费者…, 以及提供…的经营者:
+            name = name[len(conjunction):]  # the clause's conjunction, not the name's
             break
     if name.startswith("各") and not name.startswith(("各级", "各类", "各种", "各项")):
         name = name[1:]
     elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
         name = name[2:]  # 一切国家机关和武装力量 (the generic pair is one universal bearer, convention 13)
+    if "等" not in name:
+        return name  # (nothing for the two rules on 等 below to remove)
     name = name.removesuffix("等") if not is_word(name[-2:]) else name
     # 等 closing a list, not the end of a word (高等院校, 同等学力)
     return _ETC.sub(lambda m: m.group(0) if is_word(name[max(0, m.start() - 1):m.start() + 1]) else "", name)
