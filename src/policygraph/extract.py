@@ -274,11 +274,8 @@ class Extractor:
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"]):
                 continue  # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its
-            if reading.bearers is None and reading.cue is None \
-                    and clause.body.startswith(tuple(self.grammar.policy_subjects)):
-                state.bearers = []  # …的时候，国家根据…给予…: the state's policy (convention 29), no one else's act
-                continue
-            if reading.cue is None and reading.bearers and clause.index == 0 and _RELATIVE_ACTION.match(action):
+            if reading.cue is None and reading.bearers and not BY.search(text, c_start, c_end) \
+                    and _RELATIVE_ACTION.match(action):
                 state.bearers = []  # 用户使用的电力电量，以…为准: a thing the bearer's relative clause names, no act
                 continue
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["是"], ["系"], ["即"]) \

@@ -62,8 +62,6 @@ class ListGrammar(NameGrammar):
                 and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name
-        if name.startswith("以") and "的" not in name and opening(name, 1)[0][0] == "以":
-            return None  # 以计量检定机构 | 依法认可的…为准: 以 + its object (以…设立的公司 is a relative clause)
         if (gov := self._gov.fullmatch(name)) and not gov.group("rel") and not self._body_first(name):
             return [name]  # 县级党委和政府, 省、自治区、直辖市人民政府: one body
         if (post := self._post.fullmatch(name)) and (gov := self._gov.fullmatch(post.group("body"))) \
