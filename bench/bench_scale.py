@@ -14,8 +14,8 @@ Linking's growth (``--link-pairs K``): the first K local-dev rules of ``PAIRS.ts
 implement (N documents), against those and a retitled copy of each (2N: twice the store and twice the rules to
 link: the copies are aligned with the original laws too). Each store is loaded as ``policygraph load`` loads it,
 then ``link.write.link_documents`` is run on it ``--link-repeats`` times, wall and CPU time (the median of each).
-Linear is at most about 2x (less: the copies' texts hit the similarity's cache); a lookup that walks the whole
-store for each document (as ``link_articles`` did until 55d7ced) makes it about 4x or more.
+Linear is about 2x (twice the rules to align); a lookup that walks the whole store for each document (as
+``link_articles`` did until 55d7ced) makes it about 4x or more.
 """
 
 from __future__ import annotations

@@ -303,11 +303,11 @@ def scale_section(s: dict[str, Any]) -> list[str]:
 
 
 def linking_lines(lk: dict[str, Any]) -> list[str]:
-    """Linking on N documents against 2N: linear is at most about 2×, a lookup walking the store about 4× or more."""
+    """Linking on N documents against 2N: linear is about 2×, a lookup walking the store about 4× or more."""
     n, n2 = lk["n"], lk["2n"]
     return [f"- **Linking, 2N documents / N: {lk['cpu_ratio']}× in CPU time** ({lk['ratio']}× in wall time; linear "
-            "is at most about 2×, less as the copies' texts hit the similarity's cache; a lookup that walks the whole "
-            "store for each document, as until 55d7ced, about 4× or more): the first "
+            "is about 2×, twice the rules to align; a lookup that walks the whole store for each document, as until "
+            "55d7ced, about 4× or more): the first "
             f"{lk['pairs']} local-dev rules of `PAIRS.tsv` and the national laws they implement, N = "
             f"{n['documents']} documents ({n['store_quads']:,} quads; {n['aligned']} rules aligned), against those "
             f"and a retitled copy of each ({n2['documents']}, {n2['store_quads']:,} quads; {n2['aligned']} aligned); "
