@@ -110,16 +110,26 @@ def rdf_quads(path: Path, fmt: RdfFormat, graph: NamedNode) -> list[Quad]:
             for q in ox.parse(path=str(path), format=fmt)]
 
 
-def insert_data(quads: Iterable[Quad]) -> str:
-    """An INSERT DATA request for quads, grouped by graph (terms serialised by pyoxigraph); with blank nodes, the
-    same as ``INSERT {…} WHERE {}``, which mints them alike (Virtuoso refuses blank nodes in INSERT DATA)."""
+def insert_data(quads: Iterable[Quad], *, chunk: int = 1000) -> str:
+    """INSERT DATA operations for quads, grouped by graph (terms serialised by pyoxigraph), ``chunk`` quads an
+    operation (Virtuoso compiles each operation to SQL and refuses one of more than 10,000 lines); the quads that hold
+    a blank node go in one ``INSERT {…} WHERE {}``, which mints them alike (Virtuoso refuses blank nodes in INSERT
+    DATA). Joined by ``;``: one request, one transaction."""
+    plain: list[Quad] = []
+    blank: list[Quad] = []
+    for q in quads:
+        (blank if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) else plain).append(q)
+    ops = [f"INSERT DATA {{\n{_graphs(plain[i:i + chunk])}\n}}" for i in range(0, len(plain), chunk)]
+    if blank:
+        ops.append(f"INSERT {{\n{_graphs(blank)}\n}} WHERE {{}}")
+    return " ;\n".join(ops) or "INSERT DATA {\n\n}"
+
+
+def _graphs(quads: Sequence[Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
-    blank = False
     for q in quads:
         by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-        blank = blank or isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-    body = "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
-    return f"INSERT {{\n{body}\n}} WHERE {{}}" if blank else f"INSERT DATA {{\n{body}\n}}"
+    return "\n".join(f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items())
 
 
 class LocalStore:
