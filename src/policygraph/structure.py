@@ -28,6 +28,7 @@ _PROVISIONS = [
     re.compile(r"^[ \t　]*(?P<num>[0-9]{1,3})[.．、](?![0-9])[ \t　]*"),
 ]
 _ITEM = re.compile(r"^[ \t　]*[“]?[（(](?P<num>[〇零一二三四五六七八九十百]+)[)）][ \t　]*")
+_BOOK = re.compile(r"[^，。；：\s]{1,8}编|总则|分则|附则")  # a book of a code, named on its own line
 _TITLE = re.compile(r"《([^《》]+)》")
 _INNER_TITLE = re.compile(r"〈([^〈〉]+)〉")
 _BASIS = re.compile(r"(?:根据|依据|按照)(?P<body>[^。]*?)(?:，|,)?(?:结合[^。，]*，)?制定")
@@ -217,7 +218,7 @@ def _parse(norm: Normalized, provision: re.Pattern[str], *, sequential: bool) ->
     articles = walker.articles
     for ch in walker.chapters:
         ch.end = max([a.end for a in articles if a.chapter == ch.number] or [ch.end])
-    title = _find_title(walker.front) or norm.title_hint or ""
+    title = _book_title(walker.front, _find_title(walker.front)) or norm.title_hint or ""
     cites: list[str] = []
     for art in articles:
         art.cites = [t for t in _titles(art.text) if t != title]
@@ -467,6 +468,19 @@ def _find_title(front: list[tuple[int, str]]) -> str:
         if not _DATE.search(line) and not _PAGE_DATE.search(line) and len(line) <= 60:
             return line.strip("《》")
     return _title_in_run_on(front)
+
+
+def _book_title(front: list[tuple[int, str]], title: str) -> str:
+    """A code published book by book (民法典's 物权编, 总则, 附则: each file opens with the code's title and then the
+    book's): the title with the book's name, so that each book is a document of its own, not a second copy.
+
+    >>> _book_title([(0, "中华人民共和国民法典"), (20, "物权编"), (30, "2020年5月28日 …通过")], "中华人民共和国民法典")
+    '中华人民共和国民法典·物权编'
+    """
+    lines = [line.strip(" \t　#") for _, line in front if line.strip(" \t　#")]
+    if len(lines) >= 2 and lines[0] == title and _BOOK.fullmatch(lines[1]):
+        return f"{title}·{lines[1]}"
+    return title
 
 
 def _title_in_run_on(front: list[tuple[int, str]]) -> str:
