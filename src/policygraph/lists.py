@@ -27,6 +27,9 @@ from .words import opening, tagged
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
+# 等 closing the list at the head its items share (…、市场监督管理等部门)
+_SHARED_HEAD = re.compile(r".+?等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)")
+_PASSIVE_OPENING = re.compile(r"被[^的，。；、]{1,4}的")  # 被检查的用人单位 (names.py reads the relative)
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # 任何其他单位和个人, 一切组织或者个人: one universal bearer however it is worded (convention 13)
 _UNIVERSAL = re.compile(r"(?:任何|一切)(?:其他)?(?:单位|组织|个人|人)(?:[、和或与]|或者)(?:其他)?(?:单位|组织|个人)")
@@ -58,7 +61,7 @@ class ListGrammar(NameGrammar):
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions or _UNIVERSAL.fullmatch(name):
             return [name]
-        if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name)
+        if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name) and not _PASSIVE_OPENING.match(name)
                 and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name
@@ -184,6 +187,8 @@ class ListGrammar(NameGrammar):
                 return [b + post.group("post") for b in bodies]
         if (m := _APPOSITION.fullmatch(parts[-1])) and self.one(m.group("last")):
             parts = [*parts[:-1], m.group("last")]  # 红十字会、慈善会和公募基金会等社会组织
+        if any(p[0] in _PREPOSITIONS and "的" not in p and self._opens_with_preposition(p) for p in parts[1:] if p):
+            return None  # …高等院校规定或者 | 与科技人员约定…: a prepositional phrase, not a conjunct
         if "的" in parts[-1] and "的" not in parts[0] and self.one(parts[0]) is None:
             return None  # 生产、经营、储存、使用危险物品的单位: verbs coordinated inside one relative
         last_part = self._resolve_its(parts[-1], parts[-2])
@@ -192,6 +197,11 @@ class ListGrammar(NameGrammar):
             last = Parsed(clean_name(last_part), "", clean_name(last_part))  # 有关机关、组织: a head, though a verb
         if last is None:
             return None
+        if (m := _SHARED_HEAD.fullmatch(parts[-1])) and last.head != m.group("head") \
+                and last.head.endswith(m.group("head")):
+            # 公安、…、市场监督管理等部门: what follows 等 is what the items share (部门), though the last item
+            # alone reads with a longer head (市场 + 监督管理部门)
+            last = Parsed(last.name, last.prefix, m.group("head"), last.rel)
         readings: list[Parsed] = []
         distributed = False
         if any(len(n := clean_name(p)) == 1 and n not in self.levels and n not in self.department_heads
@@ -205,6 +215,7 @@ class ListGrammar(NameGrammar):
                     len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
             if reading is None and len(last.head) > 1 and "的" not in part and not last.head.endswith(("人", "者")) \
+                    and not self.has_function_word(part) \
                     and not clean_name(part).endswith((*self._people, last.head[-1])):
                 # (主席、副主席或者委员: heads of their own; 广播电台、电视台: 台 ends a name of that kind already)
                 reading, distributed = self.one(clean_name(part) + last.head), True  # not 法律、…或者当事人

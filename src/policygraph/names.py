@@ -32,6 +32,7 @@ _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由")
 _MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
 _QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上|若干")
@@ -53,6 +54,7 @@ LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得
 _COMPETENT = re.compile(r"有权[^对向在从由于依按根，。；]{1,4}")  # 有权处理(的机关): a verb, no phrase
 # 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
 PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
+_PASSIVE_RELATIVE = re.compile(r"被[^的，。；、]{1,4}")
 RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
 _SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
 # One-character adverbials (对, 在, 应…) count only as whole words: 应急 is not 应.
@@ -177,6 +179,8 @@ class NameGrammar:
                 r"(?:（[^）]{1,6}）)?")
         self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?" + body)  # a relative clause may open it
         self._body_plain = re.compile("(?P<rel>)" + body)  # the body alone (_body_reading tries each 的)
+        self._body_unprefixed = re.compile(rf"(?P<rel>)(?P<prefix>)(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)"
+                                           rf"(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
         self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
@@ -270,10 +274,21 @@ class NameGrammar:
         for cut in cuts:
             rel, rest = name[:cut], name[cut:]
             m = self._body_plain.fullmatch(rest)
+            if m and m.group("prefix") and m.group("func") and not self._boundary(rest, m.end("prefix")):
+                m = self._body_unprefixed.fullmatch(rest)  # 市场监督管理部门 is no 市 + 场…: a prefix ends a word
             if m and (not rel or self._relative_ok(rel[:-1])) and self._head_ok(name, m.group("head")) \
                     and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
                 return Parsed(name, m.group("prefix"), m.group("head"), rel)
         return None
+
+    def _boundary(self, text: str, at: int) -> bool:
+        """Whether a word of the dictionary's segmentation of ``text`` ends at ``at``."""
+        end = 0
+        for word in self.words(text):
+            end += len(word)
+            if end >= at:
+                return end == at
+        return False
 
     def _agent(self, name: str) -> bool:
         """A person named by what they do, ending in 人 or 者: a dictionary word (收件人, 投资人) or a noun or
@@ -387,6 +402,8 @@ class NameGrammar:
 
     def _relative_ok(self, relative: str) -> bool:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
+        if _PASSIVE_RELATIVE.fullmatch(relative) and all(tag in ("v", "vn") for _, tag in tagged(relative[1:])):
+            return True  # 被检查的 | 用人单位, 被调查的 | 单位: the party a verb is done to, named by it
         if relative.startswith(_POLICY_VERBS):
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
         if relative.startswith(LAWFUL_STANDING) or _COMPETENT.fullmatch(relative):
@@ -415,6 +432,8 @@ class NameGrammar:
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
             return True
+        if mod in _ONE_CHARACTER_PREPOSITIONS:
+            return False  # 自 | 当事人知道…之日起: a preposition, however the dictionary cuts 自当
         if "的" in mod:
             relative, _, rest = mod.rpartition("的")
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)

@@ -49,6 +49,8 @@ class ClauseReader:
         pos = self.skip_leading(text, start)
         # a cue right before 的 is inside a relative clause (对其直接负责的主管人员…): not the clause's
         own = [c for c in cues if pos <= c[0] < end and not text.startswith("的", c[1])]
+        named = [c for c in own if self._in_name(text, pos, c, end)]  # (the longer name then reads first)
+        own = [c for c in own if c not in named]
         by = BY.search(text, pos, end)
         # a cue before 由X inside a 的-phrase (前款应当通报的金额标准由X规定) is not the clause's
         before = [c for c in own if c[0] < by.start() and "的" not in text[c[1]:by.start()]] if by else []
@@ -79,7 +81,8 @@ class ClauseReader:
         if not own and (phrase := self._duty_phrase(text, pos, end)):
             return Reading(None, *phrase)  # (…单位有…的义务，)有…的权利
         if not own and not in_item:
-            if (found := self.grammar.before_verb(text, pos, end)) and self.grammar.assigns(found[0]):
+            if (found := self.grammar.before_verb(text, pos, end, longest=bool(named))) \
+                    and self.grammar.assigns(found[0]):
                 if phrase := self._duty_phrase(text, found[1], end):
                     return Reading(found[0], *phrase)  # 新闻、出版…等单位有进行…的义务 (convention 5)
                 return self._with(text, found[0], None, found[1], end)
@@ -89,6 +92,14 @@ class ClauseReader:
                 return Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self.first_cue(text, own)
         return Reading(None, cue, self.action_start(text, cue, pos) if cue else pos)
+
+    def _in_name(self, text: str, pos: int, cue: Cue, end: int) -> bool:
+        """A predicate cue inside the relative clause of a name that opens the clause (国务院负责报废机动车回收
+        管理的部门 | 应当…, 县级以上地方人民政府负责…的部门 | 对…实施监督管理): the name's, not the clause's."""
+        if text[cue[0]:cue[1]] not in self.cues.predicates or "的" not in text[cue[1]:end]:
+            return False
+        return any("的" in (relative := text[cue[1]:e]) and not self.grammar.has_function_word(relative)
+                   and self.grammar.parse(text[pos:e]) for e in self.grammar.ends(text, cue[1], end))
 
     def action_start(self, text: str, cue: Cue, after_bearer: int) -> int:
         """The action runs from after the cue, or, where the cue is the predicate itself (X负责Y,
