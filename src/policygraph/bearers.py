@@ -163,7 +163,8 @@ class BearerGrammar(ListGrammar):
             if self.after_aside(text, end) == cue or self.adverbial_at(text, end) or self._adverb(between) or \
                     between == "等" or \
                     (between.endswith("的") and len(between) <= MAX_CONDITION) or \
-                    OCCASION.fullmatch(between) or self.occasion_verb_phrase(between) or self.occasion_clause(between):
+                    OCCASION.fullmatch(between) or self.occasion_verb_phrase(between) or \
+                    (self.occasion_clause(between) and not self.acts(text[start:end])):
                 # 军队有条件的应当…; 监察官就职时应当… (convention 27); 评估机构开展业务应当… (convention 22)
                 names = self.parse(text[start:end]) or self._named_by_function(text[start:end], before_cue=True)
                 if names:
@@ -220,9 +221,9 @@ class BearerGrammar(ListGrammar):
             and all(tag in ("n", "vn", "nz") for _, tag in rest) and self.parse(between) is None
 
     def occasion_clause(self, between: str) -> bool:
-        """A longer verb phrase between a name and its cue (行政执法委员会 | 调查收集证据 | 可以…, 人民法院 | 审理…的
-        案件 | 应当…): the occasion of the duty (convention 22), its subject the bearer; not a relative clause
-        that names a bearer of its own (国务院 | 指定的机构) nor a phrase with a preposition or a modal word."""
+        """A longer verb phrase between a name and its cue (行政执法委员会 | 调查收集证据 | 可以…, 公安机关交通管理
+        部门 | 处理道路交通事故 | 应当…): the occasion of the duty (convention 22), its subject the bearer; not a
+        phrase with 的, a preposition, a modal word or a name of its own."""
         if not 4 <= len(between) <= 24 or any(c in between for c in "，；：。") or self.has_function_word(between):
             return False
         words = tagged(between)
@@ -230,17 +231,9 @@ class BearerGrammar(ListGrammar):
         verb = first[1] == "v" or (first[1] == "vn" and any(tag == "v" for _, tag in words[1:3]))  # 调查 | 收集证据
         if not verb or len(first[0]) < 2 or between.startswith(self.descriptive_verbs) or self._scan(between)[0]:
             return False  # (法官 | 惩戒委员会作出的…: a name inside is the subject of a clause of its own)
-        if between.count("的") > 1:
-            return False  # …邀请前来中国合作办学的外国教育机构的知识产权投入: a topic named by clauses, not an occasion
-        if "的" in between:
-            tail = between.rsplit("的", 1)[1]
-            if not tail or self.parse(tail) or tail.endswith((*self.party_heads, *self.department_heads)):
-                return False
-            # the verb's object stands before 的 (处理 | 侵犯…专有权的纠纷); a verb right before 的 makes the name
-            # its subject, in a relative clause of the topic (…提供者 | 签发的证书 | 应当…: no bearer)
-            if not any(tag in NOUNISH for _, tag in tagged(between[len(first[0]):between.index("的")])):
-                return False
-        return self.parse(between) is None
+        # 的 in it names a thing more often than not (医疗卫生机构 | 配备护士的数量 | 应当…, 税务机关采取…措施的期限:
+        # no bearer), though it may end the verb's object (处理 | 侵犯…专有权的纠纷)
+        return "的" not in between and self.parse(between) is None
 
     def _adverb(self, between: str) -> bool:
         """An adverb between a name and its cue (一般应当, 均应当)."""

@@ -353,6 +353,11 @@ class Extractor:
                 and self.roles.opens_with_cue(text, following[0], cues):
             state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
             return True, body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
+        if reading.bearers is None and reading.cue is None and clause.index == 0 and clause.comma \
+                and "的" not in body and self.roles.acted_on_after(text, *following, cues) \
+                and (names := self.roles.opening_name(text, start, end)):
+            state.bearers, state.conditional, state.topic = list(names), False, False
+            return True, body  # 付款人承兑汇票，不得…: the same, where jieba tags the verb a noun (承兑汇票)
         if reading.bearers is None and reading.cue is None and state.carried and not self.roles.acts(text, start):
             return True, condition  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
         if state.conditional and reading.bearers is None and condition and \

@@ -187,7 +187,7 @@ class ListGrammar(NameGrammar):
                 return [b + post.group("post") for b in bodies]
         if (m := _APPOSITION.fullmatch(parts[-1])) and self.one(m.group("last")):
             parts = [*parts[:-1], m.group("last")]  # 红十字会、慈善会和公募基金会等社会组织
-        if any(p[0] in _PREPOSITIONS and "的" not in p and self._opens_with_preposition(p) for p in parts[1:] if p):
+        if parts[-1][:1] in _PREPOSITIONS and "的" not in parts[-1] and self._opens_with_preposition(parts[-1]):
             return None  # …高等院校规定或者 | 与科技人员约定…: a prepositional phrase, not a conjunct
         if "的" in parts[-1] and "的" not in parts[0] and self.one(parts[0]) is None:
             return None  # 生产、经营、储存、使用危险物品的单位: verbs coordinated inside one relative

@@ -259,6 +259,8 @@ class NameGrammar:
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         if self._agent(name):
             return Parsed(name, "", "人")
+        if agent := self._modified_agent(name):
+            return agent
         if (head := self._word_with_head(name)) is not None:
             return Parsed(name, name[:-len(head)], head)  # 会计人员, 检查人员: one word of the dictionary
         if name.endswith("的人") and len(name) > 4 and "、" not in name and self._relative_ok(name[:-2]):
@@ -302,6 +304,23 @@ class NameGrammar:
         # word 人/者 (nouns, or a verb and its object) makes an agent of
         return words[-1][0] in ("人", "者") and 2 <= len(words) <= 3 and words[-2][1] in ("n", "v", "vn") \
             and all(tag in ("n", "l", "v", "vn") for _, tag in words[:-2])
+
+    def _modified_agent(self, name: str) -> Parsed | None:
+        """A person named by what they do (出票人, 付款人: ``_agent``) after nouns or a 的-phrase that say of what
+        (票据出票人, 汇票的出票人, 收到挂失止付通知的付款人)."""
+        if not name.endswith(("人", "者")) or len(name) < 5:
+            return None
+        for cut in range(1, len(name) - 2):
+            mod, agent = name[:cut], name[cut:]
+            if not self._agent(agent):
+                continue
+            owner = mod.removesuffix("的")
+            nouns = bool(owner) and all(tag in NOUN_TAGS for _, tag in tagged(owner))
+            if mod.endswith("的") and (nouns or self._relative_ok(owner)):
+                return Parsed(name, mod, agent, mod)
+            if not mod.endswith("的") and nouns and self._boundary(name, cut):
+                return Parsed(name, mod, agent)
+        return None
 
     def _word_with_head(self, name: str) -> str | None:
         """The head a dictionary noun ends in, where the whole name is that one noun (会计人员, though 会计 is a
