@@ -50,6 +50,14 @@ def _read(extractor: Extractor, text: str) -> list[tuple[str | None, str, str]]:
     # a clause opening with a name before a comma and a cue: the occasion, its subject the bearer (convention 22),
     # where jieba tags the verb a noun (承兑汇票)
     ("票据法(2004) 第四十三条 (abridged)", "付款人承兑汇票，不得附有条件。", [("付款人", "prohibition", "附有条件")]),
+    # a lead-in runs to the comma though jieba tags a noun in it a verb (需求 | 和…): one action (convention 18)
+    ("就业促进法(2015) 第四十七条 (abridged: one bearer)",
+     "县级以上地方人民政府根据市场需求和产业发展方向，鼓励、指导企业加强职业教育和培训。",
+     [("县级以上地方人民政府", "obligation", "根据市场需求和产业发展方向，鼓励、指导企业加强职业教育和培训")]),
+    # an occasion of two clauses before the cue: its subject bears the cue, and neither clause is a record (22)
+    ("网络数据安全管理条例(2024) 第十五条 (abridged)",
+     "国家机关委托他人建设、运行、维护电子政务系统，存储、加工政务数据，应当按照国家有关规定经过严格的批准程序。",
+     [("国家机关", "obligation", "按照国家有关规定经过严格的批准程序")]),
 ])
 def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
                           expected: list[tuple[str | None, str, str]]) -> None:

@@ -121,6 +121,17 @@ class _Clause:
         return self.clauses[min(self.index + 1, len(self.clauses) - 1)]
 
     @property
+    def cue_clause(self) -> tuple[int, int]:
+        """The first later clause with a cue, where every clause between runs on (a comma, no cue, no …的): the
+        clause an occasion's subject bears (国家机关委托他人建设…，存储、加工政务数据，| 应当…); else the next."""
+        for k in range(self.index + 1, len(self.clauses)):
+            start, end = self.clauses[k]
+            if any(start <= c[0] < end for c in self.cues) or k == len(self.clauses) - 1 \
+                    or self.text[end] not in "，," or self.text[start:end].rstrip(" 　").endswith("的"):
+                return start, end
+        return self.following
+
+    @property
     def comma(self) -> bool:
         """Whether a comma follows (a clause before ； is a statement of its own, not a topic)."""
         return not self.last and self.text[self.span[1]] in "，,"
@@ -350,13 +361,13 @@ class Extractor:
             return True, body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
         if reading.bearers and reading.cue is None and clause.comma and self.roles.occasion(text, reading, end) \
                 and not BY.search(text, start, reading.action_start) \
-                and self.roles.opens_with_cue(text, following[0], cues):
-            state.bearers, state.conditional, state.topic = list(reading.bearers), False, False
+                and self.roles.opens_with_cue(text, clause.cue_clause[0], cues):
+            state.bearers, state.conditional, state.topic = list(reading.bearers), True, False
             return True, body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
         if reading.bearers is None and reading.cue is None and clause.index == 0 and clause.comma \
-                and "的" not in body and self.roles.acted_on_after(text, *following, cues) \
+                and "的" not in body and self.roles.acted_on_after(text, *clause.cue_clause, cues) \
                 and (names := self.roles.opening_name(text, start, end)):
-            state.bearers, state.conditional, state.topic = list(names), False, False
+            state.bearers, state.conditional, state.topic = list(names), True, False
             return True, body  # 付款人承兑汇票，不得…: the same, where jieba tags the verb a noun (承兑汇票)
         if reading.bearers is None and reading.cue is None and state.carried and not self.roles.acts(text, start):
             return True, condition  # 原租船合同约定的权利和义务不受影响: a subject of its own, not the bearer's action
