@@ -153,6 +153,13 @@ def grammar() -> NameGrammar:
     # alone reads with a longer head; 市场 is one word, no 市 + 场… (a prefix ends where a word does)
     ("国务院卫生健康、市场监督管理等部门", ["国务院卫生健康部门", "国务院市场监督管理部门"]),
     ("市场监督管理部门", ["市场监督管理部门"]),
+    # …and what follows 等 may be longer than a head (循环经济促进法(2018) 第二十六条)
+    ("餐饮、娱乐、宾馆等服务性企业", ["餐饮服务性企业", "娱乐服务性企业", "宾馆服务性企业"]),
+    # a level goes to the systems listed after a system (人民法院, 人民检察院), not to a court of its own kind
+    # (人民法院组织法(2018) 第十条: 地方各级人民法院和专门人民法院) nor to an organisation (村民委员会)
+    ("各级人民法院、人民检察院", ["各级人民法院", "各级人民检察院"]),
+    ("地方各级人民法院和专门人民法院", ["地方各级人民法院", "专门人民法院"]),
+    ("乡、镇人民政府和村民委员会", ["乡、镇人民政府", "村民委员会"]),
     # the party a verb is done to, named by a passive relative (基本农田保护条例(2011) 第三十一条)
     ("被检查的单位和个人", ["被检查的单位", "被检查的个人"]),
     # a name whose relative clause opens with 负责 (防震减灾法(2008) 第二十三条)

@@ -28,7 +28,7 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 # 等 closing a list at its head, before another coordinated item (应急管理、财政等部门和有关社会组织).
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 # 等 closing the list at the head its items share (…、市场监督管理等部门)
-_SHARED_HEAD = re.compile(r".+?等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)")
+_SHARED_HEAD = re.compile(r".+?等(?:有关|相关)?(?P<head>[^等、]{0,6}?(?:部门|机关|单位|机构|组织|企业))")
 _PASSIVE_OPENING = re.compile(r"被[^的，。；、]{1,4}的")  # 被检查的用人单位 (names.py reads the relative)
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # 任何其他单位和个人, 一切组织或者个人: one universal bearer however it is worded (convention 13)
@@ -197,11 +197,11 @@ class ListGrammar(NameGrammar):
             last = Parsed(clean_name(last_part), "", clean_name(last_part))  # 有关机关、组织: a head, though a verb
         if last is None:
             return None
-        if (m := _SHARED_HEAD.fullmatch(parts[-1])) and last.head != m.group("head") \
-                and last.head.endswith(m.group("head")):
+        if (m := _SHARED_HEAD.fullmatch(parts[-1])) and last.head != (head := m.group("head")) \
+                and (last.head.endswith(head) or head.endswith(last.head)) and last.name.endswith(head):
             # 公安、…、市场监督管理等部门: what follows 等 is what the items share (部门), though the last item
-            # alone reads with a longer head (市场 + 监督管理部门)
-            last = Parsed(last.name, last.prefix, m.group("head"), last.rel)
+            # alone reads with a longer head (市场 + 监督管理部门); 宾馆、餐饮、娱乐等服务性企业: 服务性企业
+            last = Parsed(last.name, last.prefix, head, last.rel)
         readings: list[Parsed] = []
         distributed = False
         if any(len(n := clean_name(p)) == 1 and n not in self.levels and n not in self.department_heads
@@ -247,11 +247,13 @@ class ListGrammar(NameGrammar):
             # 接到险情报告的当地人民政府、基层群众自治组织 → both received the report (not 县级以上的: a level)
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
         prefix = readings[0].prefix
-        if len(prefix) > 1 and (distributed or readings[0].head in self.department_heads) \
+        # (a government's level goes to other systems only: 乡、镇人民政府和村民委员会 are two)
+        bodies = self.department_heads if readings[0].head not in self.systems or distributed else self.systems
+        if len(prefix) > 1 and (distributed or readings[0].head in bodies) \
                 and not prefix.removeprefix("其").startswith(_RELATIVE_LEVELS):  # (上级机关或者监察机关: two bodies)
-            # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17)
-            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix)
-                        or r.head not in self.department_heads
+            # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17); 各级人民法院、人民检察院
+            # → both at every level
+            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix) or r.head not in bodies
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
 

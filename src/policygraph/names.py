@@ -493,7 +493,7 @@ def _missegmented_verb(text: str) -> bool:
 
 
 # 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
-_ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|机构|组织)$)")
+_ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|机构|组织|企业)$)")
 
 
 def clean_name(name: str) -> str:
