@@ -160,6 +160,9 @@ def grammar() -> NameGrammar:
     ("各级人民法院、人民检察院", ["各级人民法院", "各级人民检察院"]),
     ("地方各级人民法院和专门人民法院", ["地方各级人民法院", "专门人民法院"]),
     ("乡、镇人民政府和村民委员会", ["乡、镇人民政府", "村民委员会"]),
+    # an organisation named for its trade: a verb, what it acts on and the trade's verb (报废机动车回收管理办法(2019)
+    # 第九条); a verb that governs the name is no part of it (循环经济促进法(2018) 第三十七条: 支持 | 废物回收企业)
+    ("报废机动车回收企业", ["报废机动车回收企业"]),
     # the party a verb is done to, named by a passive relative (基本农田保护条例(2011) 第三十一条)
     ("被检查的单位和个人", ["被检查的单位", "被检查的个人"]),
     # a name whose relative clause opens with 负责 (防震减灾法(2008) 第二十三条)
@@ -206,6 +209,8 @@ def test_names_by_shape(grammar: NameGrammar, span: str, names: list[str]) -> No
     # 自当事人知道…之日起); nor 与 + a name a conjunct (促进科技成果转化法 第四十五条)
     "自当事人",
     "国家设立的研究开发机构、高等院校规定或者与科技人员",
+    "支持废物回收企业",
+    "回收企业",  # a verb and its object, as far as the name alone says
 ])
 def test_not_names(grammar: NameGrammar, span: str) -> None:
     assert grammar.parse(span) is None

@@ -32,6 +32,7 @@ _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由")
 _MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_TRADE_HEADS = frozenset(("企业", "单位", "机构", "公司"))
 _ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
@@ -249,7 +250,7 @@ class NameGrammar:
                 and (not m.group("mod").endswith(self.systems) or m.group("head") in DEPUTIES) \
                 and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
-        if m and self._modifier_ok(m.group("mod")) \
+        if m and (self._modifier_ok(m.group("mod")) or self._activity(m.group("mod"), m.group("head"))) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
@@ -282,6 +283,17 @@ class NameGrammar:
                     and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
                 return Parsed(name, m.group("prefix"), m.group("head"), rel)
         return None
+
+    def _activity(self, mod: str, head: str) -> bool:
+        """An organisation named for the trade it carries on (报废机动车 | 回收 | 企业): a verb, the nouns it acts on
+        and the verb of the trade, right before an institution's head; a verb and a head alone stay a verb and its
+        object (回收 | 企业)."""
+        if head not in _TRADE_HEADS or len(mod) > 10 or self.has_function_word(mod) \
+                or mod.startswith((*_POLICY_VERBS, *self.body_verbs)):
+            return False  # (支持 | 废物回收企业, 组织 | …企业: a verb that governs the name)
+        words = tagged(mod)
+        return len(words) >= 3 and words[0][1] == "v" and words[-1][1] in ("v", "vn") and len(words[-1][0]) >= 2 \
+            and all(tag in NOUN_TAGS for _, tag in words[1:-1])
 
     def _boundary(self, text: str, at: int) -> bool:
         """Whether a word of the dictionary's segmentation of ``text`` ends at ``at``."""
