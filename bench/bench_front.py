@@ -15,8 +15,10 @@ repeat, each turn begun once all are idle, medians):
 - ``bare_relay``: the same front handing each query to one Oxigraph server behind it (a child of the front,
   its CPU counted) over keep-alive connections, a hand-written request and httptools' parser, and writing its
   answer back: the floor of a Python front that keeps a killable evaluator behind it;
+- ``bare_relay_each``: the same, with an Oxigraph server for each front process (as ``--workers 2`` runs);
 - ``policygraph``: ``policygraph serve --workers 2`` as shipped (GET /sparql at uvicorn's protocol, handed to
-  Oxigraph's server behind it).
+  Oxigraph's server behind it); with ``--before SRC``, also ``policygraph_before``, the same command run from
+  another source tree (a git worktree of an earlier commit), so before and after compare in one run.
 
 For each: requests/s, p99, and the CPU time each request cost the server's processes (from ``/proc``, around
 the wrk run) and wrk. On two cores a closed loop of 32 connections is bound by the CPU time of a request,
@@ -125,8 +127,10 @@ def serve():
     loop.run_forever()
 
 
-if MODE == "relay":  # one Oxigraph server behind both processes, a child of this one (its CPU is counted)
-    UPSTREAM = PORT + 1
+def upstream(port):
+    """An Oxigraph server on ``port``, a child of this process (its CPU is counted with the front's)."""
+    global UPSTREAM
+    UPSTREAM = port
     subprocess.Popen([sys.argv[4], "serve-read-only", "--location", STORE, "--bind", f"127.0.0.1:{UPSTREAM}",
                       "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while True:
@@ -134,8 +138,18 @@ if MODE == "relay":  # one Oxigraph server behind both processes, a child of thi
             if probe.connect_ex(("127.0.0.1", UPSTREAM)) == 0:
                 break
         time.sleep(0.05)
+
+
+EACH = MODE == "relay_each"  # one Oxigraph server for each front process, as policygraph's --workers 2 runs
+MODE = "relay" if EACH else MODE
+if MODE == "relay" and not EACH:  # one Oxigraph server behind both processes
+    upstream(PORT + 1)
 if os.fork() == 0:
+    if EACH:
+        upstream(PORT + 2)
     serve()
+if EACH:
+    upstream(PORT + 1)
 serve()
 '''
 
@@ -172,6 +186,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--before", help="also measure policygraph from this source tree (e.g. a git worktree's "
+                                         "src), as policygraph_before: before and after in one run")
+    parser.add_argument("--only", help="comma-separated servers to measure besides oxigraph")
     args = parser.parse_args()
     import pyoxigraph as ox
 
@@ -192,22 +209,33 @@ def main() -> int:
     bare.write_text(BARE)
     query = quote(QUERY)
     servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
+
+    def wanted(name: str) -> bool:
+        return not args.only or name in args.only.split(",")
+
     try:
         port = free_port()
         servers["oxigraph"] = (start([str(BIN / "oxigraph"), "serve-read-only", "--location", str(tmp / "oxigraph"),
                                       "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                      f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"),
                                f"http://127.0.0.1:{port}/query?query={query}")
-        for name, mode in (("bare", "evaluate"), ("bare_no_query", "fixed"), ("bare_relay", "relay")):
+        for name, mode in (("bare", "evaluate"), ("bare_no_query", "fixed"), ("bare_relay", "relay"),
+                           ("bare_relay_each", "relay_each")):
+            if not wanted(name):
+                continue
             port = free_port()
             servers[name] = (start([sys.executable, str(bare), str(port), str(tmp / "oxigraph"), mode,
                                     str(BIN / "oxigraph")],
                                    f"http://127.0.0.1:{port}/?query=ASK%7B%7D"),
                              f"http://127.0.0.1:{port}/?query={query}")
-        port = free_port()
-        servers["policygraph"] = (start([str(BIN / "policygraph"), "serve", "--store", str(tmp / "ours"), "--port",
-                                         str(port), "--workers", "2"], f"http://127.0.0.1:{port}/healthz"),
-                                  f"http://127.0.0.1:{port}/sparql?query={query}")
+        for name, source in (("policygraph", None), ("policygraph_before", args.before)):
+            if not wanted(name) or (name == "policygraph_before" and source is None):
+                continue
+            port = free_port()  # the code under test; with --before, also another tree's (PYTHONPATH first)
+            env = [] if source is None else ["env", f"PYTHONPATH={Path(source).resolve()}"]
+            servers[name] = (start([*env, str(BIN / "policygraph"), "serve", "--store", str(tmp / "ours"), "--port",
+                                    str(port), "--workers", "2"], f"http://127.0.0.1:{port}/healthz"),
+                             f"http://127.0.0.1:{port}/sparql?query={query}")
         for _proc, url in servers.values():  # warmed, not counted
             settle()
             wrk(url, min(args.seconds, 3), args.connections, script=script)

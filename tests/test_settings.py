@@ -43,9 +43,9 @@ def test_readme_shows_the_table() -> None:
 
 
 API_MODULES = ["policygraph.api", "policygraph.payloads", "policygraph.routes", "policygraph.web.core",
-               "policygraph.web.middleware", "policygraph.web.sparql", "policygraph.web.documents",
-               "policygraph.web.actors", "policygraph.web.questions", "policygraph.web.queries",
-               "policygraph.web.links", "policygraph.web.health", "policygraph.web.page"]
+               "policygraph.web.middleware", "policygraph.web.relay", "policygraph.web.sparql",
+               "policygraph.web.documents", "policygraph.web.actors", "policygraph.web.questions",
+               "policygraph.web.queries", "policygraph.web.links", "policygraph.web.health", "policygraph.web.page"]
 
 
 @pytest.mark.parametrize("module", API_MODULES)

@@ -36,6 +36,7 @@ from .web.core import CODES, ApiError, Service, Writer, check_token, error_body,
 from .web.lane import Lane
 from .web.middleware import BodyLimit, FastSparql, GuardedProtocol, guarded_protocol
 from .web.passthrough import CORS
+from .web.relay import relay_protocol
 
 __all__ = ["ApiError", "GuardedProtocol", "Service", "Writer", "app_for", "check_token", "create_app", "etag",
            "guarded_protocol", "store_version"]
@@ -141,7 +142,7 @@ def serve(settings: Settings) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # room for max_connections and the workers' pipes
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     limits: dict[str, Any] = {"host": settings.host, "port": settings.port, "log_level": "warning",
-                              "http": guarded_protocol(settings), "timeout_keep_alive": settings.keep_alive,
+                              "http": relay_protocol(settings), "timeout_keep_alive": settings.keep_alive,
                               "h11_max_incomplete_event_size": 64 * 1024}
     if settings.workers <= 1:
         uvicorn.run(Lane(create_app(open_store(settings.store), settings)), **limits)

@@ -173,6 +173,7 @@ class Service:
         self.writer = Writer(isolate=local and not settings.service_endpoints)
         self.sidecar = _sidecar(store, settings)
         self.sidecar_version = -1  # the store version the sidecar's view was asked for
+        self.relayed = 0  # GET /sparql requests taken at the connection (web/relay.py), shown by /healthz
         if self.sidecar is not None:
             sidecar = self.sidecar
             self.pool.also_held = lambda: {v for v in (sidecar.view, sidecar.wanted) if v}

@@ -20,5 +20,6 @@ def healthz(request: Request) -> Response:
     token = current.settings.update_token
     writable = getattr(current.store, "writable", lambda: True)() if token else None
     body = {"status": "ok" if writable is not False else "unwritable", "version": __version__,
-            "store": current.store.location, "read_only": not token, "writable": writable}
+            "store": current.store.location, "read_only": not token, "writable": writable,
+            "relayed": current.relayed}
     return Response(json.dumps(body), status_code=200 if writable is not False else 503, media_type=JSON)

@@ -40,8 +40,8 @@ class Lane(Passthrough):
     def take_lane(self, protocol: HttpToolsProtocol, cycle: RequestResponseCycle, app: Any) -> bool:
         """Whether this request is answered here (in a task of its own); if not, uvicorn starts the app."""
         scope: Any = cycle.scope
-        if scope["method"] != "GET" or scope["path"] != "/sparql" or not scope["query_string"]:
-            return False
+        if scope["method"] != "GET" or scope["path"] != "/sparql" or not scope["query_string"] or DEADLINE in scope:
+            return False  # (with a deadline: handed on by the relay, web/relay.py, for the workers)
         service: Service | None = getattr(self.app.state, "service", None)
         if service is None or service.sidecar is None or service.settings.cors or cycle.waiting_for_100_continue:
             return False

@@ -1,0 +1,386 @@
+"""GET /sparql relayed at the connection: uvicorn's protocol with a lean path of its own for the queries Oxigraph's
+server answers (issue 17). ``bench/bench_front.py`` showed where a request's time went: a bare front relaying
+each query to an Oxigraph server cost about 190 µs of CPU, policygraph's lane 359 µs — uvicorn's per-request
+machinery (the scope, the request-response cycle, a task, ASGI messages) and the lane's Python around it. Here a
+GET /sparql is taken as its head is parsed, before any of that is made, and relayed with callbacks alone (no task,
+no coroutine): the raw cache, the checks, the Oxigraph server, the answer written in one piece.
+
+What it keeps, as the pass-through (``passthrough.py``) does, with its own code for the decisions:
+
+- **Which requests.** GET /sparql with a query string, HTTP/1.1, no body (no ``Content-Length`` or
+  ``Transfer-Encoding``), no ``Expect``, no ``X-Forwarded-For``/``-Proto`` (the proxy-headers middleware would
+  rewrite the endpoint's URL), ``cors`` off, nothing pipelined before it; and a query the raw cache answers, or
+  one the pass-through may hand to the server (``Passthrough._asked``: no ``service`` in the text, nesting,
+  JSON results, a base IRI) while it is up. Anything else is uvicorn's as before (the lane, then the app).
+- **Cache, ETags, 304**: the raw cache and the answer cache under the route's keys and tags.
+- **Timeout**: past ``query_timeout`` the request is answered 503 and the server killed (the one way to stop a
+  query, ``sidecar.py``); a query whose server was killed to stop another is asked again of the next one
+  within its own deadline.
+- **A departed client**: the connection's ``connection_lost`` says so; a query still running ``_QUICK`` after it
+  began is stopped by killing the server, and nothing is written.
+- **The workers**: when they must answer (the server went away by itself, the answer is over the row-cap or
+  byte bound, an error, a CONSTRUCT), the request is given to uvicorn's own task with its deadline, as the
+  lane hands it on (the app's pass-through passes a request with a deadline straight to the route).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import time
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+
+from ..settings import Settings
+from ..sidecar import Lost, TooLarge
+from .core import CODES, DEADLINE, Service, error_body, etag, log
+from .middleware import GuardedProtocol
+from .passthrough import _QUICK, JSON_RESULTS, Passthrough, _as_route, _most_bytes, _prefixes, _query_of, _whole
+
+_NOT_TAKEN = frozenset((b"content-length", b"transfer-encoding", b"x-forwarded-for", b"x-forwarded-proto",
+                        b"expect", b"upgrade"))
+
+
+def relay_protocol(settings: Settings) -> Any:
+    """The protocol ``serve`` gives uvicorn: a partial that pickles, for ``--workers N`` processes."""
+    return functools.partial(RelayProtocol, settings=settings)
+
+
+@functools.cache
+def _passthrough(app: Any) -> Passthrough | None:
+    """The pass-through the app is or wraps (uvicorn wraps it in its proxy-headers middleware)."""
+    for _ in range(4):
+        if isinstance(app, Passthrough):
+            return app
+        app = getattr(app, "app", None)
+    return None
+
+
+class RelayProtocol(GuardedProtocol):
+    """uvicorn's protocol (with ``GuardedProtocol``'s limits) taking GET /sparql itself (the module's docstring).
+    A request head is collected as it is parsed (its URL and raw headers); once whole, it is either relayed here
+    or given to uvicorn's own callbacks, replayed, as if they had seen it all along."""
+
+    _flight: _Flight | None = None  # the request relayed on this connection, until answered
+    _mine = False  # whether the message being parsed is relayed here
+
+    def on_message_begin(self) -> None:
+        self._in_head = True
+        self._url = b""
+        self._raw: list[tuple[bytes, bytes]] = []
+        self._mine = False
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._raw.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._disarm()
+        if self._flight is None and not self.pipeline and (self.cycle is None or self.cycle.response_complete):
+            try:
+                self._mine = self._take()
+            except Exception as exc:  # never the client's 400: uvicorn's path answers it instead
+                log.error("GET /sparql (relay): %s: %s", type(exc).__name__, exc)
+                self._flight = None
+            if self._mine:
+                return
+        HttpToolsProtocol.on_message_begin(self)  # uvicorn's own, replayed: its scope, its cycle, its task
+        self.url = self._url
+        for name, value in self._raw:
+            HttpToolsProtocol.on_header(self, name, value)
+        if self._flight is not None:
+            self.cycle = _BUSY  # uvicorn queues a request behind one in flight, started once it is answered
+        HttpToolsProtocol.on_headers_complete(self)
+
+    def on_body(self, body: bytes) -> None:
+        if not self._mine:
+            super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        if not self._mine:
+            super().on_message_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        flight = self._flight
+        if flight is not None:
+            flight.gone()
+        super().connection_lost(exc)
+
+    def shutdown(self) -> None:
+        if self._flight is None:
+            super().shutdown()
+        else:
+            self._flight.keep_alive = False  # closed once answered
+
+    def _take(self) -> bool:
+        """Relay this request if it is one of those the module's docstring names (else False: uvicorn's)."""
+        url = self._url
+        if (not url.startswith(b"/sparql?") or b"#" in url or self.root_path or self.parser.get_method() != b"GET"
+                or self.parser.get_http_version() != "1.1" or len(url) == 8):
+            return False
+        passthrough = _passthrough(self.app)
+        service: Service | None = None if passthrough is None else getattr(passthrough.app.state, "service", None)
+        if passthrough is None or service is None or service.sidecar is None or service.settings.cors:
+            return False
+        headers = dict(reversed(self._raw))
+        if not _NOT_TAKEN.isdisjoint(headers):
+            return False
+        flight = _Flight(self, service, url[8:], headers)
+        service.relayed += 1  # (undone below if it is not taken after all)
+        hit = service.raw.get((service.version, flight.query_string, _as_route(headers, b"accept"),
+                               _as_route(headers, b"host"), b""))
+        if hit is not None:
+            body, content_type, tag, truncated = hit
+            flight.answer_with(body, content_type, tag, truncated)
+            return True
+        query = _query_of(flight.query_string)
+        scope = {"type": "http", "scheme": self.scheme, "server": self.server, "root_path": "", "path": "/sparql",
+                 "query_string": b"", "headers": [(b"host", headers[b"host"])] if b"host" in headers else []}
+        asked = None if query is None else passthrough._asked(query, scope, service, headers)
+        if asked is None or not service.sidecar_ready():
+            service.relayed -= 1
+            return False
+        self._flight = flight
+        flight.start(*asked)
+        return True
+
+    def _onward(self, flight: _Flight) -> None:
+        """Give the request to uvicorn's own task (the lane, then the app's route and its workers), with its
+        deadline, as if uvicorn had parsed it."""
+        scope = _scope(self, flight)
+        scope[DEADLINE] = flight.deadline
+        cycle = RequestResponseCycle(
+            scope=scope, transport=self.transport, flow=self.flow, logger=self.logger,  # type: ignore[arg-type]
+            access_logger=self.access_logger, access_log=self.access_log,
+            default_headers=self.server_state.default_headers, message_event=asyncio.Event(),
+            expect_100_continue=False, keep_alive=flight.keep_alive, on_response=self.on_response_complete)
+        cycle.more_body = False
+        self.cycle = cycle
+        HttpToolsProtocol._start_asgi_task(self, cycle, self.app)
+
+
+class _Busy:
+    response_complete = False
+
+
+_BUSY: Any = _Busy()
+
+
+def _scope(protocol: RelayProtocol, flight: _Flight) -> dict[str, Any]:
+    """The ASGI scope uvicorn would have made of this request (``HttpToolsProtocol.on_message_begin`` and
+    ``on_headers_complete``)."""
+    query_string = flight.query_string
+    return {"type": "http", "asgi": {"version": protocol.asgi_version, "spec_version": "2.3"},
+            "http_version": "1.1", "server": protocol.server, "client": protocol.client, "scheme": protocol.scheme,
+            "root_path": "", "headers": list(flight.raw or ()),
+            "state": protocol.app_state.copy(), "method": "GET", "path": "/sparql", "raw_path": b"/sparql",
+            "query_string": query_string}
+
+
+class _Flight:
+    """One relayed request: its answer from the raw cache, the answer cache or the Oxigraph server, written to
+    the connection in one piece; or handed on to uvicorn's task."""
+
+    def __init__(self, protocol: RelayProtocol, service: Service, query_string: bytes,
+                 headers: dict[bytes, bytes]) -> None:
+        self.protocol, self.service, self.query_string, self.headers = protocol, service, query_string, headers
+        self.raw: list[tuple[bytes, bytes]] | None = None
+        self.keep_alive = protocol.parser.should_keep_alive()
+        self.deadline = 0.0
+        self.until = 0.0  # asking again: the next server must be up by then
+        self.began = 0.0
+        self.key: tuple[Any, ...] = ()
+        self.tag = ""
+        self.request = b""
+        self.exchange: Any = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.done = False
+        self.left = False
+
+    # ------------------------------------------------------------ asking
+
+    def start(self, query: str, accept: str | None, base: str) -> None:
+        """Answer from the answer cache, or ask the server (the pass-through's keys, tags and request)."""
+        self.raw = list(self.protocol._raw)  # kept for the hand-on (the parser moves to the next message)
+        self.key = ("sparql", query, (), (), accept, base)
+        self.tag = etag(self.key, self.service.generation)
+        if self.headers.get(b"if-none-match") == self.tag.encode("latin-1"):
+            self.write(304, [(b"etag", self.tag.encode())], b"")
+            return
+        hit = self.service.cached(self.key)
+        if hit is not None:
+            self.answer(*hit)
+            return
+        text = f"BASE <{base}>\n{_prefixes(query)}{query}".encode()
+        self.request = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\n"
+                        b"Accept: " + JSON_RESULTS.encode() + b"\r\nContent-Length: " + str(len(text)).encode()
+                        + b"\r\n\r\n" + text)
+        loop = self.protocol.loop
+        self.began = loop.time()
+        self.deadline = time.monotonic() + self.service.settings.query_timeout
+        self.timer = loop.call_later(self.service.settings.query_timeout, self.stop, True)
+        self.ask()
+
+    def ask(self) -> None:
+        """Send the request to the live server on an idle connection (or a new one)."""
+        sidecar = self.service.sidecar
+        assert sidecar is not None
+        exchange = sidecar.idle()
+        if exchange is None:
+            connecting = asyncio.ensure_future(sidecar.exchange())
+            connecting.add_done_callback(self._connected)
+            return
+        self._send(exchange)
+
+    def _connected(self, connecting: asyncio.Future[Any]) -> None:
+        if self.done:
+            if not connecting.cancelled() and connecting.exception() is None:
+                self.service.sidecar.give_back(connecting.result())  # type: ignore[union-attr]
+            return
+        if connecting.cancelled() or connecting.exception() is not None:
+            self.onward()  # Lost: no server to ask
+            return
+        self._send(connecting.result())
+
+    def _send(self, exchange: Any) -> None:
+        self.exchange = exchange
+        limit = min(self.service.settings.max_answer_bytes, _most_bytes(self.service.settings.max_rows))
+        exchange.send(self.request, limit).add_done_callback(self._answered)
+
+    def _answered(self, answer: asyncio.Future[tuple[int, bytes, bytes]]) -> None:
+        if self.done or answer.cancelled():
+            return  # stopped meanwhile (timeout, a departed client): already dealt with
+        try:
+            failed = answer.exception()
+            if isinstance(failed, Lost) and failed.killed and not self.left:
+                self.until = min(self.deadline, time.monotonic() + 1.0)
+                self._again()
+            elif isinstance(failed, (Lost, TooLarge)):  # died by itself, or over the row-cap bound: the workers
+                self.onward()
+            elif failed is not None:
+                self.fail(failed)
+            else:
+                status, _, body = answer.result()
+                self.service.sidecar.give_back(self.exchange)  # type: ignore[union-attr]
+                if status != 200 or not _whole(body):
+                    self.onward()  # an error, a CONSTRUCT: the workers answer it, in their words
+                    return
+                hit = (body, JSON_RESULTS, False)
+                self.service.remember(self.key, hit, len(body))
+                self.answer(*hit)
+        except Exception as exc:  # as the pass-through: logged, answered in the one shape
+            self.fail(exc)
+
+    def _again(self) -> None:
+        """The server was killed to stop another query: ask the next one once it is up (about 40 ms), within
+        a second and the deadline; else the workers answer."""
+        if self.done or self.left:
+            return
+        if self.service.sidecar_ready():
+            self.ask()
+        elif time.monotonic() + 0.01 < self.until:
+            self.protocol.loop.call_later(0.01, self._again)
+        else:
+            self.onward()
+
+    # ------------------------------------------------------------ stopping
+
+    def stop(self, timeout: bool) -> None:
+        """Stop the query (past the deadline, or its client gone): its server is killed; 503 on a timeout."""
+        if self.done:
+            return
+        self.done = True
+        self._clear()
+        exchange, sidecar = self.exchange, self.service.sidecar
+        if exchange is not None and sidecar is not None:
+            exchange.abort()
+            sidecar.kill(exchange.generation)
+        if timeout:
+            settings = self.service.settings
+            message = (f"the query ran longer than {settings.query_timeout:g} s and was stopped; simplify the "
+                       "query or add a LIMIT")
+            self.write(503, [(b"content-type", b"application/json"), (b"retry-after", b"1")],
+                       json.dumps(error_body(503, CODES[503], message)).encode())
+
+    def gone(self) -> None:
+        """The client left: a query asked ``_QUICK`` ago or more is stopped now, a younger one then if it runs on."""
+        self.left = True
+        if self.done:
+            return
+        young = self.began + _QUICK - self.protocol.loop.time()
+        if young > 0:
+            self.protocol.loop.call_later(young, self.stop, False)
+        else:
+            self.stop(False)
+
+    def _clear(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.protocol._flight is self:
+            self.protocol._flight = None
+
+    # ------------------------------------------------------------ answering
+
+    def onward(self) -> None:
+        """The workers answer (through uvicorn's task), by the same deadline; nobody, if the client left."""
+        if self.done:
+            return
+        self.done = True
+        self._clear()
+        if self.left:
+            return
+        if not self.deadline:
+            self.deadline = time.monotonic() + self.service.settings.query_timeout
+        self.protocol._onward(self)
+
+    def fail(self, exc: BaseException) -> None:
+        log.error("GET /sparql: %s: %s", type(exc).__name__, exc)
+        self.write(500, [(b"content-type", b"application/json")],
+                   json.dumps(error_body(500, CODES[500], "the server failed to answer this request")).encode())
+
+    def answer_with(self, body: bytes, content_type: bytes, tag: bytes, truncated: bool) -> None:
+        """Answer with a raw cache entry (its body, content type, ETag and whether it was cut), or 304."""
+        if self.headers.get(b"if-none-match") == tag:
+            self.write(304, [(b"etag", tag)], b"")
+            return
+        extra = [(b"x-truncated", b"true")] if truncated else []
+        self.write(200, [(b"content-type", content_type), (b"etag", tag), (b"cache-control", b"no-cache"), *extra],
+                   body)
+
+    def answer(self, body: bytes, content_type: str, truncated: bool) -> None:
+        """Answer 200 with the server's (or the answer cache's) body, kept in the raw cache as the route does."""
+        tag = self.tag.encode()
+        headers = self.headers
+        self.service.remember_raw(self.query_string, _as_route(headers, b"accept"), _as_route(headers, b"host"),
+                                  b"", (body, content_type.encode(), tag, truncated))
+        self.answer_with(body, content_type.encode(), tag, truncated)
+
+    def write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """The answer, in one write, as uvicorn's ``send`` would make it; then the connection goes on."""
+        self.done = True
+        self._clear()
+        protocol = self.protocol
+        transport = protocol.transport
+        if self.left or transport.is_closing():
+            return
+        out = [STATUS_LINE[status]]
+        for name, value in (*protocol.server_state.default_headers, *headers,
+                            (b"content-length", str(len(body)).encode())):
+            out += [name, b": ", value, b"\r\n"]
+        if not self.keep_alive:
+            out.append(b"connection: close\r\n")
+        out += [b"\r\n", body]
+        if protocol.access_log and protocol.access_logger.isEnabledFor(logging.INFO):
+            protocol.access_logger.info('%s:%d - "GET /sparql?%s HTTP/1.1" %d', *(protocol.client or ("-", 0)),
+                                        self.query_string.decode("latin-1"), status)
+        transport.write(b"".join(out))
+        if not self.keep_alive:
+            transport.close()
+        protocol.on_response_complete()

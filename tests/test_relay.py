@@ -1,0 +1,178 @@
+"""GET /sparql relayed at the connection (web/relay.py), against a real policygraph server process and the real
+``oxigraph`` server it starts: every request below is shown taken by the relay (``/healthz``'s ``relayed``, this
+process's count), and every guarantee holds through it — the answer cache, ETags and 304, the timeout (503 while
+other queries go on), a departed client's query stopped, the row cap (handed to the workers), SERVICE kept from the
+server, updates only with the token and seen by the next query, pipelining and ``Connection: close``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import httpx
+import pytest
+
+from .servers import get_in_background, policygraph_server, store_with
+from .test_passthrough import SLOW, _alive, sidecars
+
+TOKEN = "relay-token"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
+    return store_with(tmp_path_factory.mktemp("relay") / "store", seed_path)
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_binary() -> Iterator[None]:
+    from policygraph.sidecar import binary
+
+    if binary() is None:
+        pytest.skip("the oxigraph binary is not installed")
+    yield
+
+
+def relayed(base: str) -> int:
+    """How many GET /sparql requests the server's (one) process has taken at the connection."""
+    return int(httpx.get(base + "/healthz").json()["relayed"])
+
+
+def ask(base: str, query: str, **headers: str) -> httpx.Response:
+    return httpx.get(base + "/sparql", params={"query": query}, headers=headers, timeout=30)
+
+
+def test_distinct_queries_cache_etags_and_304_go_through_the_relay(store_dir: Path) -> None:
+    with policygraph_server(store_dir) as base:
+        ask(base, "ASK {}")  # the server's connections made
+        start = relayed(base)
+        for i in range(5):
+            r = ask(base, f'SELECT ?d WHERE {{ ?d pg:action ?a }} LIMIT 1 VALUES ?n {{ "{i}" }}')
+            assert r.status_code == 200 and r.headers["content-type"] == "application/sparql-results+json"
+            assert len(r.json()["results"]["bindings"]) == 1 and r.headers["cache-control"] == "no-cache"
+        assert relayed(base) == start + 5
+        first = ask(base, "ASK { ?s a pg:Duty } # relay")
+        again = ask(base, "ASK { ?s a pg:Duty } # relay")  # the raw cache
+        assert first.content == again.content == b'{"head":{},"boolean":true}'
+        assert first.headers["etag"] == again.headers["etag"]
+        same = ask(base, "ASK { ?s a pg:Duty } # relay", **{"If-None-Match": first.headers["etag"]})
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == first.headers["etag"]
+        accept = ask(base, "ASK { ?s a pg:Duty } # relay", Accept="application/sparql-results+json, */*;q=0.1")
+        assert accept.headers["etag"] != first.headers["etag"] or accept.content == first.content
+        assert relayed(base) == start + 9
+
+
+def test_a_slow_query_is_503_at_the_timeout_while_others_go_on(store_dir: Path) -> None:
+    with policygraph_server(store_dir, query_timeout="2") as base:
+        ask(base, "ASK {}")
+        (before,) = sidecars(base)
+        start = relayed(base)
+        finish = get_in_background(base + "/sparql", {"query": SLOW + " # relay"})
+        time.sleep(0.5)
+        for i in range(5):
+            began = time.monotonic()
+            quick = ask(base, f"ASK {{ ?s a pg:Duty }} # relay {i}")
+            assert quick.status_code == 200 and time.monotonic() - began < 1
+        response, took = finish()
+        assert response.status_code == 503 and response.json()["error"]["code"] == "timeout", response.text
+        assert response.headers["retry-after"] == "1" and 2 <= took < 3
+        deadline = time.monotonic() + 2
+        while _alive(before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(before)  # stopped with the server that ran it
+        assert ask(base, "ASK {} # after").json()["boolean"] is True
+        assert relayed(base) >= start + 6  # the slow one and the five quick ones
+
+
+def test_a_departed_clients_query_is_stopped(store_dir: Path) -> None:
+    with policygraph_server(store_dir, query_timeout="30") as base:
+        ask(base, "ASK {}")
+        (before,) = sidecars(base)
+        start = relayed(base)
+        port = urlparse(base).port
+        assert port is not None
+        with socket.create_connection(("127.0.0.1", port)) as conn:
+            conn.sendall(f"GET /sparql?query={quote(SLOW + ' # left')} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            time.sleep(0.3)
+        deadline = time.monotonic() + 2
+        while _alive(before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(before), "the query of a client that left kept running"
+        assert relayed(base) == start + 1
+        assert ask(base, "ASK {} # back").json()["boolean"] is True
+
+
+def test_row_cap_and_errors_are_the_workers_through_the_relay(store_dir: Path) -> None:
+    with policygraph_server(store_dir, max_rows="5") as base:
+        ask(base, "ASK {}")
+        start = relayed(base)
+        cut = ask(base, "SELECT ?s WHERE { ?s a pg:Duty } # relay")
+        assert cut.status_code == 200 and cut.json()["truncated"] is True and cut.headers["x-truncated"] == "true"
+        assert len(cut.json()["results"]["bindings"]) == 5
+        bad = ask(base, "SELECT * WHERE { ?s ?p ?o } garbage")
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_query"
+        graph = ask(base, "CONSTRUCT WHERE { ?s a pg:Duty } LIMIT 2")  # JSON asked: the workers say what
+        assert graph.status_code in (200, 406)
+        assert relayed(base) == start + 3  # taken, then handed on with their deadline
+
+
+def test_service_is_never_relayed(store_dir: Path) -> None:
+    with policygraph_server(store_dir) as base:
+        ask(base, "ASK {}")
+        start = relayed(base)
+        for query in ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                      "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
+            refused = ask(base, query)
+            assert refused.status_code in (400, 403), refused.text
+        assert relayed(base) == start
+
+
+def test_updates_need_the_token_and_are_seen_through_the_relay(store_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:relay> { ?s ?p ?o } }"
+    update = "INSERT DATA { GRAPH <urn:relay> { <urn:a> <urn:b> 1 } }"
+    with policygraph_server(copy, update_token=TOKEN) as base:
+        assert ask(base, count).json()["results"]["bindings"][0]["n"]["value"] == "0"
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            refused = httpx.post(base + "/sparql", content=update,
+                                 headers={"Content-Type": "application/sparql-update", **headers})
+            assert refused.status_code == 403
+        assert ask(base, "INSERT DATA { <urn:a> <urn:b> 2 }").status_code == 400  # not a query
+        done = httpx.post(base + "/sparql", content=update, headers={"Content-Type": "application/sparql-update",
+                                                                     "Authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 204, done.text
+        start = relayed(base)
+        for i in range(20):  # the server moves to the new view (the first queries meanwhile go to the workers)
+            assert ask(base, count + f" # {i}").json()["results"]["bindings"][0]["n"]["value"] == "1"
+            time.sleep(0.05)
+        assert relayed(base) > start
+        taken = relayed(base)
+        assert ask(base, count + " # last").json()["results"]["bindings"][0]["n"]["value"] == "1"
+        assert relayed(base) == taken + 1  # the Oxigraph server, on the new view
+
+
+def test_pipelined_requests_and_connection_close(store_dir: Path) -> None:
+    with policygraph_server(store_dir) as base:
+        port = urlparse(base).port
+        assert port is not None
+        one = "GET /sparql?query=" + quote("ASK { ?s a pg:Duty } # pipe") + " HTTP/1.1\r\nHost: x\r\n"
+        two = ("GET /sparql?query=" + quote("SELECT ?s WHERE { ?s a pg:Duty } LIMIT 2 # pipe")
+               + " HTTP/1.1\r\nHost: x\r\n")
+        raw = (one + "\r\n" + two + "\r\n" + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + one
+               + "Connection: close\r\n\r\n").encode()
+        with socket.create_connection(("127.0.0.1", port)) as conn:
+            conn.settimeout(30)
+            conn.sendall(raw)
+            received = b""
+            while chunk := conn.recv(65536):
+                received += chunk
+        answers = received.split(b"HTTP/1.1 ")[1:]
+        assert [a.split(b" ", 1)[0] for a in answers] == [b"200"] * 4
+        assert answers[0].endswith(b'{"head":{},"boolean":true}') and answers[3].endswith(b'{"head":{},"boolean":true}')
+        assert len(json.loads(answers[1].split(b"\r\n\r\n", 1)[1])["results"]["bindings"]) == 2
+        assert b'"status": "ok"' in answers[2] and b"connection: close" in answers[3].lower()
