@@ -79,6 +79,29 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
     ("野生动物保护法(2022) 第二十八条 (sixth paragraph, abridged)",
      "利用野生动物进行公众展示展演应当采取安全管理措施。",
      [(None, "obligation", "采取安全管理措施")]),
+    # second review of stop 25 (120 laws outside the gold): an occasion runs over clauses that go on with its act,
+    # not over a condition (如果…), and not to a predicate (享受 is the third of three acts)
+    ("全国年节及纪念日放假办法(2013) 第六条 (abridged)",
+     "全体公民放假的假日，如果适逢星期六、星期日，应当在工作日补假。",
+     [(None, "obligation", "在工作日补假")]),
+    ("退役军人安置条例(2024) 第八十一条 (second paragraph)",
+     "退役军人依法参加养老、医疗、工伤、失业、生育等社会保险，缴纳社会保险费，享受社会保险待遇。",
+     [("退役军人", "obligation", "依法参加养老、医疗、工伤、失业、生育等社会保险"),
+      ("退役军人", "obligation", "缴纳社会保险费"), ("退役军人", "right", "享受社会保险待遇")]),
+    # 不得 + a name is no bearer's prohibition (only 禁止/严禁 X… names X, convention 9)
+    ("广告法(2021) 第三十八条 (second paragraph)", "不得利用不满十周岁的未成年人作为广告代言人。",
+     [(None, "prohibition", "利用不满十周岁的未成年人作为广告代言人")]),
+    # a conjunction opens no name (由于 | 承运人…)
+    ("水路货物运输合同实施细则(2011) 第二十三条 (abridged)",
+     "由于承运人责任发生货物错运、错交，应无偿运回合同规定的到达港，交给指定的收货人。",
+     [(None, "obligation", "无偿运回合同规定的到达港"), (None, "obligation", "交给指定的收货人")]),
+    # the state's act for those it names (convention 29): a clause opening with 或者 goes on with the object
+    ("社会救助暂行办法(2019) 第十四条",
+     "国家对无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人，或者其法定赡养、抚养、扶养义务人无赡养、抚养、扶养能力的"
+     "老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养。", []),
+    # 利用 opens a relative clause of a thing here (…产生的收入，…，属于业主共有: no duty)
+    ("民法典 物权编 第二百八十二条",
+     "建设单位、物业服务企业或者其他管理人等利用业主的共有部分产生的收入，在扣除合理成本之后，属于业主共有。", []),
     # a relative clause with a preposition is no name's (负责对…的企业): 负责 stays the clause's cue
     ("工业产品生产许可证管理条例(2005) 第三十六条 (abridged)",
      "工业产品生产许可证主管部门依照本条例规定负责对生产列入目录产品的企业以及核查人员的相关活动进行监督检查。",

@@ -34,6 +34,8 @@ from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
+# Conjunctions and prepositions that open a condition or a cause (如果适逢…，应当…), not a clause going on with an act.
+_SUBORDINATORS = ("如果", "如", "若", "假如", "因", "因为", "由于", "但", "除", "对", "在", "当", "经")
 _OPENS_NEW_SUBJECT = ("严禁", "禁止")  # a sentence opening so binds everyone (convention 9)
 # A declarative whose "action" opens with a word and 的 is a noun phrase (用户 | 使用的电力电量, 用户 | 自身的过错).
 _RELATIVE_ACTION = re.compile(r"[^，。；的]{1,2}的")
@@ -361,11 +363,12 @@ class Extractor:
             return True, body  # X不依照本法规定…，致使…的，责令…: X is in the condition, who broke the rule
         if reading.bearers and reading.cue is None and clause.comma and self.roles.occasion(text, reading, end) \
                 and not BY.search(text, start, reading.action_start) \
-                and self.roles.opens_with_cue(text, clause.cue_clause[0], cues):
+                and self._occasion_before(clause):
             state.bearers, state.conditional, state.topic = list(reading.bearers), True, False
             return True, body  # 生产经营单位采用新工艺…，必须…: the occasion (convention 22); X bears the cue
         if reading.bearers is None and reading.cue is None and clause.index == 0 and clause.comma \
-                and "的" not in body and self.roles.acted_on_after(text, *clause.cue_clause, cues) \
+                and "的" not in body and self._occasion_before(clause) \
+                and self.roles.acted_on_after(text, *clause.cue_clause, cues) \
                 and (names := self.roles.opening_name(text, start, end)):
             state.bearers, state.conditional, state.topic = list(names), True, False
             return True, body  # 付款人承兑汇票，不得…: the same, where jieba tags the verb a noun (承兑汇票)
@@ -377,6 +380,20 @@ class Extractor:
                 return True, condition  # X违反…的，责令改正: X is who is sanctioned, not who acts
             state.bearers = []  # …的，可以处…罚款: by an authority not named (convention 12)
         return False, condition
+
+    def _occasion_before(self, clause: _Clause) -> bool:
+        """Whether the clause is an occasion whose cue opens a later clause (convention 22): the next clause, or
+        one after clauses that go on with its act (…建设…，存储、加工政务数据，应当…, …，或者…，有权…; not 如果…, a
+        condition), its cue not a predicate (…参加…保险，缴纳…，享受… is three acts: 享受 is no occasion's cue)."""
+        text, cues = clause.text, clause.cues
+        start = clause.cue_clause[0]
+        at = self.reader.skip_leading(text, start)
+        cue = next((c for c in cues if c[0] == at), None)
+        if not self.roles.opens_with_cue(text, start, cues) or cue is None:
+            return False
+        between = clause.clauses[clause.index + 1:clause.clauses.index(clause.cue_clause)]
+        return not between or (text[cue[0]:cue[1]] not in self.cues.predicates
+                               and not any(text.startswith(_SUBORDINATORS, s) for s, _ in between))
 
     @staticmethod
     def _opens_condition(clause: _Clause) -> bool:

@@ -248,12 +248,12 @@ class ListGrammar(NameGrammar):
             readings = [readings[0], *(Parsed(rel + r.name, r.prefix, r.head, rel) for r in readings[1:])]
         prefix = readings[0].prefix
         # (a government's level goes to other systems only: 乡、镇人民政府和村民委员会 are two)
-        bodies = self.department_heads if readings[0].head not in self.systems or distributed else self.systems
-        if len(prefix) > 1 and (distributed or readings[0].head in bodies) \
+        shared_heads = self.department_heads if readings[0].head not in self.systems or distributed else self.systems
+        if len(prefix) > 1 and (distributed or readings[0].head in shared_heads) \
                 and not prefix.removeprefix("其").startswith(_RELATIVE_LEVELS):  # (上级机关或者监察机关: two bodies)
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17); 各级人民法院、人民检察院
             # → both at every level
-            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix) or r.head not in bodies
+            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix) or r.head not in shared_heads
                         else Parsed(prefix + r.name, prefix, r.head) for r in readings]
         return [r.name for r in readings]
 

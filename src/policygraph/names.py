@@ -32,6 +32,7 @@ _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由")
 _MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_LIGHT_VERBS = ("进行", "予以", "加以", "给予", "作出")
 _TRADE_HEADS = frozenset(("企业", "单位", "机构", "公司"))
 _ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
@@ -221,8 +222,8 @@ class NameGrammar:
     def one(self, name: str) -> Parsed | None:
         """``name`` read as a single bearer, or None."""
         name = clean_name(name)
-        if not name or len(name) > MAX_NAME:
-            return None
+        if not name or len(name) > MAX_NAME or opening(name, 1)[0][1] == "c":
+            return None  # (或者其…的老年人, 由于承运人…: a conjunction opens no name)
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
             return Parsed(name)
@@ -327,10 +328,14 @@ class NameGrammar:
             if not self._agent(agent):
                 continue
             owner = mod.removesuffix("的")
-            nouns = bool(owner) and all(tag in NOUN_TAGS for _, tag in tagged(owner))
+            nouns = bool(owner) and all(tag in NOUN_TAGS for _, tag in tagged(owner)) \
+                and not owner.startswith(self.legal_verbs)  # (指导 | 劳动者: a verb jieba tags a noun)
             if mod.endswith("的") and (nouns or self._relative_ok(owner)):
                 return Parsed(name, mod, agent, mod)
-            if not mod.endswith("的") and nouns and self._boundary(name, cut):
+            # without 的, an agent made of what they do (出 | 票 | 人) or a noun (付款人), not a set phrase naming a
+            # category (全国 | 退役军人, jieba's l)
+            if not mod.endswith("的") and nouns and self._boundary(name, cut) \
+                    and (len(words := tagged(agent)) > 1 or words[0][1] == "n"):
                 return Parsed(name, mod, agent)
         return None
 
@@ -476,6 +481,8 @@ class NameGrammar:
             return False  # 充分发挥 | 代表作用, 密切联系 | 职工: a phrase of the dictionary that opens with an adverb
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
+        if mod.endswith(_LIGHT_VERBS):
+            return False  # 利用野生动物进行 | 公众展示展演: a verb that takes an object ends no modifier
         if mod.startswith("报") and mod[1:].startswith((*self.levels, *self.jurisdictions)):
             return False  # 报国务院批准后 | 组织实施: filing with a body (the dictionary joins 报国)
         if self._name_then_verb(mod):

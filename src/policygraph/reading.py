@@ -75,7 +75,7 @@ class ClauseReader:
                 return self._with(text, found[0], cue, self.action_start(text, cue, found[1]), end)
         if own and (inside := self._name_around_cue(text, pos, end, own)):
             return inside
-        if own and own[0][0] == pos and own[0][2] == "prohibition" and \
+        if own and own[0][0] == pos and text.startswith(("禁止", "严禁"), pos) and \
                 (found := self.grammar.before_verb(text, own[0][1], end)):
             return Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
         if not own and (phrase := self._duty_phrase(text, pos, end)):

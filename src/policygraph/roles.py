@@ -18,7 +18,7 @@ from .words import opening, tagged
 # 由X, 责令 or 其 after a condition: its subject is acted upon there (公务员违纪违法的，应当由…决定…).
 ACTED_ON = re.compile("由|责令|其|对其")
 # A span of time opening a clause: 自…之日起(…日内), 从…起.
-_COORDINATORS = ("和", "及", "与", "、", "或者", "以及", "或")
+_COORDINATORS = ("和", "及", "与", "以及")
 _TIME_SPAN = re.compile(r"(?:自|从)[^，。；]{1,40}?起(?:[^，。；]{0,12}?(?:内|以内|前))?")
 
 
@@ -146,7 +146,9 @@ class ClauseRoles:
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
         # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
         tokens = tagged(tail.removesuffix("等"))  # 通过平等协商和集体合同制度等，…
-        # (a "verb" right before a coordinator is a noun jieba mistags: 公民基本文化需求 | 和 | 经济社会发展水平)
+        # (a "verb" between a noun and 和 is a noun jieba mistags: 公民基本文化需求 | 和 | 经济社会发展水平; verbs
+        # listed with 、 stay verbs: 为…目的制造、使用…)
         return bool(tokens) and tokens[-1][1].startswith(NOUNISH) and not any(
-            t == "v" and (i + 1 == len(tokens) or tokens[i + 1][0] not in _COORDINATORS)
+            t == "v" and not (0 < i < len(tokens) - 1 and tokens[i + 1][0] in _COORDINATORS
+                              and tokens[i - 1][1] in NOUNISH)
             for i, (_, t) in enumerate(tokens) if i >= 2)
