@@ -75,7 +75,7 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
     # 的 between a name and its cue names a thing more often than not: no bearer (护士条例(2020) 第二十条)
     ("护士条例(2020) 第二十条 (abridged)", "医疗卫生机构配备护士的数量不得低于国务院卫生主管部门规定的护士配备标准。",
      [(None, "prohibition", "低于国务院卫生主管部门规定的护士配备标准")]),
-    # jieba tags 利用 a noun: a verb of the grammar's (bearers.toml legal_verbs), so no name opens with it
+    # a modifier ends in no light verb (利用野生动物进行 | 公众): a verb that takes an object
     ("野生动物保护法(2022) 第二十八条 (sixth paragraph, abridged)",
      "利用野生动物进行公众展示展演应当采取安全管理措施。",
      [(None, "obligation", "采取安全管理措施")]),
