@@ -102,6 +102,23 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
     # 利用 opens a relative clause of a thing here (…产生的收入，…，属于业主共有: no duty)
     ("民法典 物权编 第二百八十二条",
      "建设单位、物业服务企业或者其他管理人等利用业主的共有部分产生的收入，在扣除合理成本之后，属于业主共有。", []),
+    # third review of stop 25: a clause naming someone ends an occasion's run (国境卫生检疫法实施细则(2019) 第四十五条)
+    ("国境卫生检疫法实施细则(2019) 第四十五条 (abridged)",
+     "受入境检疫的列车和其他车辆到达车站、关口后，检疫医师首先登车，列车长或者其他车辆负责人，应当口头或者书面向卫生检疫机关申报。",
+     [("检疫医师", "obligation", "首先登车"), ("列车长", "obligation", "口头或者书面向卫生检疫机关申报"),
+      ("其他车辆负责人", "obligation", "口头或者书面向卫生检疫机关申报")]),
+    # 所 + a verb names a thing: no occasion, no act (香港特别行政区驻军法(1996) 第二十一条,
+    # 保守国家秘密法(2024) 第十一条)
+    ("香港特别行政区驻军法(1996) 第二十一条 (second sentence)",
+     "被羁押的人员所涉及的案件，依照本法第二十条的规定确定管辖。", []),
+    ("保守国家秘密法(2024) 第十一条 (second paragraph)",
+     "机关、单位开展保密工作所需经费应当列入本机关、本单位年度预算或者年度收支计划。",
+     [(None, "obligation", "列入本机关、本单位年度预算或者年度收支计划")]),
+    # a word jieba cuts in two (本条 | 例) is no noun before 和 in a lead-in: 协商 is the clause's act (电力设施保护条例
+    # (2011) 第二十二条, abridged)
+    ("电力设施保护条例(2011) 第二十二条 (abridged)",
+     "双方有关单位必须按照本条例和国家有关规定协商，就迁移、采取必要的防护措施和补偿等问题达成协议后方可施工。",
+     [("双方有关单位", "obligation", "按照本条例和国家有关规定协商"), ("双方有关单位", "permission", "施工")]),
     # a relative clause with a preposition is no name's (负责对…的企业): 负责 stays the clause's cue
     ("工业产品生产许可证管理条例(2005) 第三十六条 (abridged)",
      "工业产品生产许可证主管部门依照本条例规定负责对生产列入目录产品的企业以及核查人员的相关活动进行监督检查。",

@@ -224,8 +224,9 @@ class BearerGrammar(ListGrammar):
         """A longer verb phrase between a name and its cue (行政执法委员会 | 调查收集证据 | 可以…, 公安机关交通管理
         部门 | 处理道路交通事故 | 应当…): the occasion of the duty (convention 22), its subject the bearer; not a
         phrase with 的, a preposition, a modal word or a name of its own."""
-        if not 4 <= len(between) <= 24 or any(c in between for c in "，；：。") or self.has_function_word(between):
-            return False
+        if not 4 <= len(between) <= 24 or any(c in between for c in "，；：。") or self.has_function_word(between) \
+                or any(w.startswith("所") for w in self.words(between)):
+            return False  # (机关、单位 | 开展保密工作所需经费: 所 + a verb names a thing, the subject)
         words = tagged(between)
         first = words[0]
         verb = first[1] == "v" or (first[1] == "vn" and any(tag == "v" for _, tag in words[1:3]))  # 调查 | 收集证据
@@ -279,8 +280,8 @@ class BearerGrammar(ListGrammar):
                 action: Callable[[str], bool], *, by: bool = False) -> tuple[list[str], int] | None:
         for end in ends:
             rest = text[self.after_aside(text, end):stop]
-            if not rest or self._post_follows(text, end):
-                continue
+            if not rest or self._post_follows(text, end) or rest.startswith("所"):
+                continue  # (被羁押的人员 | 所涉及的案件: 所 + a verb names a thing of the name's, no act)
             if rest.startswith(self.descriptive_verbs) and not RESPONSIBLE.match(rest) \
                     and not (rest[0] in "为以" and self.is_verb(rest[1:])):
                 continue  # 是/为/指…: a description; but 是第一责任人 assigns, 为履行… is a purpose

@@ -383,8 +383,9 @@ class Extractor:
 
     def _occasion_before(self, clause: _Clause) -> bool:
         """Whether the clause is an occasion whose cue opens a later clause (convention 22): the next clause, or
-        one after clauses that go on with its act (…建设…，存储、加工政务数据，应当…, …，或者…，有权…; not 如果…, a
-        condition), its cue not a predicate (…参加…保险，缴纳…，享受… is three acts: 享受 is no occasion's cue)."""
+        one after clauses that go on with its act (…建设…，存储、加工政务数据，应当…, …，或者…，有权…), not past a
+        condition (如果…) or a clause naming someone (…，检疫医师首先登车，列车长…，应当…), its cue not a predicate
+        (…参加…保险，缴纳…，享受… is three acts: 享受 is no occasion's cue)."""
         text, cues = clause.text, clause.cues
         start = clause.cue_clause[0]
         at = self.reader.skip_leading(text, start)
@@ -393,7 +394,8 @@ class Extractor:
             return False
         between = clause.clauses[clause.index + 1:clause.clauses.index(clause.cue_clause)]
         return not between or (text[cue[0]:cue[1]] not in self.cues.predicates
-                               and not any(text.startswith(_SUBORDINATORS, s) for s, _ in between))
+                               and not any(text.startswith(_SUBORDINATORS, s) or self.roles.opening_name(text, s, e)
+                                           or self.grammar.parse(text[s:e]) for s, e in between))
 
     @staticmethod
     def _opens_condition(clause: _Clause) -> bool:

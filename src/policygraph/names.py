@@ -32,8 +32,8 @@ _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由")
 _MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_PLACE_ENDS = "区县市州盟旗乡镇省"
 _LIGHT_VERBS = ("进行", "予以", "加以", "给予", "作出")
-_TRADE_HEADS = frozenset(("企业", "单位", "机构", "公司"))
 _ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
 _CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
@@ -181,8 +181,6 @@ class NameGrammar:
                 r"(?:（[^）]{1,6}）)?")
         self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?" + body)  # a relative clause may open it
         self._body_plain = re.compile("(?P<rel>)" + body)  # the body alone (_body_reading tries each 的)
-        self._body_unprefixed = re.compile(rf"(?P<rel>)(?P<prefix>)(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)"
-                                           rf"(?P<head>{heads})(?:（[^）]{{1,6}}）)?")
         self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
         self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
@@ -251,7 +249,7 @@ class NameGrammar:
                 and (not m.group("mod").endswith(self.systems) or m.group("head") in DEPUTIES) \
                 and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
-        if m and (self._modifier_ok(m.group("mod")) or self._activity(m.group("mod"), m.group("head"))) \
+        if m and self._modifier_ok(m.group("mod")) \
                 and not m.group("mod").endswith(_CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
@@ -278,23 +276,30 @@ class NameGrammar:
         for cut in cuts:
             rel, rest = name[:cut], name[cut:]
             m = self._body_plain.fullmatch(rest)
-            if m and m.group("prefix") and m.group("func") and not self._boundary(rest, m.end("prefix")):
-                m = self._body_unprefixed.fullmatch(rest)  # 市场监督管理部门 is no 市 + 场…: a prefix ends a word
-            if m and (not rel or self._relative_ok(rel[:-1])) and self._head_ok(name, m.group("head")) \
-                    and self._function_ok(m.group("func"), m.group("prefix"), m.group("head")):
-                return Parsed(name, m.group("prefix"), m.group("head"), rel)
+            if m is None:
+                continue
+            prefix, func = self._word_prefix(rest, m)
+            if (not rel or self._relative_ok(rel[:-1])) and self._head_ok(name, m.group("head")) \
+                    and self._function_ok(func, prefix, m.group("head")):
+                return Parsed(name, prefix, m.group("head"), rel)
         return None
 
-    def _activity(self, mod: str, head: str) -> bool:
-        """An organisation named for the trade it carries on (报废机动车 | 回收 | 企业): a verb, the nouns it acts on
-        and the verb of the trade, right before an institution's head; a verb and a head alone stay a verb and its
-        object (回收 | 企业)."""
-        if head not in _TRADE_HEADS or len(mod) > 10 or self.has_function_word(mod) \
-                or mod.startswith((*_POLICY_VERBS, *self.body_verbs)):
-            return False  # (支持 | 废物回收企业, 组织 | …企业: a verb that governs the name)
-        words = tagged(mod)
-        return len(words) >= 3 and words[0][1] == "v" and words[-1][1] in ("v", "vn") and len(words[-1][0]) >= 2 \
-            and all(tag in NOUN_TAGS for _, tag in words[1:-1])
+    def _word_prefix(self, rest: str, m: re.Match[str]) -> tuple[str, str]:
+        """The prefix and function of a body's name, the prefix ending where a word does: a word it cuts is the
+        function's (直辖市 | 市场监督管理部门, not 直辖市市 | 场…) or, a place's name, the prefix's (市辖区 |
+        人民武装部)."""
+        prefix, func = m.group("prefix"), m.group("func")
+        if not prefix or not func:
+            return prefix, func
+        at, end = m.end("prefix"), 0
+        for word in self.words(rest):
+            start, end = end, end + len(word)
+            if end >= at:
+                break
+        if end == at:
+            return prefix, func
+        cut = end if rest[end - 1] in _PLACE_ENDS and end < m.start("head") else start
+        return rest[:cut], rest[cut:m.start("head")]
 
     def _boundary(self, text: str, at: int) -> bool:
         """Whether a word of the dictionary's segmentation of ``text`` ends at ``at``."""
@@ -512,7 +517,7 @@ def _missegmented_verb(text: str) -> bool:
 
 
 # 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
-_ETC = re.compile(r"等(?:有关|相关)?(?=[^等]{0,6}(?:部门|机关|单位|机构|组织|企业)$)")
+_ETC = re.compile(r"等(?:有关|相关)?(?=[^等的]{0,6}(?:部门|机关|单位|机构|组织|企业)$)")
 
 
 def clean_name(name: str) -> str:

@@ -149,6 +149,6 @@ class ClauseRoles:
         # (a "verb" between a noun and 和 is a noun jieba mistags: 公民基本文化需求 | 和 | 经济社会发展水平; verbs
         # listed with 、 stay verbs: 为…目的制造、使用…)
         return bool(tokens) and tokens[-1][1].startswith(NOUNISH) and not any(
-            t == "v" and not (0 < i < len(tokens) - 1 and tokens[i + 1][0] in _COORDINATORS
-                              and tokens[i - 1][1] in NOUNISH)
-            for i, (_, t) in enumerate(tokens) if i >= 2)
+            t == "v" and not (0 < i < len(tokens) - 1 and tokens[i + 1][0] in _COORDINATORS and len(w) > 1
+                              and tokens[i - 1][1].startswith("n"))  # (not 本条 | 例 | 和…: a word cut in two)
+            for i, (w, t) in enumerate(tokens) if i >= 2)
