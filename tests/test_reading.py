@@ -119,6 +119,8 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
     ("电力设施保护条例(2011) 第二十二条 (abridged)",
      "双方有关单位必须按照本条例和国家有关规定协商，就迁移、采取必要的防护措施和补偿等问题达成协议后方可施工。",
      [("双方有关单位", "obligation", "按照本条例和国家有关规定协商"), ("双方有关单位", "permission", "施工")]),
+    # 具有 states what a body is, as 是 and 属于 do: no duty without a cue (工会法(2021) 第十五条)
+    ("工会法(2021) 第十五条 (first paragraph)", "中华全国总工会、地方总工会、产业工会具有社会团体法人资格。", []),
     # a relative clause with a preposition is no name's (负责对…的企业): 负责 stays the clause's cue
     ("工业产品生产许可证管理条例(2005) 第三十六条 (abridged)",
      "工业产品生产许可证主管部门依照本条例规定负责对生产列入目录产品的企业以及核查人员的相关活动进行监督检查。",
