@@ -253,8 +253,15 @@ class ListGrammar(NameGrammar):
                 and not prefix.removeprefix("其").startswith(_RELATIVE_LEVELS):  # (上级机关或者监察机关: two bodies)
             # 国务院文化行政主管部门、体育行政主管部门 → both under 国务院 (convention 17); 各级人民法院、人民检察院
             # → both at every level
-            readings = [r if r.prefix or "的" in r.name or r.name.startswith(prefix) or r.head not in shared_heads
-                        else Parsed(prefix + r.name, prefix, r.head) for r in readings]
+            # (国家机关、军队、…、村民委员会: the prefix goes along a run of bodies, not past an item it does not fit)
+            shared = [readings[0]]
+            for r in readings[1:]:
+                if r.prefix or "的" in r.name or r.name.startswith(prefix) \
+                        or (r.head not in shared_heads and r.name not in shared_heads):
+                    shared.extend(readings[len(shared):])
+                    break
+                shared.append(Parsed(prefix + r.name, prefix, r.head))
+            readings = shared
         return [r.name for r in readings]
 
     def _kind_of_other(self, part: str, text: str, last: Parsed) -> Parsed | None:

@@ -32,6 +32,7 @@ _IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由")
 _MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
 _OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
+_CONJUNCTIONS = ("或者", "或", "由于", "因为", "因此", "如果", "而且", "并且", "虽然")
 _PLACE_ENDS = "区县市州盟旗乡镇省"
 _LIGHT_VERBS = ("进行", "予以", "加以", "给予", "作出")
 _ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
@@ -220,7 +221,7 @@ class NameGrammar:
     def one(self, name: str) -> Parsed | None:
         """``name`` read as a single bearer, or None."""
         name = clean_name(name)
-        if not name or len(name) > MAX_NAME or opening(name, 1)[0][1] == "c":
+        if not name or len(name) > MAX_NAME or name.startswith(_CONJUNCTIONS):
             return None  # (或者其…的老年人, 由于承运人…: a conjunction opens no name)
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
@@ -296,9 +297,9 @@ class NameGrammar:
             start, end = end, end + len(word)
             if end >= at:
                 break
-        if end == at:
-            return prefix, func
-        cut = end if rest[end - 1] in _PLACE_ENDS and end < m.start("head") else start
+        if end == at or end > m.start("head"):
+            return prefix, func  # (国务院办公厅: one word of the dictionary, the whole name)
+        cut = end if rest[end - 1] in _PLACE_ENDS else start
         return rest[:cut], rest[cut:m.start("head")]
 
     def _boundary(self, text: str, at: int) -> bool:
