@@ -121,6 +121,18 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
      [("双方有关单位", "obligation", "按照本条例和国家有关规定协商"), ("双方有关单位", "permission", "施工")]),
     # 具有 states what a body is, as 是 and 属于 do: no duty without a cue (工会法(2021) 第十五条)
     ("工会法(2021) 第十五条 (first paragraph)", "中华全国总工会、地方总工会、产业工会具有社会团体法人资格。", []),
+    # fourth review of stop 25: an agent's modifier holds no name and coordinator (公司法(2023) 第十五条), and a
+    # cue opening a clause is inside no name (未成年人保护法(2024) 第九十六条)
+    ("公司法(2023) 第十五条 (third paragraph, abridged)",
+     "前款规定的股东或者受前款规定的实际控制人支配的股东，不得参加前款规定事项的表决。",
+     [("前款规定的股东", "prohibition", "参加前款规定事项的表决"),
+      ("受前款规定的实际控制人支配的股东", "prohibition", "参加前款规定事项的表决")]),
+    ("未成年人保护法(2024) 第九十六条 (second paragraph)",
+     "县级以上人民政府及其民政部门应当根据需要设立未成年人救助保护机构、儿童福利机构，负责收留、抚养由民政部门监护的未成年人。",
+     [("县级以上人民政府", "obligation", "根据需要设立未成年人救助保护机构、儿童福利机构"),
+      ("县级以上人民政府民政部门", "obligation", "根据需要设立未成年人救助保护机构、儿童福利机构"),
+      ("县级以上人民政府", "obligation", "负责收留、抚养由民政部门监护的未成年人"),
+      ("县级以上人民政府民政部门", "obligation", "负责收留、抚养由民政部门监护的未成年人")]),
     # a relative clause with a preposition is no name's (负责对…的企业): 负责 stays the clause's cue
     ("工业产品生产许可证管理条例(2005) 第三十六条 (abridged)",
      "工业产品生产许可证主管部门依照本条例规定负责对生产列入目录产品的企业以及核查人员的相关活动进行监督检查。",

@@ -336,7 +336,10 @@ class NameGrammar:
             owner = mod.removesuffix("的")
             nouns = bool(owner) and all(tag in NOUN_TAGS for _, tag in tagged(owner)) \
                 and not owner.startswith(self.legal_verbs)  # (指导 | 劳动者: a verb jieba tags a noun)
-            if mod.endswith("的") and (nouns or self._relative_ok(owner)):
+            passive = owner.startswith(("受", "被", "由", "经"))  # (受前款规定的实际控制人 | 支配: 受 awaits its verb)
+            if any(c in owner for c in "的或、"):
+                return None  # (前款规定的股东或者受…的实际控制人: a name and a coordinator inside, not one modifier)
+            if mod.endswith("的") and (nouns or self._relative_ok(owner)) and not passive:
                 return Parsed(name, mod, agent, mod)
             # without 的, an agent made of what they do (出 | 票 | 人) or a noun (付款人), not a set phrase naming a
             # category (全国 | 退役军人, jieba's l)

@@ -96,8 +96,8 @@ class ClauseReader:
     def _in_name(self, text: str, pos: int, cue: Cue, end: int) -> bool:
         """A predicate cue inside the relative clause of a name that opens the clause (国务院负责报废机动车回收
         管理的部门 | 应当…, 县级以上地方人民政府负责…的部门 | 对…实施监督管理): the name's, not the clause's."""
-        if text[cue[0]:cue[1]] not in self.cues.predicates or "的" not in text[cue[1]:end]:
-            return False
+        if cue[0] <= pos or text[cue[0]:cue[1]] not in self.cues.predicates or "的" not in text[cue[1]:end]:
+            return False  # (…，负责收留…的未成年人: a cue opening the clause names no one before it)
         return any("的" in (relative := text[cue[1]:e]) and not self.grammar.has_function_word(relative)
                    and self.grammar.parse(text[pos:e]) for e in self.grammar.ends(text, cue[1], end))
 
