@@ -24,7 +24,8 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from .lists import ListGrammar
-from .names import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE, alternation
+from .name_words import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE
+from .names import alternation
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.

@@ -11,17 +11,8 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from .names import (
-    DEPUTIES,
-    LAWFUL_STANDING,
-    MAX_NAME,
-    NOT_IN_NAME,
-    NOUN_TAGS,
-    PASSIVE_PARTY,
-    NameGrammar,
-    Parsed,
-    clean_name,
-)
+from .name_words import DEPUTIES, LAWFUL_STANDING, MAX_NAME, NOT_IN_NAME, NOUN_TAGS, PASSIVE_PARTY, clean_name
+from .names import NameGrammar, Parsed
 from .words import opening, tagged
 
 _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单位|机构|部门|机关))")

@@ -17,52 +17,35 @@ from functools import lru_cache
 from importlib import resources
 from typing import Self
 
+from .name_words import (
+    CLAUSE_PUNCT,
+    COMPETENT,
+    CONJUNCTIONS,
+    CUE_WORDS,
+    DEPUTIES,
+    DETERMINERS,
+    IN_RELATIVE,
+    LAWFUL_STANDING,
+    LIGHT_VERBS,
+    MAX_NAME,
+    MODAL,
+    NAMED_FOR_WHAT_IT_DOES,
+    NOT_DETERMINERS,
+    NOT_IN_NAME,
+    NOUN_TAGS,
+    ONE_CHARACTER_PREPOSITIONS,
+    ORGAN_HEADS,
+    PASSIVE_PARTY,
+    PASSIVE_RELATIVE,
+    PLACE_ENDS,
+    POLICY_VERBS,
+    QUANTITY,
+    SHORT_AND,
+    SUB_BODY,
+    clean_name,
+    missegmented_verb,
+)
 from .words import first_word_tagged, is_word, opening, tagged, words_of
-
-_CLAUSE_PUNCT = "，。；：！？,;:!?“”《》\n"
-# Words that open a prepositional or modal phrase, or send a matter up (报请上级…): never inside a name
-# without 的.
-NOT_IN_NAME = frozenset(("对", "向", "在", "从", "由", "把", "将", "被", "应", "应当", "可", "可以", "须", "必须",
-                          "不得", "按照", "依照", "根据", "依据", "经", "于", "是", "为", "并", "会同",
-                          "依法", "及时", "立即", "给", "未", "未经", "因", "对于", "关于", "通过", "其中", "报",
-                          "报请", "报经", "报送", "提请", "上报", "以"))
-MAX_NAME = 40
-# Words that a relative clause may have after its own agent (国务院依法设立的, 经…批准的, 未…的).
-_IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由"))
-_MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
-_OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
-# A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
-_CONJUNCTIONS = ("或者", "或", "由于", "因为", "因此", "如果", "而且", "并且", "虽然")
-_PLACE_ENDS = "区县市州盟旗乡镇省"
-_LIGHT_VERBS = ("进行", "予以", "加以", "给予", "作出")
-_ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
-_CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
-MAX_CONDITION = 8
-_QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上|若干")
-# Members of an assembly, named by it (全国人民代表大会代表, 人民代表大会常务委员会组成人员).
-DEPUTIES = ("代表", "委员", "组成人员")
-# Words before a name that say which one it is (原发证机关: the one that issued it; 另一方当事人): the name is a bearer.
-_DETERMINERS = ("原", "另一方", "对方")
-_NOT_DETERMINERS = ("原则", "原因", "原来", "原有", "原始", "原先", "原料", "原告")  # words that open with 原
-_ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
-_NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
-# Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
-_POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
-# A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.
-_SUB_BODY = re.compile(r"(?P<body>.+?(?:部门|机关|机构|单位|政府))的?(?P<mod>[^的，。；、]{0,6}?)"
-                       r"(?P<sub>派出机构|分支机构|内设机构|下属单位|上级机关|上级单位|上一级机关|上一级单位)")
-# A relative clause may open with 依法 when a verb of standing follows (依法负有…职责的部门, 依法设立的…),
-# or with 有权 (有权处理的机关).
-LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得", "依法登记", "依法承担", "依法履行")
-_COMPETENT = re.compile(r"有权[^对向在从由于依按根，。；]{1,4}")  # 有权处理(的机关): a verb, no phrase
-# 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
-PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
-_PASSIVE_RELATIVE = re.compile(r"被[^的，。；、]{1,4}")
-RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
-_SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
-# One-character adverbials (对, 在, 应…) count only as whole words: 应急 is not 应.
-NOUN_TAGS = ("n", "nt", "nz", "nr", "j")
-SINGLE = 1
 
 
 @dataclass(frozen=True)
@@ -175,16 +158,16 @@ class NameGrammar:
 
     def __post_init__(self) -> None:
         j, lv, s = alternation(self.jurisdictions), alternation(self.levels), alternation(self.systems)
-        j = rf"{j}|[^{_CLAUSE_PUNCT}的、]{{0,6}}?(?:{alternation(self.places)})"
+        j = rf"{j}|[^{CLAUSE_PUNCT}的、]{{0,6}}?(?:{alternation(self.places)})"
         heads = alternation(self.department_heads)
         lv = rf"(?:{lv})(?:[、和](?:{lv}))*"  # 县、乡镇; 中央和国家: coordinated levels share what follows
-        body = (rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)(?P<func>[^{_CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})"
+        body = (rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s})?)(?P<func>[^{CLAUSE_PUNCT}的]{{0,14}}?)(?P<head>{heads})"
                 r"(?:（[^）]{1,6}）)?")
-        self._body = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?" + body)  # a relative clause may open it
+        self._body = re.compile(rf"(?P<rel>[^{CLAUSE_PUNCT}]{{1,24}}的)?" + body)  # a relative clause may open it
         self._body_plain = re.compile("(?P<rel>)" + body)  # the body alone (_body_reading tries each 的)
-        self._gov = re.compile(rf"(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
+        self._gov = re.compile(rf"(?P<rel>[^{CLAUSE_PUNCT}]{{1,24}}的)?(?P<prefix>(?:{j})?(?:{lv})*)(?P<head>{s})")
         # 县级以上地方各级人民政府 + 负有安全生产监督管理职责的 + 部门: a government's department named by a relative
-        self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{_CLAUSE_PUNCT}]{{1,24}}的)"
+        self._gov_rel = re.compile(rf"(?P<prefix>(?:{j})?(?:{lv})*(?:{s}))(?P<rel>[^{CLAUSE_PUNCT}]{{1,24}}的)"
                                    rf"(?P<head>{heads})")
         # A suffix whose mined nouns (three or more) all end in one word (位: 单位; 门: 部门) names agents only in it:
         # 学士学位 and 岗位 end in 位 too, and are things.
@@ -196,7 +179,7 @@ class NameGrammar:
         self._agent_word_ends = tuple(sorted(
             (n for n in self.agent_nouns if len(n) > 1 and n[-1] not in self.agent_suffixes), key=len, reverse=True))
         self._level = re.compile(rf"(?:{lv})+")  # 县级以上, 乡、民族乡、镇: a level, not a relative clause, before 的
-        self._party = re.compile(rf"(?P<mod>[^{_CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
+        self._party = re.compile(rf"(?P<mod>[^{CLAUSE_PUNCT}]{{0,30}}?)(?P<head>{alternation(self.party_heads)})")
         self._post = re.compile(rf"(?P<body>.+?)的?(?P<post>{alternation(self.posts)})")
         self._coord = re.compile(alternation(self.coordinators))
         # 人力资源和社会保障, 党委和政府 (convention 3a): a coordinator inside a part does not split a name
@@ -221,7 +204,7 @@ class NameGrammar:
     def one(self, name: str) -> Parsed | None:
         """``name`` read as a single bearer, or None."""
         name = clean_name(name)
-        if not name or len(name) > MAX_NAME or name.startswith(_CONJUNCTIONS):
+        if not name or len(name) > MAX_NAME or name.startswith(CONJUNCTIONS):
             return None  # (或者其…的老年人, 由于承运人…: a conjunction opens no name)
         if name in self.named or name in self.universal or name in self.regions \
                 or name.removeprefix("其他") in self.regions or PASSIVE_PARTY.fullmatch(name):
@@ -234,7 +217,7 @@ class NameGrammar:
         if name.startswith("其") and not name.startswith(("其他", "其它", "其中")) and len(name) > 2 \
                 and (inner := self.one(name[1:])) is not None:
             return Parsed(name, "其" + inner.prefix, inner.head, inner.rel)  # 其上级机关: its, resolved by the reader
-        if name.startswith(_DETERMINERS) and not name.startswith(_NOT_DETERMINERS) \
+        if name.startswith(DETERMINERS) and not name.startswith(NOT_DETERMINERS) \
                 and (inner := self.one(name.removeprefix("原").removeprefix("另一方").removeprefix("对方"))) \
                 and inner.name != name:
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
@@ -251,12 +234,12 @@ class NameGrammar:
                 and self.one(m.group("mod")):
             return Parsed(name, m.group("mod"), m.group("head"))  # 评标委员会 + 成员: the members of a body
         if m and self._modifier_ok(m.group("mod")) \
-                and not m.group("mod").endswith(_CUE_WORDS) \
+                and not m.group("mod").endswith(CUE_WORDS) \
                 and (m.group("mod") or len(name) > 2 or not self.is_verb(name)) and not self._verb_head(m):
             return Parsed(name, m.group("mod"), m.group("head"))
         if (m := self._post.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("post"))
-        if (m := _SUB_BODY.fullmatch(name)) and self.one(m.group("body")):
+        if (m := SUB_BODY.fullmatch(name)) and self.one(m.group("body")):
             return Parsed(name, "", m.group("sub"))  # 国务院反洗钱行政主管部门省一级派出机构
         if self._agent(name):
             return Parsed(name, "", "人")
@@ -299,7 +282,7 @@ class NameGrammar:
                 break
         if end == at or end > m.start("head"):
             return prefix, func  # (国务院办公厅: one word of the dictionary, the whole name)
-        cut = end if rest[end - 1] in _PLACE_ENDS else start
+        cut = end if rest[end - 1] in PLACE_ENDS else start
         return rest[:cut], rest[cut:m.start("head")]
 
     def _boundary(self, text: str, at: int) -> bool:
@@ -400,14 +383,14 @@ class NameGrammar:
     def _function_ok(self, func: str, prefix: str, head: str = "") -> bool:
         if func in self.functions:
             return True  # 人力资源和社会保障: a function named with 和
-        if func.startswith(_POLICY_VERBS):
+        if func.startswith(POLICY_VERBS):
             return False  # 国家 | 鼓励…金融机构: a policy and whom it addresses
         bare = func.replace("其他", "").replace("其它", "")
         if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
             return False
         if any((at := func.find(p)) > 0 and self.one(func[:at]) for p in "对向"):
             return False  # 当事人 | 对公安机关…: a name and a preposition, however the dictionary cuts 对公
-        if "和" in func and not _SHORT_AND.fullmatch(func):
+        if "和" in func and not SHORT_AND.fullmatch(func):
             return False  # 发展和改革 is a function; 应急管理部门和其他有关 is a coordination
         if any(h in func for h in ("部门", "机关", "机构", "单位", "政府")):
             return False
@@ -420,9 +403,9 @@ class NameGrammar:
             return True
         if head.endswith("主管部门") and not (len(words[0][0]) == 2 and self.acts(func)):
             return True  # 反洗钱行政主管部门 (not 履行…主管部门, whose first word is a verb of two characters)
-        if head in _ORGAN_HEADS and len(self.words(func)) == 1:
+        if head in ORGAN_HEADS and len(self.words(func)) == 1:
             return True  # 选举委员会, 审判委员会: an organ named for what it does (not 破坏村民 | 委员会)
-        if head in _NAMED_FOR_WHAT_IT_DOES and (len(func) == 2 or (head == "委员会" and len(func) <= 4 and all(
+        if head in NAMED_FOR_WHAT_IT_DOES and (len(func) == 2 or (head == "委员会" and len(func) <= 4 and all(
                 tag in ("v", "vn") for _, tag in words))):
             return True  # 侦查机关, 评标委员会, 联合管理委员会: a body named by what it does (not 破坏村民 | 委员会)
         return not self.acts(func)
@@ -431,7 +414,7 @@ class NameGrammar:
         """Whether ``text`` opens with an action: a verb, an adverb, a legal verb (责令改正) or a set
         phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms."""
         return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) \
-            or (self.is_idiom(text) and not self.is_noun(text[:2])) or _missegmented_verb(text)  # (not 土壤污染)
+            or (self.is_idiom(text) and not self.is_noun(text[:2])) or missegmented_verb(text)  # (not 土壤污染)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
@@ -447,13 +430,13 @@ class NameGrammar:
 
     def _relative_ok(self, relative: str) -> bool:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
-        if _PASSIVE_RELATIVE.fullmatch(relative) and all(tag in ("v", "vn") for _, tag in tagged(relative[1:])):
+        if PASSIVE_RELATIVE.fullmatch(relative) and all(tag in ("v", "vn") for _, tag in tagged(relative[1:])):
             return True  # 被检查的 | 用人单位, 被调查的 | 单位: the party a verb is done to, named by it
-        if relative.startswith(_POLICY_VERBS):
+        if relative.startswith(POLICY_VERBS):
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
-        if relative.startswith(LAWFUL_STANDING) or _COMPETENT.fullmatch(relative):
+        if relative.startswith(LAWFUL_STANDING) or COMPETENT.fullmatch(relative):
             return "是" not in self.words(relative)
-        if not relative or _QUANTITY.search(relative):
+        if not relative or QUANTITY.search(relative):
             return False
         words = self.words(relative)
         return words[0] not in NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
@@ -464,8 +447,8 @@ class NameGrammar:
         """A name and then a preposition or a modal word (监察机关 | 对…负责, X | 不得担任…): a clause with a
         subject of its own, not a relative clause that modifies a name."""
         # (a modal after a basis is the relative's own: 本法规定必须经…检验的…收货人)
-        return any(w in NOT_IN_NAME and w not in _IN_RELATIVE and (
-            (w in _MODAL and not "".join(words[:i]).endswith(("规定", "依法")))
+        return any(w in NOT_IN_NAME and w not in IN_RELATIVE and (
+            (w in MODAL and not "".join(words[:i]).endswith(("规定", "依法")))
             or self._names("".join(words[:i])) or "".join(words[:i]) in self.policy_subjects)
             for i, w in enumerate(words[1:], 1))  # (国家 | 对…有显著成绩的个人: the state's act, not a name)
 
@@ -477,20 +460,20 @@ class NameGrammar:
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
             return True
-        if mod in _ONE_CHARACTER_PREPOSITIONS:
+        if mod in ONE_CHARACTER_PREPOSITIONS:
             return False  # 自 | 当事人知道…之日起: a preposition, however the dictionary cuts 自当
         if "的" in mod:
             relative, _, rest = mod.rpartition("的")
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
         if len(mod) > 12 or self.has_function_word(mod) or any(c in mod for c in "、和及或"):
             return False
-        if _QUANTITY.search(mod) or tagged(mod)[0][1] == "m":
+        if QUANTITY.search(mod) or tagged(mod)[0][1] == "m":
             return False  # 有五分之一以上村民代表: a number of people, not a bearer
         if len(first := tagged(mod)[0][0]) >= 4 and tagged(first[:2])[0][1] == "ad":
             return False  # 充分发挥 | 代表作用, 密切联系 | 职工: a phrase of the dictionary that opens with an adverb
         if mod.endswith(self.systems):
             return False  # 县级以上人民政府 | 组织编制…: 组织 is the verb
-        if mod.endswith(_LIGHT_VERBS):
+        if mod.endswith(LIGHT_VERBS):
             return False  # 利用野生动物进行 | 公众展示展演: a verb that takes an object ends no modifier
         if mod.startswith("报") and mod[1:].startswith((*self.levels, *self.jurisdictions)):
             return False  # 报国务院批准后 | 组织实施: filing with a body (the dictionary joins 报国)
@@ -509,35 +492,3 @@ class NameGrammar:
         return any(tag == "v" and len(word) > 1 and i < len(words) - 1  # (基层群众 | 自治 | 组织: no object)
                    and len(prefix := "".join(w for w, _ in words[:i])) > 1 and self.one(prefix) is not None
                    for i, (word, tag) in enumerate(words[1:], 1))
-
-
-def _missegmented_verb(text: str) -> bool:
-    """A verb the dictionary's longest match hides in a noun of three characters (提供商 | 品: 提供 | 商品)."""
-    first = opening(text[:6], 1)[0]
-    if len(first[0]) != 3 or first[1] not in NOUN_TAGS:
-        return False
-    verb, rest = tagged(text[:2]), tagged(text[2:6])
-    return len(verb) == 1 and verb[0][1] == "v" and len(rest[0][0]) >= 2 and rest[0][1] == "n"
-
-
-# 交通运输、水利等有关部门: the departments named, one each (convention 17), without 等 and 有关.
-_ETC = re.compile(r"等(?:有关|相关)?(?=[^等的]{0,6}(?:部门|机关|单位|机构|组织|企业)$)")
-
-
-def clean_name(name: str) -> str:
-    """A name as conventions 2 and 24 write it: without a leading 各 (not 各级) or 一切, a trailing 等, and
-    等 before 有关部门."""
-    name = name.strip(" 　")
-    for conjunction in _OPENING_CONJUNCTIONS if name.startswith(_OPENING_CONJUNCTIONS) else ():
-        if name.startswith(conjunction) and len(name) > len(conjunction) + 1:  # 但消费者…, 以及提供…的经营者:
-            name = name[len(conjunction):]  # the clause's conjunction, not the name's
-            break
-    if name.startswith("各") and not name.startswith(("各级", "各类", "各种", "各项")):
-        name = name[1:]
-    elif name.startswith("一切") and not name.startswith(("一切单位和", "一切组织和")):
-        name = name[2:]  # 一切国家机关和武装力量 (the generic pair is one universal bearer, convention 13)
-    if "等" not in name:
-        return name  # (nothing for the two rules on 等 below to remove)
-    name = name.removesuffix("等") if not is_word(name[-2:]) else name
-    # 等 closing a list, not the end of a word (高等院校, 同等学力)
-    return _ETC.sub(lambda m: m.group(0) if is_word(name[max(0, m.start() - 1):m.start() + 1]) else "", name)
