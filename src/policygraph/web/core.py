@@ -68,8 +68,10 @@ class ByteCache:
             return hit[0]
 
     def put(self, key: Any, value: Any, size: int) -> None:
-        size += 200 + sum(len(k) for k in key if isinstance(k, (str, bytes)))  # the key and the entry's own
-        # overhead, roughly (not its repr: a query's text, every request)
+        size += 200  # the key and the entry's own overhead, roughly (not its repr: a query's text, every request)
+        for part in key:
+            if part.__class__ is str or part.__class__ is bytes:
+                size += len(part)
         if size > self.limit // 8:
             return  # one answer may not crowd out the rest
         with self._lock:

@@ -40,6 +40,9 @@ from .core import CODES, DEADLINE, Service, error_body, etag, log
 from .middleware import GuardedProtocol
 from .passthrough import _QUICK, JSON_RESULTS, Passthrough, _as_route, _most_bytes, _prefixes, _query_of, _whole
 
+_JSON = JSON_RESULTS.encode()
+_ASK = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\nAccept: " + _JSON
+        + b"\r\nContent-Length: ")  # the request to the Oxigraph server, up to its length
 _NOT_TAKEN = frozenset((b"content-length", b"transfer-encoding", b"x-forwarded-for", b"x-forwarded-proto",
                         b"expect", b"upgrade"))
 
@@ -133,8 +136,7 @@ class RelayProtocol(GuardedProtocol):
             return False
         flight = _Flight(self, service, url[8:], headers)
         service.relayed += 1  # (undone below if it is not taken after all)
-        hit = service.raw.get((service.version, flight.query_string, _as_route(headers, b"accept"),
-                               _as_route(headers, b"host"), b""))
+        hit = service.raw.get((service.version, flight.query_string, flight.accept, flight.host, b""))
         if hit is not None:
             body, content_type, tag, truncated = hit
             flight.answer_with(body, content_type, tag, truncated)
@@ -187,16 +189,20 @@ class _Flight:
     """One relayed request: its answer from the raw cache, the answer cache or the Oxigraph server, written to
     the connection in one piece; or handed on to uvicorn's task."""
 
+    __slots__ = ("accept", "began", "deadline", "done", "exchange", "headers", "host", "keep_alive", "key", "left",
+                 "protocol", "query_string", "raw", "request", "service", "tag", "timer", "until")
+
     def __init__(self, protocol: RelayProtocol, service: Service, query_string: bytes,
                  headers: dict[bytes, bytes]) -> None:
         self.protocol, self.service, self.query_string, self.headers = protocol, service, query_string, headers
+        self.accept, self.host = _as_route(headers, b"accept"), _as_route(headers, b"host")  # the raw cache's key
         self.raw: list[tuple[bytes, bytes]] | None = None
         self.keep_alive = protocol.parser.should_keep_alive()
         self.deadline = 0.0
         self.until = 0.0  # asking again: the next server must be up by then
         self.began = 0.0
         self.key: tuple[Any, ...] = ()
-        self.tag = ""
+        self.tag = b""
         self.request = b""
         self.exchange: Any = None
         self.timer: asyncio.TimerHandle | None = None
@@ -209,18 +215,16 @@ class _Flight:
         """Answer from the answer cache, or ask the server (the pass-through's keys, tags and request)."""
         self.raw = list(self.protocol._raw)  # kept for the hand-on (the parser moves to the next message)
         self.key = ("sparql", query, (), (), accept, base)
-        self.tag = etag(self.key, self.service.generation)
-        if self.headers.get(b"if-none-match") == self.tag.encode("latin-1"):
-            self.write(304, [(b"etag", self.tag.encode())], b"")
+        self.tag = etag(self.key, self.service.generation).encode()
+        if self.headers.get(b"if-none-match") == self.tag:
+            self.write(304, [(b"etag", self.tag)], b"")
             return
         hit = self.service.cached(self.key)
         if hit is not None:
             self.answer(*hit)
             return
         text = f"BASE <{base}>\n{_prefixes(query)}{query}".encode()
-        self.request = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\n"
-                        b"Accept: " + JSON_RESULTS.encode() + b"\r\nContent-Length: " + str(len(text)).encode()
-                        + b"\r\n\r\n" + text)
+        self.request = b"%s%d\r\n\r\n%s" % (_ASK, len(text), text)
         loop = self.protocol.loop
         self.began = loop.time()
         self.deadline = time.monotonic() + self.service.settings.query_timeout
@@ -356,11 +360,9 @@ class _Flight:
 
     def answer(self, body: bytes, content_type: str, truncated: bool) -> None:
         """Answer 200 with the server's (or the answer cache's) body, kept in the raw cache as the route does."""
-        tag = self.tag.encode()
-        headers = self.headers
-        self.service.remember_raw(self.query_string, _as_route(headers, b"accept"), _as_route(headers, b"host"),
-                                  b"", (body, content_type.encode(), tag, truncated))
-        self.answer_with(body, content_type.encode(), tag, truncated)
+        kind = _JSON if content_type == JSON_RESULTS else content_type.encode()
+        self.service.remember_raw(self.query_string, self.accept, self.host, b"", (body, kind, self.tag, truncated))
+        self.answer_with(body, kind, self.tag, truncated)
 
     def write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         """The answer, in one write, as uvicorn's ``send`` would make it; then the connection goes on."""
