@@ -188,6 +188,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--before", help="also measure policygraph from this source tree (e.g. a git worktree's "
                                          "src), as policygraph_before: before and after in one run")
+    parser.add_argument("--before-label", default="the code before", help="what --before's tree is (its commit)")
     parser.add_argument("--only", help="comma-separated servers to measure besides oxigraph")
     args = parser.parse_args()
     import pyoxigraph as ox
@@ -195,6 +196,7 @@ def main() -> int:
     from policygraph.loader import Loader
     from policygraph.store import LocalStore, open_store
 
+    began = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     tmp = Path(tempfile.mkdtemp(prefix="pg-front-"))
     store = open_store(tmp / "ours")
     assert isinstance(store, LocalStore)
@@ -247,7 +249,9 @@ def main() -> int:
     finally:
         for proc, _ in servers.values():
             stop(proc)
-    results: dict[str, Any] = {"query": QUERY, "connections": args.connections, "seconds": args.seconds,
+    results: dict[str, Any] = {"began": began, "ended": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                               "before": args.before_label if args.before else None,
+                               "query": QUERY, "connections": args.connections, "seconds": args.seconds,
                                "turns": args.turns}
     for name, rs in runs.items():
         results[name] = {k: round(statistics.median(r[k] for r in rs), 2) for k in rs[0]}

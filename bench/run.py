@@ -379,7 +379,38 @@ def sparql_section(s: dict[str, Any]) -> list[str]:
                   f"cache and Oxigraph evaluates every time, {cached}× Oxigraph."]
     lines += ["", f"rdflib-endpoint, one query repeated: {s['ratio_rdflib_endpoint_to_oxigraph']}× Oxigraph "
               "(repeated query).", ""]
+    if f := load("front"):
+        lines += front_lines(f)
     return lines
+
+
+FRONTS = {"oxigraph": "Oxigraph server",
+          "bare": "a bare Python front evaluating in its own two processes (uvloop, httptools, pyoxigraph; no checks, "
+                  "no cache, no timeout, no way to stop a query)",
+          "bare_no_query": "the same front answering a fixed body (no evaluation)",
+          "bare_relay": "the same front handing each query to one Oxigraph server behind both processes",
+          "bare_relay_each": "a bare Python front (two processes of uvloop and httptools, no checks, no cache) "
+                             "handing each query to an Oxigraph server of its own (one a process, as `--workers 2` "
+                             "runs) over keep-alive connections",
+          "policygraph": "**policygraph serve --workers 2** (this tree: GET /sparql relayed at the connection, "
+                         "web/relay.py)",
+          "policygraph_before": "policygraph serve --workers 2, {before}"}
+
+
+def front_lines(f: dict[str, Any]) -> list[str]:
+    """bench_front.py: where the light lookup's time goes, the servers taking turns in one run."""
+    lines = [f"Where the light lookup's time goes (`bench/bench_front.py`, {f.get('began', '?')} to "
+             f"{f.get('ended', '?')}; the same store, query, wrk and script as the headline, the servers all up and "
+             f"taking turns as above, medians of {f['turns']} turns of {f['seconds']} s; the servers' CPU time a "
+             "request read from `/proc` around each wrk run, an Oxigraph server behind a front counted with it):", "",
+             "| server | requests/s | × Oxigraph | p99 | × Oxigraph | server CPU a request | wrk CPU a request | "
+             "load (1 min) | others' cores |", "|---|---|---|---|---|---|---|---|---|"]
+    for key, label in FRONTS.items():
+        if r := f.get(key):
+            lines.append(f"| {label.format(before=f.get('before') or 'the code before')} | {round(r['rps']):,} | "
+                         f"{r['ratio']} | {r['p99_ms']} ms | {r['p99_ratio']} | {r['server_us']} µs | "
+                         f"{r['wrk_us']} µs | {r.get('load_1min', '—')} | {r.get('others_cores', '—')} |")
+    return [*lines, ""]
 
 
 def analytical_lines(a: dict[str, Any], s: dict[str, Any]) -> list[str]:
