@@ -264,8 +264,14 @@ def main() -> int:
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a server and the processes it started (the bare front forks one)."""
-    children = [pid for pid, fields in process_stats() if int(fields[1]) == proc.pid]
+    """Stop a server and every process under it (the bare front forks a second front, and each front may start an
+    Oxigraph server of its own: a grandchild, which a kill of the children alone left running)."""
+    parents = {pid: int(fields[1]) for pid, fields in process_stats()}
+    tree, grew = {proc.pid}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | below, bool(below)
+    children = sorted(tree - {proc.pid})
     proc.terminate()
     for pid in children:
         try:
