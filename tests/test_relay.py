@@ -1,8 +1,9 @@
 """GET /sparql relayed at the connection (web/relay.py), against a real policygraph server process and the real
 ``oxigraph`` server it starts: every request below is shown taken by the relay (``/healthz``'s ``relayed``, this
-process's count), and every guarantee holds through it — the answer cache, ETags and 304, the timeout (503 while
-other queries go on), a departed client's query stopped, the row cap (handed to the workers), SERVICE kept from the
-server, updates only with the token and seen by the next query, pipelining and ``Connection: close``."""
+process's count), and every guarantee holds through it — the answer cache (from a query's second sighting on,
+``/healthz``'s ``cached``), ETags and 304, the timeout (503 while other queries go on), a departed client's query
+stopped, the row cap (handed to the workers), SERVICE kept from the server, updates only with the token and seen by
+the next query (a cached answer dropped), pipelining and ``Connection: close``."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_distinct_queries_cache_etags_and_304_go_through_the_relay(store_dir: Pa
             assert len(r.json()["results"]["bindings"]) == 1 and r.headers["cache-control"] == "no-cache"
         assert relayed(base) == start + 5
         first = ask(base, "ASK { ?s a pg:Duty } # relay")
-        again = ask(base, "ASK { ?s a pg:Duty } # relay")  # the raw cache
+        again = ask(base, "ASK { ?s a pg:Duty } # relay")  # its second sighting: cached from here on
         assert first.content == again.content == b'{"head":{},"boolean":true}'
         assert first.headers["etag"] == again.headers["etag"]
         same = ask(base, "ASK { ?s a pg:Duty } # relay", **{"If-None-Match": first.headers["etag"]})
@@ -64,6 +65,37 @@ def test_distinct_queries_cache_etags_and_304_go_through_the_relay(store_dir: Pa
         accept = ask(base, "ASK { ?s a pg:Duty } # relay", Accept="application/sparql-results+json, */*;q=0.1")
         assert accept.headers["etag"] != first.headers["etag"] or accept.content == first.content
         assert relayed(base) == start + 9
+
+
+def cached(base: str) -> int:
+    """How many GET /sparql answers the server's process holds in its raw cache."""
+    return int(httpx.get(base + "/healthz").json()["cached"])
+
+
+def test_an_answer_is_cached_from_its_second_sighting(store_dir: Path) -> None:
+    with policygraph_server(store_dir) as base:
+        ask(base, "ASK {}")
+        start, held = relayed(base), cached(base)
+        for i in range(5):  # distinct queries: answered, not cached
+            r = ask(base, f'SELECT ?d WHERE {{ ?d pg:action ?a }} LIMIT 1 VALUES ?n {{ "seen {i}" }}')
+            assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 1 and r.headers["etag"]
+        assert cached(base) == held and relayed(base) == start + 5
+        query = "SELECT ?d WHERE { ?d a pg:Duty } LIMIT 2 # sightings"
+        first = ask(base, query)
+        assert first.status_code == 200 and cached(base) == held  # seen once: answered, not kept
+        second = ask(base, query)
+        assert second.content == first.content and second.headers["etag"] == first.headers["etag"]
+        assert cached(base) == held + 1  # seen again: kept
+        third = ask(base, query)  # from the raw cache
+        assert third.content == first.content and third.headers["etag"] == first.headers["etag"]
+        assert cached(base) == held + 1
+        same = ask(base, query, **{"If-None-Match": first.headers["etag"]})
+        assert same.status_code == 304 and same.content == b"" and same.headers["etag"] == first.headers["etag"]
+        other = "SELECT ?d WHERE { ?d a pg:Duty } LIMIT 3 # sightings"  # not yet cached when asked with its ETag
+        tag = ask(base, other).headers["etag"]
+        assert cached(base) == held + 1
+        assert ask(base, other, **{"If-None-Match": tag}).status_code == 304
+        assert relayed(base) == start + 5 + 6
 
 
 def test_a_slow_query_is_503_at_the_timeout_while_others_go_on(store_dir: Path) -> None:
@@ -154,6 +186,29 @@ def test_updates_need_the_token_and_are_seen_through_the_relay(store_dir: Path, 
         taken = relayed(base)
         assert ask(base, count + " # last").json()["results"]["bindings"][0]["n"]["value"] == "1"
         assert relayed(base) == taken + 1  # the Oxigraph server, on the new view
+
+
+
+def test_an_update_drops_answers_cached_on_their_second_sighting(store_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store_dir, copy)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:seen> { ?s ?p ?o } } # twice"
+    update = "INSERT DATA { GRAPH <urn:seen> { <urn:a> <urn:b> 1 } }"
+    with policygraph_server(copy, update_token=TOKEN) as base:
+        ask(base, "ASK {}")
+        for _ in range(3):
+            old = ask(base, count)
+            assert old.json()["results"]["bindings"][0]["n"]["value"] == "0"
+        assert cached(base) >= 1  # seen twice: kept
+        done = httpx.post(base + "/sparql", content=update, headers={"Content-Type": "application/sparql-update",
+                                                                     "Authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 204, done.text
+        assert cached(base) == 0  # the update emptied the caches
+        for _ in range(20):  # the same query string, through the workers and then the relay on the new view
+            new = ask(base, count)
+            assert new.json()["results"]["bindings"][0]["n"]["value"] == "1"
+            assert new.headers["etag"] != old.headers["etag"]
+            time.sleep(0.05)
 
 
 def test_pipelined_requests_and_connection_close(store_dir: Path) -> None:

@@ -88,6 +88,32 @@ class ByteCache:
             self._entries.clear()
             self.size = 0
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class Sightings:
+    """Queries seen once, as fingerprints (the built-in hash of the raw query string) in a fixed table, a slot per
+    hash: the newest fingerprint wins its slot, so the table never grows. ``again`` says whether a query was seen
+    before; an answer is kept in the caches only from its second sighting on, so that queries asked once (most of
+    them, for researchers) pay no cache write. A query whose fingerprint was pushed out is seen once more before
+    it is cached; two queries with the same 64-bit hash would only be cached one sighting early."""
+
+    SLOTS = 1 << 14  # 128 KB of slots (and the ints they hold): queries asked again within ~16k others are seen
+
+    def __init__(self) -> None:
+        self._table = [0] * self.SLOTS
+        self._mask = self.SLOTS - 1
+
+    def again(self, key: bytes) -> bool:
+        """Whether ``key`` was seen before (and remember it, if not)."""
+        fingerprint = hash(key)
+        slot = fingerprint & self._mask
+        if self._table[slot] == fingerprint:
+            return True
+        self._table[slot] = fingerprint
+        return False
+
 
 class Writer:
     """The one thread that writes the store: updates run here, one at a time, on a large stack, and (for an
@@ -167,6 +193,7 @@ class Service:
         self._cache = ByteCache(settings.cache_bytes * 3 // 4)
         # Finished GET /sparql answers by raw query string and Accept header, for the fast path.
         self.raw = ByteCache(settings.cache_bytes // 4)
+        self.sightings = Sightings()  # GET /sparql query strings seen once (web/relay.py caches from the second)
         local = isinstance(store, LocalStore)
         # A writable store is being written by this process: workers read checkpoints of it, not the
         # directory its compactions rewrite (see pool.py). A remote store's workers only check requests.

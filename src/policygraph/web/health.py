@@ -21,5 +21,5 @@ def healthz(request: Request) -> Response:
     writable = getattr(current.store, "writable", lambda: True)() if token else None
     body = {"status": "ok" if writable is not False else "unwritable", "version": __version__,
             "store": current.store.location, "read_only": not token, "writable": writable,
-            "relayed": current.relayed}
+            "relayed": current.relayed, "cached": len(current.raw)}  # GET /sparql answers in the raw cache
     return Response(json.dumps(body), status_code=200 if writable is not False else 503, media_type=JSON)

@@ -12,7 +12,9 @@ What it keeps, as the pass-through (``passthrough.py``) does, with its own code 
   rewrite the endpoint's URL), ``cors`` off, nothing pipelined before it; and a query the raw cache answers, or
   one the pass-through may hand to the server (``Passthrough._asked``: no ``service`` in the text, nesting,
   JSON results, a base IRI) while it is up. Anything else is uvicorn's as before (the lane, then the app).
-- **Cache, ETags, 304**: the raw cache and the answer cache under the route's keys and tags.
+- **Cache, ETags, 304**: the raw cache and the answer cache under the route's keys and tags, written from a
+  query's second sighting on (``core.Sightings``: a query string seen once is remembered by its hash only, and
+  looked up in neither cache); the ETag is the route's on every sighting, so a repeat with it is 304.
 - **Timeout**: past ``query_timeout`` the request is answered 503 and the server killed (the one way to stop a
   query, ``sidecar.py``); a query whose server was killed to stop another is asked again of the next one
   within its own deadline.
@@ -136,7 +138,10 @@ class RelayProtocol(GuardedProtocol):
             return False
         flight = _Flight(self, service, url[8:], headers)
         service.relayed += 1  # (undone below if it is not taken after all)
-        hit = service.raw.get((service.version, flight.query_string, flight.accept, flight.host, b""))
+        hit = None  # a query seen for the first time is in neither cache here (not written on a first sighting)
+        if service.sightings.again(flight.query_string):
+            flight.keep = True
+            hit = service.raw.get((service.version, flight.query_string, flight.accept, flight.host, b""))
         if hit is not None:
             body, content_type, tag, truncated = hit
             flight.answer_with(body, content_type, tag, truncated)
@@ -189,8 +194,8 @@ class _Flight:
     """One relayed request: its answer from the raw cache, the answer cache or the Oxigraph server, written to
     the connection in one piece; or handed on to uvicorn's task."""
 
-    __slots__ = ("accept", "began", "deadline", "done", "exchange", "headers", "host", "keep_alive", "key", "left",
-                 "protocol", "query_string", "raw", "request", "service", "tag", "timer", "until")
+    __slots__ = ("accept", "began", "deadline", "done", "exchange", "headers", "host", "keep", "keep_alive", "key",
+                 "left", "protocol", "query_string", "raw", "request", "service", "tag", "timer", "until")
 
     def __init__(self, protocol: RelayProtocol, service: Service, query_string: bytes,
                  headers: dict[bytes, bytes]) -> None:
@@ -198,6 +203,7 @@ class _Flight:
         self.accept, self.host = _as_route(headers, b"accept"), _as_route(headers, b"host")  # the raw cache's key
         self.raw: list[tuple[bytes, bytes]] | None = None
         self.keep_alive = protocol.parser.should_keep_alive()
+        self.keep = False  # whether its answer goes into the caches: from the query's second sighting on
         self.deadline = 0.0
         self.until = 0.0  # asking again: the next server must be up by then
         self.began = 0.0
@@ -219,7 +225,7 @@ class _Flight:
         if self.headers.get(b"if-none-match") == self.tag:
             self.write(304, [(b"etag", self.tag)], b"")
             return
-        hit = self.service.cached(self.key)
+        hit = self.service.cached(self.key) if self.keep else None
         if hit is not None:
             self.answer(*hit)
             return
@@ -275,9 +281,9 @@ class _Flight:
                 if status != 200 or not _whole(body):
                     self.onward()  # an error, a CONSTRUCT: the workers answer it, in their words
                     return
-                hit = (body, JSON_RESULTS, False)
-                self.service.remember(self.key, hit, len(body))
-                self.answer(*hit)
+                if self.keep:
+                    self.service.remember(self.key, (body, JSON_RESULTS, False), len(body))
+                self.answer(body, JSON_RESULTS, False)
         except Exception as exc:  # as the pass-through: logged, answered in the one shape
             self.fail(exc)
 
@@ -359,9 +365,12 @@ class _Flight:
                    body)
 
     def answer(self, body: bytes, content_type: str, truncated: bool) -> None:
-        """Answer 200 with the server's (or the answer cache's) body, kept in the raw cache as the route does."""
+        """Answer 200 with the server's (or the answer cache's) body, kept in the raw cache as the route does
+        (from the query's second sighting on)."""
         kind = _JSON if content_type == JSON_RESULTS else content_type.encode()
-        self.service.remember_raw(self.query_string, self.accept, self.host, b"", (body, kind, self.tag, truncated))
+        if self.keep:
+            self.service.remember_raw(self.query_string, self.accept, self.host, b"",
+                                      (body, kind, self.tag, truncated))
         self.answer_with(body, kind, self.tag, truncated)
 
     def write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
