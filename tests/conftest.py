@@ -58,3 +58,14 @@ def both_store(tmp_path_factory: pytest.TempPathFactory, jiangbei_path: Path) ->
     assert not report.failed
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_binary() -> Path:
+    """The `oxigraph` server binary (a dependency); tests of the server behind /sparql skip, naming it, without it."""
+    from policygraph.sidecar import binary
+
+    found = binary()
+    if found is None:
+        pytest.skip("the oxigraph binary is not installed")
+    return Path(found)

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -16,6 +15,8 @@ import httpx
 import pytest
 
 from .servers import get_in_background, policygraph_server, store_with
+
+pytestmark = pytest.mark.usefixtures("oxigraph_binary")  # the Oxigraph server is what they test
 
 TOKEN = "passthrough-token"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -173,15 +174,6 @@ def test_row_cap_cors_and_etags_hold(store_dir: Path) -> None:
         again = httpx.get(base + "/sparql", params={"query": "ASK { ?s a pg:Duty } # cors"},
                           headers={"If-None-Match": small.headers["etag"]})
         assert again.status_code == 304
-
-
-@pytest.fixture(autouse=True)
-def _needs_the_binary() -> Iterator[None]:
-    from policygraph.sidecar import binary
-
-    if binary() is None:
-        pytest.skip("the oxigraph binary is not installed")
-    yield
 
 
 def test_post_queries_take_the_same_path(store_dir: Path) -> None:

@@ -11,7 +11,6 @@ import json
 import shutil
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -21,21 +20,14 @@ import pytest
 from .servers import get_in_background, policygraph_server, store_with
 from .test_passthrough import SLOW, _alive, sidecars
 
+pytestmark = pytest.mark.usefixtures("oxigraph_binary")  # the Oxigraph server is what they test
+
 TOKEN = "relay-token"
 
 
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Path:
     return store_with(tmp_path_factory.mktemp("relay") / "store", seed_path)
-
-
-@pytest.fixture(autouse=True)
-def _needs_the_binary() -> Iterator[None]:
-    from policygraph.sidecar import binary
-
-    if binary() is None:
-        pytest.skip("the oxigraph binary is not installed")
-    yield
 
 
 def relayed(base: str) -> int:
