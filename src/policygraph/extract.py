@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from spacy.language import Language
@@ -122,7 +123,7 @@ class _Clause:
         """The next clause's span (the clause itself where it is the last)."""
         return self.clauses[min(self.index + 1, len(self.clauses) - 1)]
 
-    @property
+    @cached_property
     def cue_clause(self) -> tuple[int, int]:
         """The first later clause with a cue, where every clause between runs on (a comma, no cue, no …的): the
         clause an occasion's subject bears (国家机关委托他人建设…，存储、加工政务数据，| 应当…); else the next."""
