@@ -11,7 +11,16 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from .name_words import DEPUTIES, LAWFUL_STANDING, MAX_NAME, NOT_IN_NAME, NOUN_TAGS, PASSIVE_PARTY, clean_name
+from .name_words import (
+    DEPUTIES,
+    LAWFUL_STANDING,
+    MAX_NAME,
+    NOT_IN_NAME,
+    NOUN_TAGS,
+    PASSIVE_OPENING,
+    PASSIVE_PARTY,
+    clean_name,
+)
 from .names import NameGrammar, Parsed
 from .words import opening, tagged
 
@@ -20,7 +29,6 @@ _APPOSITION = re.compile(r"(?P<last>.+?)等(?P<category>[^等]{0,6}(?:组织|单
 _CLOSED_LIST = re.compile(r"、[^、，。；]{1,12}等(?:有关|相关)?(?P<head>部门|机关|单位|机构|组织)(?:和|以及|及|、)")
 # 等 closing the list at the head its items share (…、市场监督管理等部门)
 _SHARED_HEAD = re.compile(r".+?等(?:有关|相关)?(?P<head>[^等、]{0,6}?(?:部门|机关|单位|机构|组织|企业))")
-_PASSIVE_OPENING = re.compile(r"被[^的，。；、]{1,4}的")  # 被检查的用人单位 (names.py reads the relative)
 _JOINT_SYSTEMS = ("党委和政府", "党委、政府")
 # 任何其他单位和个人, 一切组织或者个人: one universal bearer however it is worded (convention 13)
 _UNIVERSAL = re.compile(r"(?:任何|一切)(?:其他)?(?:单位|组织|个人|人)(?:[、和或与]|或者)(?:其他)?(?:单位|组织|个人)")
@@ -52,7 +60,7 @@ class ListGrammar(NameGrammar):
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions or _UNIVERSAL.fullmatch(name):
             return [name]
-        if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name) and not _PASSIVE_OPENING.match(name)
+        if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name) and not PASSIVE_OPENING.match(name)
                 and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):
             return None  # 对…的生产经营单位: a prepositional phrase, not a name

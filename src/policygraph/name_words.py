@@ -48,7 +48,8 @@ LAWFUL_STANDING = ("依法负有", "依法设立", "依法成立", "依法取得
 COMPETENT = re.compile(r"有权[^对向在从由于依按根，。；]{1,4}")  # 有权处理(的机关): a verb, no phrase
 # 被 + a verb + a person or body: the one the act is done to (被询问人, 被检查单位).
 PASSIVE_PARTY = re.compile(r"被[^的，。；、]{1,3}(?:人|单位|者)")
-PASSIVE_RELATIVE = re.compile(r"被[^的，。；、]{1,4}")
+PASSIVE_RELATIVE = re.compile(r"被[^的，。；、]{1,4}")  # 被检查(的单位): names.py reads such a relative
+PASSIVE_OPENING = re.compile(PASSIVE_RELATIVE.pattern + "的")  # a span opening with one is a name's, not 被 + a verb
 RESPONSIBLE = re.compile(r"是[^，。；]{0,8}(?:责任人|责任主体)")
 SHORT_AND = re.compile(r"[^和]{1,3}和[^和]{1,4}")
 NOUN_TAGS = ("n", "nt", "nz", "nr", "j")
