@@ -19,6 +19,7 @@ def _pipeline(text: str) -> list[tuple[int, int, str]]:
     "负责人可以委托他人，依照本法的要求",  # 负责人 is no 负责, 要求 no 要
     "不 应当做", "不  应当", "不　应当", " 不 应当", "甲不 应 乙", "不\n应当", "可以 不 应当 ", "不 应\r\n当",
     "（一）应当于2024年1月1日前报送；", "",
+    "费用应由国家承担，须经批准；不应有的损害", "应由", "甲应予以公告应有",  # fused modal words, split alike
 ])
 def test_the_finder_marks_what_the_pipeline_marks(text: str) -> None:
     finder = CueFinder.of(default_nlp())

@@ -20,7 +20,23 @@ def test_cues_are_whole_words(text: str, cues: list[tuple[str, str]]) -> None:
     assert [(s.text, s.label_) for s in doc.spans["cues"]] == cues
 
 
+@pytest.mark.parametrize(("text", "cues"), [
+    # 选举法 (2020) 第五十三条: jieba's 须经 is 须 and 经
+    ("罢免县级和乡级的人民代表大会代表，须经原选区过半数的选民通过", [("须", "obligation")]),
+    # 选举法 (2020) 第十九条: 应有 is 应 and 有
+    ("每一聚居的少数民族都应有代表参加当地的人民代表大会", [("应", "obligation")]),
+    # 水污染防治法 (2017) 第十四条 (as 地方水污染物排放标准须报…备案 is written there)
+    ("地方水污染物排放标准须报国务院环境保护主管部门备案", [("须", "obligation")]),
+    # 刑法 第二十一条: before 的 a fused word modifies a noun and is no cue
+    ("紧急避险超过必要限度造成不应有的损害的", []),
+])
+def test_a_fused_modal_word_is_its_modal_and_the_rest(text: str, cues: list[tuple[str, str]]) -> None:
+    doc = default_nlp()(text)
+    assert [(s.text, s.label_) for s in doc.spans["cues"]] == cues
+
+
 def test_the_cue_words_are_data() -> None:
     cues = default_cues()
     assert cues.modal["应当"] == "obligation" and cues.modal["有权"] == "right"
+    assert cues.fused["应由"] == "应" and cues.fused["须经"] == "须"
     assert "负责" in cues.predicates and cues.duty_phrase.fullmatch("有进行安全宣传的义务")

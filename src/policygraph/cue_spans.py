@@ -84,4 +84,11 @@ class CueFinder:
                 starts.append(at)
                 ends.append(at + len(word))
             at += len(word)
+        for i, cut in reversed(list(enumerate(self.matcher.split(words)))):  # 应由 -> 应, 由
+            if cut is None:
+                continue
+            modal, rest = cut
+            words[i:i + 1] = [modal, rest]
+            starts[i:i + 1] = [starts[i], starts[i] + len(modal)]
+            ends[i:i + 1] = [starts[i] + len(modal), ends[i]]
         return tuple((starts[i], ends[j - 1], m) for i, j, m in self.matcher.match(words))

@@ -30,6 +30,7 @@ class Cues:
     """Cue words and clause patterns from ``resources/cues.toml``."""
 
     modal: dict[str, str]
+    fused: dict[str, str]  # a word jieba fuses from a modal and what follows (应由) -> its modal (应)
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
@@ -54,6 +55,7 @@ class Cues:
         c = raw["clauses"]
         return cls(
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
+            fused=dict(raw["fused"]),
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
             prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]),
             sanctions=frozenset(c["sanctions"]),
@@ -74,24 +76,43 @@ def default_cues() -> Cues:
     return Cues.load()
 
 
-@Language.factory("policygraph_cues", default_config={"modal": {}})
-def _make_cues(nlp: Language, name: str, modal: dict[str, str]) -> CueMatcher:
-    return CueMatcher(nlp, modal)
+@Language.factory("policygraph_cues", default_config={"modal": {}, "fused": {}})
+def _make_cues(nlp: Language, name: str, modal: dict[str, str], fused: dict[str, str]) -> CueMatcher:
+    return CueMatcher(nlp, modal, fused)
 
 
 class CueMatcher:
     """Marks modal cue tokens in ``doc.spans["cues"]``, labelled by modality; a cue of two words
-    (不 应当) wins over the one word inside it. Cues are whole jieba words, so 负责人 is never 负责."""
+    (不 应当) wins over the one word inside it. Cues are whole jieba words, so 负责人 is never 负责; a word jieba
+    fuses from a modal and the verb after it (应由, 须经) is first split in two (``split``).
 
-    def __init__(self, nlp: Language, modal: dict[str, str]) -> None:
+    >>> CueMatcher(None, {"应": "obligation"}, {"应由": "应"}).split(["费用", "应由", "国家", "承担"])
+    [None, ('应', '由'), None, None]
+    """
+
+    def __init__(self, nlp: Language | None, modal: dict[str, str], fused: dict[str, str] | None = None) -> None:
         self.single = {w: m for w, m in modal.items() if " " not in w}
         self.double = {tuple(w.split()): m for w, m in modal.items() if " " in w}
+        self.fused = dict(fused or {})
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
         words = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
+        if any(splits := self.split(words)):
+            with doc.retokenize() as retokenizer:
+                for token, cut in zip(list(doc), splits, strict=True):
+                    if cut is not None:
+                        retokenizer.split(token, list(cut), heads=[(token, 1), token.head])
+            words = [strings[orth] for orth in doc.to_array("ORTH").tolist()]
         doc.spans["cues"] = [Span(doc, i, j, label=modality) for i, j, modality in self.match(words)]
         return doc
+
+    def split(self, words: Sequence[str]) -> list[tuple[str, str] | None]:
+        """For each word, None, or how a fused modal word is cut: (the modal, the rest). Not before 的, where
+        the word modifies a noun (应有的注意)."""
+        return [(modal, word[len(modal):])
+                if (modal := self.fused.get(word)) and (i + 1 == len(words) or words[i + 1] != "的") else None
+                for i, word in enumerate(words)]
 
     def match(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
         """(first token, token after, modality) of each cue among ``words``, left to right."""
@@ -115,7 +136,8 @@ def build_nlp(cues: Cues | None = None) -> Language:
     from spacy.lang.zh import Chinese
 
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("policygraph_cues", config={"modal": (cues or default_cues()).modal})
+    cues = cues or default_cues()
+    nlp.add_pipe("policygraph_cues", config={"modal": cues.modal, "fused": cues.fused})
     return nlp
 
 
