@@ -142,3 +142,37 @@ def test_rules_of_stop_25(extractor: Extractor, source: str, text: str,
 def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: str,
                                       expected: list[tuple[str | None, str, str]]) -> None:
     assert _read(extractor, text) == expected, source
+
+
+@pytest.mark.parametrize(("source", "text", "expected"), [
+    # 由X + a verb without a cue of its own is an obligation (convention 16), not the permission of the clause
+    # before it
+    ("进出口商品检验法(2021) 第二十七条 (abridged)",
+     "报检人对检验结果有异议的，可以向原商检机构申请复验，由受理复验的商检机构及时作出复验结论。",
+     [("报检人", "permission", "向原商检机构申请复验"), ("受理复验的商检机构", "obligation", "及时作出复验结论")]),
+    # a body's members named after it (常务委员会 | 组成人员, jieba's 组成 a verb), and how many act together
+    ("立法法(2023) 第三十条 (abridged)",
+     "常务委员会组成人员十人以上联名，可以向常务委员会提出法律案，由委员长会议决定是否列入常务委员会会议议程。",
+     [("常务委员会组成人员", "permission", "向常务委员会提出法律案"),
+      ("委员长会议", "obligation", "决定是否列入常务委员会会议议程")]),
+    # …but not what a body has (用人单位 | 有会员二十五人以上的: an occasion)
+    ("工会法(2021) 第十一条 (abridged)", "用人单位有会员二十五人以上的，应当建立基层工会委员会。",
+     [("用人单位", "obligation", "建立基层工会委员会")]),
+    # a prohibition opening the clause is no part of a name (禁止…的单位 read as a bearer before)
+    ("公安机关适用继续盘问规定(2004) 第五条",
+     "继续盘问工作由人民警察执行。严禁不具有人民警察身份的人员从事有关继续盘问的执法工作。",
+     [("人民警察", "obligation", "执行"), ("不具有人民警察身份的人员", "prohibition", "从事有关继续盘问的执法工作")]),
+    # levels listed with 、 are one place word before the name (县、市、旗 | 公安局, convention 3b); 旗 is a level
+    ("公安机关适用继续盘问规定(2004) 第二十六条 (second paragraph)",
+     "县、市、旗公安局或者城市公安分局以上公安机关及其内设机构，不得设置候问室。",
+     [("县、市、旗公安局", "prohibition", "设置候问室"), ("城市公安分局以上公安机关", "prohibition", "设置候问室"),
+      ("县、市、旗公安局内设机构", "prohibition", "设置候问室"),
+      ("城市公安分局以上公安机关内设机构", "prohibition", "设置候问室")]),
+    # 可以由X负责: the modal's force, the action 负责
+    ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
+     "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",
+     [("其上级机关", "permission", "负责")]),
+])
+def test_stop_26_rules(extractor: Extractor, source: str, text: str,
+                       expected: list[tuple[str | None, str, str]]) -> None:
+    assert _read(extractor, text) == expected, source

@@ -37,6 +37,7 @@ _COORDINATED = re.compile("或者|以及|、|和|及")
 # Words that point at a list or a provision, never part of a name of what someone does (下列单位, 上述人员).
 _POINTING = ("下列", "上述", "前款", "本条", "以下")
 # Adverbs that may stand between a name and its verb or cue and say nothing of who acts.
+_HOW_MANY = re.compile("[一二三四五六七八九十百0-9０-９]+(?:名|人)以上")  # 十人以上联名: a number acting together
 _PLAIN_ADVERBS = ("共同", "分别", "单独", "依法", "也", "都", "均", "还")
 # Tags of words that end a noun phrase.
 NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
@@ -255,9 +256,13 @@ class BearerGrammar(ListGrammar):
         if found and not longest:
             # 国务院 | 反洗钱行政主管部门…: a body named after another is that body's, not its act
             longer = [e for e in ends if e > found[1] and self._continues_name(text[found[1]:e])]
-            found = (self._before(text, start, stop, longer, self.acts)
+            found = (self._before(text, start, stop, longer, self._acts_or_counted)
                      or self._before(text, start, stop, longer, self.is_verbal_noun) if longer else None) or found
         return found
+
+    def _acts_or_counted(self, rest: str) -> bool:
+        """An action, or how many of the name act together (常务委员会组成人员 | 十人以上联名，可以…)."""
+        return self.acts(rest) or _HOW_MANY.match(rest) is not None
 
     def _before_body_verb(self, text: str, start: int, ends: list[int], longest: int) -> tuple[list[str], int] | None:
         """The shortest name before a verb that takes a body as its object (组织, 委托, 指定…), inside a longer
@@ -274,7 +279,11 @@ class BearerGrammar(ListGrammar):
         acting (组织有关部门): no 的, no function word, not opening with a verb of two characters."""
         if "的" in stretch or self.has_function_word(stretch):
             return False
+        if stretch in self.members:
+            return True  # 常务委员会 | 组成人员: the body's members, though jieba tags 组成 a verb
         first = tagged(stretch)[0]
+        if first[0] == "有":
+            return False  # 用人单位 | 有会员二十五人以上的: what it has, no name
         return stretch.endswith("主管部门") or not (len(first[0]) == 2 and first[1] in ("v", "vd"))
 
     def _before(self, text: str, start: int, stop: int, ends: list[int],

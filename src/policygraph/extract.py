@@ -275,6 +275,9 @@ class Extractor:
                     self.roles.new_subject(text, reading, clauses[index + 1], cues):
                 condition = clause.body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
                 continue
+            if reading.bearers and reading.cue is None and state.modality and \
+                    BY.match(text, self.grammar.after_adverbs(text, skip(text, c_start))):
+                state.modality = "obligation"  # …可以提出议案，由常务委员会会议审议: 由X's own force (convention 16)
             if not self._bear(state, reading):
                 continue
             if unit.lead_in and reading.cue and "下列" in text[c_start:c_end]:

@@ -153,7 +153,7 @@ class ListGrammar(NameGrammar):
             shares_head = (not listed or levels) and self._modifier_only(current) and not self.one(current)
             if joint or shares_head:
                 current = current + sep + piece  # 各级党委和政府 (3a); 有关中央和国家机关 (3b)
-            elif current and (current not in self.levels or current in self.named) \
+            elif current and (not self._levels_run(current) or current in self.named) \
                     and (self.one(current) or self._modifier_only(current)):
                 groups.append(current)
                 current = piece
@@ -161,6 +161,10 @@ class ListGrammar(NameGrammar):
                 current = current + sep + piece
         groups.append(current)
         return [g for g in groups if g]
+
+    def _levels_run(self, text: str) -> bool:
+        """Levels listed with 、 (县、市、旗 | 公安局): one place word for the name that follows (3b)."""
+        return all(part in self.levels for part in text.split("、"))
 
     def _modifier_only(self, text: str) -> bool:
         """A function or modifier that takes the head of the last conjunct (发展改革、财政…部门)."""

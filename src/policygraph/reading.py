@@ -66,6 +66,8 @@ class ClauseReader:
             at = self.grammar.after_adverbs(text, after)  # 由合作作者共同享有: an adverb before the verb
             cue = next((c for c in own if c[0] in (after, at)), None)
             if cue is not None and text[cue[0]:cue[1]] in self.cues.predicates:
+                if by and before and before[-1][1] == by.start() and text[cue[0]:cue[1]] == "负责":
+                    cue = (cue[0], cue[1], before[-1][2])  # 也可以由其上级机关负责: the modal's force, 负责 kept
                 return self._with(text, names, cue, after, end)  # 由制作者享有: a right, the action keeps 享有
             if cue is None and before:
                 return self._with(text, names, before[-1], after, end)
@@ -117,7 +119,10 @@ class ClauseReader:
 
     def _name_around_cue(self, text: str, pos: int, end: int, own: list[Cue]) -> Reading | None:
         """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
-        the name is the bearer; the clause's cue is the first one after it, if any."""
+        the name is the bearer; the clause's cue is the first one after it, if any. Not a prohibition that opens
+        the clause (严禁不具有…身份的人员从事…: the cue, then whom it binds)."""
+        if own[0][0] == pos and text.startswith(("禁止", "严禁"), pos):
+            return None
         if "的" in text[own[0][1]:end] and (whole := self.grammar.parse(text[pos:end])):
             return Reading(whole, None, end)  # …和其他负有…职责的部门、机构，有权…: the clause is the names
         found = self.grammar.before_verb(text, pos, end, longest=True)
