@@ -168,6 +168,11 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      [("县、市、旗公安局", "prohibition", "设置候问室"), ("城市公安分局以上公安机关", "prohibition", "设置候问室"),
       ("县、市、旗公安局内设机构", "prohibition", "设置候问室"),
       ("城市公安分局以上公安机关内设机构", "prohibition", "设置候问室")]),
+    # a body named for what it does stays whole after what it does it to (企业 | 登记机关), and so do members
+    # (first review of stop 26)
+    ("合伙企业登记管理办法(2019) 第十六条 (first paragraph, abridged)",
+     "企业登记机关能够当场登记的，应予当场登记，发给合伙企业营业执照。",
+     [("企业登记机关", "obligation", "予当场登记"), ("企业登记机关", "obligation", "发给合伙企业营业执照")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

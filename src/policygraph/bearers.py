@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 
 from .lists import ListGrammar
-from .name_words import MAX_CONDITION, MAX_NAME, RESPONSIBLE, SINGLE
+from .name_words import MAX_CONDITION, MAX_NAME, NAMED_FOR_WHAT_IT_DOES, RESPONSIBLE, SINGLE
 from .names import alternation
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
@@ -281,6 +281,9 @@ class BearerGrammar(ListGrammar):
             return False
         if stretch in self.members:
             return True  # 常务委员会 | 组成人员: the body's members, though jieba tags 组成 a verb
+        if stretch.endswith(NAMED_FOR_WHAT_IT_DOES) and not stretch.startswith(self.body_verbs) \
+                and self.one(stretch) is not None:
+            return True  # 企业 | 登记机关: a body named for what it does, after what it does it to
         first = tagged(stretch)[0]
         if first[0] == "有":
             return False  # 用人单位 | 有会员二十五人以上的: what it has, no name
