@@ -173,6 +173,20 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     ("合伙企业登记管理办法(2019) 第十六条 (first paragraph, abridged)",
      "企业登记机关能够当场登记的，应予当场登记，发给合伙企业营业执照。",
      [("企业登记机关", "obligation", "予当场登记"), ("企业登记机关", "obligation", "发给合伙企业营业执照")]),
+    # 银行 heads a name as 金融机构 does; 国家 + a verb + whom it addresses is the state's policy, no bearer
+    ("中小企业促进法(2017) 第十七条 (second paragraph)",
+     "国有大型商业银行应当设立普惠金融机构，为小型微型企业提供金融服务。"
+     "国家推动其他银行业金融机构设立小型微型企业金融服务专营机构。",
+     [("国有大型商业银行", "obligation", "设立普惠金融机构"),
+      ("国有大型商业银行", "obligation", "为小型微型企业提供金融服务")]),
+    # …and 非 before it says what a body is not (非银行支付机构, one name)
+    ("反电信网络诈骗法(2022) 第十五条 (abridged)",
+     "银行业金融机构、非银行支付机构为客户开立银行账户、支付账户及提供支付结算服务，应当建立客户尽职调查制度。",
+     [("银行业金融机构", "obligation", "建立客户尽职调查制度"),
+      ("非银行支付机构", "obligation", "建立客户尽职调查制度")]),
+    # an adverb after a name ends it (县级以上人民政府 | 定期 | 组织…: 组织 the verb, not a head)
+    ("中小企业促进法(2017) 第五十七条 (abridged)", "县级以上人民政府定期组织对中小企业促进工作情况的监督检查。",
+     [("县级以上人民政府", "obligation", "定期组织对中小企业促进工作情况的监督检查")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

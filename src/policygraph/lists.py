@@ -200,7 +200,8 @@ class ListGrammar(NameGrammar):
             last = Parsed(clean_name(last_part), "", clean_name(last_part))  # 有关机关、组织: a head, though a verb
         if last is None:
             return None
-        if (m := _SHARED_HEAD.fullmatch(parts[-1])) and last.head != (head := m.group("head")) \
+        closing = m.group("head") if (m := _SHARED_HEAD.fullmatch(parts[-1])) else None  # …等部门
+        if m and last.head != (head := m.group("head")) \
                 and (last.head.endswith(head) or head.endswith(last.head)) and last.name.endswith(head):
             # 公安、…、市场监督管理等部门: what follows 等 is what the items share (部门), though the last item
             # alone reads with a longer head (市场 + 监督管理部门); 宾馆、餐饮、娱乐等服务性企业: 服务性企业
@@ -214,6 +215,9 @@ class ListGrammar(NameGrammar):
             if readings:
                 part = self._resolve_its(part, readings[-1].name)
             reading = self.one(part) or self._kind_of_other(part, parts[-1], last)
+            if reading and closing in self.department_heads and reading.head not in self.department_heads \
+                    and reading.head not in self.systems and (department := self.one(clean_name(part) + closing)):
+                reading, distributed = department, True  # 财政、…、人民银行…等部门: each a department (17)
             if reading is None and last.name in self.persons and (words := tagged(clean_name(part))) and \
                     len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared

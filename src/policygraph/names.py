@@ -45,7 +45,7 @@ from .name_words import (
     clean_name,
     missegmented_verb,
 )
-from .words import first_word_tagged, is_word, opening, tagged, words_of
+from .words import added_words, first_word_tagged, is_word, opening, tagged, words_of
 
 
 @dataclass(frozen=True)
@@ -334,8 +334,9 @@ class NameGrammar:
     def _word_with_head(self, name: str) -> str | None:
         """The head a dictionary noun ends in, where the whole name is that one noun (会计人员, though 会计 is a
         verb as well: the dictionary has the word, so it is no verb and its object)."""
-        if len(name) < 3 or not name.endswith(self.party_heads):
-            return None
+        if len(name) < 3 or not name.endswith(self.party_heads) \
+                or (name.startswith("非") and name not in added_words()):
+            return None  # (非银行: what it is not, a modifier of the name after it; 非法人组织 a term)
         words = tagged(name)
         if len(words) != 1 or words[0][1] not in NOUN_TAGS:
             return None
@@ -385,6 +386,9 @@ class NameGrammar:
             return True  # 人力资源和社会保障: a function named with 和
         if func.startswith(POLICY_VERBS):
             return False  # 国家 | 鼓励…金融机构: a policy and whom it addresses
+        if prefix in self.policy_subjects and not func.startswith(self.functions) and len(self.words(func)) > 1 \
+                and self.acts(func):
+            return False  # 国家 | 推动保险机构开展…: the state's act and whom it addresses (not 国家统计局)
         bare = func.replace("其他", "").replace("其它", "")
         if self.has_function_word(func) or any(w in bare for w in ("其", "、", "及", "与", "或")):
             return False
@@ -460,8 +464,10 @@ class NameGrammar:
     def _modifier_ok(self, mod: str) -> bool:
         if not mod:
             return True
-        if mod in ONE_CHARACTER_PREPOSITIONS:
-            return False  # 自 | 当事人知道…之日起: a preposition, however the dictionary cuts 自当
+        if mod in ONE_CHARACTER_PREPOSITIONS or mod == "非":
+            return False  # 自 | 当事人知道…之日起: a preposition, however the dictionary cuts 自当; 非 | 银行…
+        if re.search("其(?![他它])", mod[1:]):
+            return False  # 书面通知其 | 开户银行: 其 points back from inside a clause, not from a name's modifier
         if "的" in mod:
             relative, _, rest = mod.rpartition("的")
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
@@ -479,6 +485,8 @@ class NameGrammar:
             return False  # 报国务院批准后 | 组织实施: filing with a body (the dictionary joins 报国)
         if self._name_then_verb(mod):
             return False  # 所在单位 | 给予 | 直接责任人员: a subject, its verb and its object, not a modifier
+        if (words := self.words(mod))[-1] in self.adverbials and len(words) > 1 and self.one("".join(words[:-1])):
+            return False  # 县级以上人民政府 | 定期 | 组织…: a name, an adverb and the verb, not a modifier
         opening = mod.startswith((*self.functions, *self.levels, *self.jurisdictions, "其他", "有关", "相关"))
         # 拍卖 | 企业, 拍卖行业 | 协会 where the document names an agent 拍卖人: the trade it is about, not a verb
         trade = any(mod.startswith(agent[:-1]) for agent in self.local
