@@ -187,6 +187,18 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     # an adverb after a name ends it (县级以上人民政府 | 定期 | 组织…: 组织 the verb, not a head)
     ("中小企业促进法(2017) 第五十七条 (abridged)", "县级以上人民政府定期组织对中小企业促进工作情况的监督检查。",
      [("县级以上人民政府", "obligation", "定期组织对中小企业促进工作情况的监督检查")]),
+    # second review of stop 26: a bare 可以 before a lead-in reaches over it to 由X (convention 18) …
+    ("水污染防治法(2017) 第九十七条 (abridged)",
+     "因水污染引起的损害赔偿责任和赔偿金额的纠纷，可以根据当事人的请求，由环境保护主管部门调解处理。",
+     [("环境保护主管部门", "permission", "根据当事人的请求，调解处理")]),
+    # … 禁止 after a comma goes on with the bearer's act (convention 11), it opens no prohibition of its own …
+    ("香港特别行政区基本法(1990) 第二十三条 (abridged)",
+     "香港特别行政区应自行立法禁止任何叛国的行为，禁止外国的政治性组织或团体在香港特别行政区进行政治活动。",
+     [("香港特别行政区", "obligation", "自行立法禁止任何叛国的行为"),
+      ("香港特别行政区", "obligation", "禁止外国的政治性组织或团体在香港特别行政区进行政治活动")]),
+    # … and what a body's members are made of (占1/3) assigns nothing; 银行 is shared by no list
+    ("住房公积金管理条例(2019) 第八条 (abridged)",
+     "住房公积金管理委员会的成员中，人民政府负责人和建设、财政、人民银行等有关部门负责人以及有关专家占1/3。", []),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

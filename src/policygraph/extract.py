@@ -276,8 +276,11 @@ class Extractor:
                 condition = clause.body  # 赔偿义务机关…未作出决定，赔偿请求人可以…: what another's duty follows from
                 continue
             if reading.bearers and reading.cue is None and state.modality and \
-                    BY.match(text, self.grammar.after_adverbs(text, skip(text, c_start))):
-                state.modality = "obligation"  # …可以提出议案，由常务委员会会议审议: 由X's own force (convention 16)
+                    BY.match(text, self.grammar.after_adverbs(text, skip(text, c_start))) and \
+                    not (state.modality == "permission" and not any(state.bearers) and pending is not None):
+                # …可以提出议案，由常务委员会会议审议: 由X's own force (convention 16); but a 可以 with no bearer
+                # before it reaches over the lead-in to 由X (可以根据当事人的请求，由X调解处理)
+                state.modality = "obligation"
             if not self._bear(state, reading):
                 continue
             if unit.lead_in and reading.cue and "下列" in text[c_start:c_end]:

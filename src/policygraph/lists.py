@@ -216,12 +216,14 @@ class ListGrammar(NameGrammar):
                 part = self._resolve_its(part, readings[-1].name)
             reading = self.one(part) or self._kind_of_other(part, parts[-1], last)
             if reading and closing in self.department_heads and reading.head not in self.department_heads \
-                    and reading.head not in self.systems and (department := self.one(clean_name(part) + closing)):
+                    and not reading.name.endswith(self.systems) \
+                    and (department := self.one(clean_name(part) + closing)):
                 reading, distributed = department, True  # 财政、…、人民银行…等部门: each a department (17)
             if reading is None and last.name in self.persons and (words := tagged(clean_name(part))) and \
                     len(words) == 1 and words[0][1] in (*NOUN_TAGS, "l") and len(words[0][0]) > 1:
                 reading = Parsed(words[0][0], "", words[0][0])  # 政党、团体…和公民: kinds listed, no head shared
-            if reading is None and len(last.head) > 1 and "的" not in part and not last.head.endswith(("人", "者")) \
+            if reading is None and len(last.head) > 1 and "的" not in part + last.head \
+                    and not last.head.endswith(("人", "者", "银行")) \
                     and not self.has_function_word(part) \
                     and not clean_name(part).endswith((*self._people, last.head[-1])):
                 # (主席、副主席或者委员: heads of their own; 广播电台、电视台: 台 ends a name of that kind already)

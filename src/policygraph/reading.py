@@ -121,8 +121,8 @@ class ClauseReader:
         """A cue inside the relative clause of a name (负有…职责的部门依法开展…, 应当履行…义务的机构应当…):
         the name is the bearer; the clause's cue is the first one after it, if any. Not a prohibition that opens
         the clause (严禁不具有…身份的人员从事…: the cue, then whom it binds)."""
-        if own[0][0] == pos and text.startswith(("禁止", "严禁"), pos):
-            return None
+        if own[0][0] == pos and text.startswith(("禁止", "严禁"), pos) and text[:pos].rstrip(" 　")[-1:] in "。；：\n":
+            return None  # (…应自行立法禁止…，禁止外国的…组织…: after a comma 禁止 goes on with the bearer's act)
         if "的" in text[own[0][1]:end] and (whole := self.grammar.parse(text[pos:end])):
             return Reading(whole, None, end)  # …和其他负有…职责的部门、机构，有权…: the clause is the names
         found = self.grammar.before_verb(text, pos, end, longest=True)
