@@ -196,9 +196,18 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      "香港特别行政区应自行立法禁止任何叛国的行为，禁止外国的政治性组织或团体在香港特别行政区进行政治活动。",
      [("香港特别行政区", "obligation", "自行立法禁止任何叛国的行为"),
       ("香港特别行政区", "obligation", "禁止外国的政治性组织或团体在香港特别行政区进行政治活动")]),
-    # … and what a body's members are made of (占1/3) assigns nothing; 银行 is shared by no list
+    # … and no list hands 银行 to the items before it (建设、财政、人民银行…: no 建设银行)
     ("住房公积金管理条例(2019) 第八条 (abridged)",
      "住房公积金管理委员会的成员中，人民政府负责人和建设、财政、人民银行等有关部门负责人以及有关专家占1/3。", []),
+    # an assembly's presidium is named by it as its deputies are (人民代表大会 | 主席团)
+    ("全国人民代表大会和地方各级人民代表大会选举法(2020) 第三十四条 (abridged)",
+     "选举委员会或者人民代表大会主席团应当向选民或者代表介绍代表候选人的情况。",
+     [("选举委员会", "obligation", "向选民或者代表介绍代表候选人的情况"),
+      ("人民代表大会主席团", "obligation", "向选民或者代表介绍代表候选人的情况")]),
+    # a department named for what it does (发证 | 部门), as 机关 and 机构 are, after a determiner (原)
+    ("报废机动车回收管理办法(2019) 第二十条 (second paragraph, abridged)",
+     "报废机动车回收企业有前款规定情形，情节严重的，由原发证部门吊销资质认定书。",
+     [("原发证部门", "obligation", "吊销资质认定书")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -31,12 +31,12 @@ CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
 QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上|若干")
 # Members of an assembly, named by it (全国人民代表大会代表, 人民代表大会常务委员会组成人员).
-DEPUTIES = ("代表", "委员", "组成人员")
+DEPUTIES = ("代表", "委员", "组成人员", "主席团")
 # Words before a name that say which one it is (原发证机关: the one that issued it; 另一方当事人): the name is a bearer.
 DETERMINERS = ("原", "另一方", "对方")
 NOT_DETERMINERS = ("原则", "原因", "原来", "原有", "原始", "原先", "原料", "原告")  # words that open with 原
 ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
-NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
+NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会", "部门")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.
