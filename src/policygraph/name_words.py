@@ -36,7 +36,7 @@ DEPUTIES = ("代表", "委员", "组成人员", "主席团")
 DETERMINERS = ("原", "另一方", "对方")
 NOT_DETERMINERS = ("原则", "原因", "原来", "原有", "原始", "原先", "原料", "原告")  # words that open with 原
 ORGAN_HEADS = ("委员会", "领导小组", "工作领导小组", "小组", "工作组", "指挥部")
-NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会", "部门")
+NAMED_FOR_WHAT_IT_DOES = ("机关", "机构", "委员会")
 # Verbs of state policy (国家鼓励…, 支持…): a 的-clause opening with one names whom a policy addresses.
 POLICY_VERBS = ("鼓励", "支持", "提倡", "引导", "国家鼓励", "国家支持", "国家提倡", "国家引导")
 # A body under another, named after it: X的派出机构, X省一级派出机构, X的上级机关.

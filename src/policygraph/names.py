@@ -221,6 +221,8 @@ class NameGrammar:
                 and (inner := self.one(name.removeprefix("原").removeprefix("另一方").removeprefix("对方"))) \
                 and inner.name != name:
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
+        if name.startswith("原") and name.endswith("部门") and len(name) == 5 and self.is_verb(name[1:3]):
+            return Parsed(name, name[:3], "部门")  # 原发证部门, 原注册部门: the department that did it before
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
             return Parsed(name, m.group("prefix"), m.group("head"), m.group("rel") or "")
         if (m := self._gov_rel.fullmatch(name)) and self._rel_ok(m):
