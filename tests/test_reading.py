@@ -208,6 +208,9 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     ("报废机动车回收管理办法(2019) 第二十条 (second paragraph, abridged)",
      "报废机动车回收企业有前款规定情形，情节严重的，由原发证部门吊销资质认定书。",
      [("原发证部门", "obligation", "吊销资质认定书")]),
+    # a condition's subject bears what follows it (convention 22), its predicate negated (未按照…的)
+    ("拍卖法(2015) 第四十条 (second paragraph)", "买受人未按照约定受领拍卖标的的，应当支付由此产生的保管费用。",
+     [("买受人", "obligation", "支付由此产生的保管费用")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

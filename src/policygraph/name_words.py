@@ -18,6 +18,9 @@ MAX_NAME = 40
 # Words that a relative clause may have after its own agent (国务院依法设立的, 经…批准的, 未…的).
 IN_RELATIVE = frozenset(("在", "经", "未", "未经", "依法", "被", "由"))
 MODAL = frozenset(("应", "应当", "可", "可以", "须", "必须", "不得"))
+# Negations that open a predicate in a condition (买受人 | 未按照约定受领…的, 用人单位 | 不支付…的): a word of one
+# character, which the tags of jieba's dictionary alone would not count as an action.
+NEGATIONS = ("未", "尚未", "不")
 OPENING_CONJUNCTIONS = ("但是", "但", "以及", "并且", "而且", "同时")
 # Conjunctions that open no name (或者其…的老年人, 由于承运人…), whatever jieba tags them.
 CONJUNCTIONS = ("或者", "或", "由于", "因为", "因此", "如果", "而且", "并且", "虽然")

@@ -30,6 +30,7 @@ from .name_words import (
     MAX_NAME,
     MODAL,
     NAMED_FOR_WHAT_IT_DOES,
+    NEGATIONS,
     NOT_DETERMINERS,
     NOT_IN_NAME,
     NOUN_TAGS,
@@ -418,9 +419,18 @@ class NameGrammar:
 
     def acts(self, text: str) -> bool:
         """Whether ``text`` opens with an action: a verb, an adverb, a legal verb (责令改正) or a set
-        phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms."""
+        phrase of four characters (贯彻落实, 因地制宜), which jieba tags as idioms; or a negation (未按照…, 不履行…)."""
         return self.is_verb(text) or self.is_adverb(text) or text.startswith(self.legal_verbs) \
-            or (self.is_idiom(text) and not self.is_noun(text[:2])) or missegmented_verb(text)  # (not 土壤污染)
+            or (self.is_idiom(text) and not self.is_noun(text[:2])) or missegmented_verb(text) \
+            or self._negated(text)  # (not 土壤污染)
+
+    def _negated(self, text: str) -> bool:
+        """A negated predicate ending a condition (买受人 | 未按照约定受领拍卖标的的), not a relative clause that
+        opens with a negation (档案馆 | 未开放的档案: 的 and the noun it modifies); 未成年人 is a word of its own."""
+        if (opening(text, 1) or [("", "")])[0][0] not in NEGATIONS:
+            return False
+        words = self.words(re.split(f"[{CLAUSE_PUNCT}]", text, maxsplit=1)[0])
+        return words[-1] == "的" and "的" not in words[:-1]  # (…不承担责任: an exemption, no condition)
 
     def has_function_word(self, text: str) -> bool:
         """Whether a preposition or a modal word stands in ``text`` as a word of its own."""
