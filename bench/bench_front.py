@@ -85,13 +85,17 @@ class Front(asyncio.Protocol):
 
 
 class Upstream(asyncio.Protocol):
-    """One keep-alive connection to the Oxigraph server: a hand-written request, httptools' parser."""
+    """One keep-alive connection to the Oxigraph server: a hand-written request, httptools' parser. The server
+    closes a connection idle for 60 s (after writing a 500 that answers no request): it is then replaced, and a
+    request it held is asked again on the new one (without this, a front idle between its turns for over a
+    minute lost its connections one by one and stopped answering)."""
 
     def connection_made(self, transport):
-        self.transport, self.parser, self.body, self.client = transport, httptools.HttpResponseParser(self), [], None
+        self.transport, self.parser, self.body = transport, httptools.HttpResponseParser(self), []
+        self.client = self.request = None
 
     def ask(self, client, request):
-        self.client = client
+        self.client, self.request = client, request
         self.transport.write(request)
 
     def data_received(self, data):
@@ -102,14 +106,36 @@ class Upstream(asyncio.Protocol):
 
     def on_message_complete(self):
         body, self.body, client = b"".join(self.body), [], self.client
+        if client is None:  # the idle connection's 500: the server closes it next
+            return
+        self.client = self.request = None
         if PENDING:
             self.ask(*PENDING.popleft())
         else:
             IDLE.append(self)
         client.answer(body)
 
+    def connection_lost(self, exc):
+        if self in IDLE:
+            IDLE.remove(self)
+        held = (self.client, self.request) if self.client is not None else None
+        self.client = None
+        task = asyncio.get_running_loop().create_task(replace(held))
+        TASKS.add(task)
+        task.add_done_callback(TASKS.discard)
 
-IDLE, PENDING = [], collections.deque()
+
+async def replace(held):
+    _, upstream = await asyncio.get_running_loop().create_connection(Upstream, "127.0.0.1", UPSTREAM)
+    if held is not None:
+        upstream.ask(*held)
+    elif PENDING:
+        upstream.ask(*PENDING.popleft())
+    else:
+        IDLE.append(upstream)
+
+
+IDLE, PENDING, TASKS = [], collections.deque(), set()
 
 
 def serve():

@@ -8,6 +8,7 @@ the next query (a cached answer dropped), pipelining and ``Connection: close``."
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import time
@@ -18,7 +19,7 @@ import httpx
 import pytest
 
 from .servers import get_in_background, policygraph_server, store_with
-from .test_passthrough import SLOW, _alive, sidecars
+from .test_passthrough import SLOW, _alive, _server_pid, sidecars
 
 pytestmark = pytest.mark.usefixtures("oxigraph_binary")  # the Oxigraph server is what they test
 
@@ -223,3 +224,45 @@ def test_pipelined_requests_and_connection_close(store_dir: Path) -> None:
         assert answers[0].endswith(b'{"head":{},"boolean":true}') and answers[3].endswith(b'{"head":{},"boolean":true}')
         assert len(json.loads(answers[1].split(b"\r\n\r\n", 1)[1])["results"]["bindings"]) == 2
         assert b'"status": "ok"' in answers[2] and b"connection: close" in answers[3].lower()
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="pinning needs two CPUs")
+def test_each_front_and_its_oxigraph_server_share_cpus_of_their_own(store_dir: Path) -> None:
+    """Under --workers 2 (pin_cpus on by default), each server process's event loop and its Oxigraph server, every
+    thread of it, run on one half of the CPUs, the two halves apart; the query workers run anywhere."""
+    with policygraph_server(store_dir, workers="2") as base:
+        assert ask(base, "ASK {}").status_code == 200
+        for _ in range(300):  # until both processes are up, each with its Oxigraph server
+            children = _children(_server_pid(base))  # the two server processes (and multiprocessing's tracker)
+            sidecar_pids = {pid for child in children for pid in _children(child)
+                            if b"serve-read-only" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+            fronts = [child for child in children if sidecar_pids & set(_children(child))]
+            if len(fronts) == 2:
+                break
+            time.sleep(0.1)
+        assert len(fronts) == 2
+        shares = []
+        for front in fronts:
+            share = os.sched_getaffinity(front)  # the front's main thread: the event loop's
+            servers = [pid for pid in _children(front) if pid in sidecar_pids]
+            assert len(servers) == 1
+            threads = [int(t.name) for t in Path(f"/proc/{servers[0]}/task").iterdir()]
+            assert all(os.sched_getaffinity(t) == share for t in threads)
+            workers = [pid for pid in _children(front) if pid not in servers]
+            assert workers and all(os.sched_getaffinity(w) == os.sched_getaffinity(0) for w in workers)
+            shares.append(share)
+        assert shares[0] and shares[1] and not shares[0] & shares[1]
+    with policygraph_server(store_dir, workers="2", pin_cpus="false") as base:
+        assert ask(base, "ASK {}").status_code == 200
+        assert all(os.sched_getaffinity(child) == os.sched_getaffinity(0) for child in _children(_server_pid(base)))

@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("oxigraph_server", True, "Answer /sparql SELECT and ASK queries in JSON through Oxigraph's own "
             "server (the `oxigraph` package), read-only on the store's view, off the network, behind "
             "policygraph's checks and limits; off: every query goes to the query workers.", cli=False),
+    Setting("pin_cpus", True, "Under `--workers N` (N > 1), each server process and its Oxigraph server run on "
+            "a share of the CPUs of their own (the CPUs split as evenly as possible), so a query's hop between "
+            "them stays on one core; off: the scheduler places them.", cli=False),
     Setting("slow_after", 1.0, "Seconds after which a running query counts as slow.", cli=False),
     Setting("queue_limit", 32, "Most requests waiting for a query worker; more are answered 503 at once.",
             cli=False),
@@ -90,6 +93,7 @@ class Settings:
     workers: int = default("workers")
     query_workers: int = default("query_workers")
     oxigraph_server: bool = default("oxigraph_server")
+    pin_cpus: bool = default("pin_cpus")
     slow_after: float = default("slow_after")
     queue_limit: int = default("queue_limit")
     max_answer_bytes: int = default("max_answer_bytes")

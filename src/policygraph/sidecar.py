@@ -117,10 +117,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(cpus: frozenset[int] = frozenset()) -> None:
     """In the child before exec: die when the thread that started it (which lives as long as the server
-    process) dies, so a killed policygraph leaves no Oxigraph server behind."""
+    process) dies, so a killed policygraph leaves no Oxigraph server behind; and run on ``cpus`` (its front's
+    share, ``core.claim_cpus``; every thread it starts inherits them), if any are given."""
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if cpus:
+        os.sched_setaffinity(0, cpus)
 
 
 def _vm_size(pid: int) -> int:
@@ -190,8 +193,12 @@ class _Exchange(asyncio.Protocol):
         self._body.append(body)
 
     def on_message_complete(self) -> None:
-        if self.answer is not None and not self.answer.done():
-            self.answer.set_result((self.parser.get_status_code(), self._type, b"".join(self._body)))
+        if self.answer is None or self.answer.done():
+            # An answer to no request: Oxigraph's server writes a 500 ("Resource temporarily unavailable") to a
+            # connection idle for 60 s, and closes it. It is not lent again.
+            self.abort()
+            return
+        self.answer.set_result((self.parser.get_status_code(), self._type, b"".join(self._body)))
         if not self.parser.should_keep_alive():
             self.abort()
 
@@ -205,6 +212,7 @@ class Sidecar:
 
     def __init__(self, program: str, *, isolate: bool, memory_mb: int) -> None:
         self.program, self.memory_mb = program, memory_mb
+        self.cpus: frozenset[int] = frozenset()  # where the server runs (empty: anywhere; core.claim_cpus)
         self._net = _Net(isolate)
         self.isolated = self._net.isolated
         if isolate and not self.isolated:
@@ -241,7 +249,7 @@ class Sidecar:
         process = subprocess.Popen(
             [self.program, "serve-read-only", "--location", view, "--bind", f"127.0.0.1:{port}",
              "--union-default-graph"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent)
+            stderr=subprocess.DEVNULL, env=env, preexec_fn=functools.partial(_die_with_parent, self.cpus))
         deadline = time.monotonic() + 30
         while process.poll() is None and time.monotonic() < deadline:
             with socket.socket() as probe:
