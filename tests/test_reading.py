@@ -211,6 +211,26 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     # a condition's subject bears what follows it (convention 22), its predicate negated (未按照…的)
     ("拍卖法(2015) 第四十条 (second paragraph)", "买受人未按照约定受领拍卖标的的，应当支付由此产生的保管费用。",
      [("买受人", "obligation", "支付由此产生的保管费用")]),
+    # third review of stop 26: a modal fused with its verb opens no name (须经 | …过半数的代表通过) …
+    ("全国人民代表大会和地方各级人民代表大会选举法(2020) 第五十三条 (second paragraph, abridged)",
+     "罢免由县级以上的地方各级人民代表大会选出的代表，须经各该级人民代表大会过半数的代表通过。",
+     [(None, "obligation", "经各该级人民代表大会过半数的代表通过")]),
+    # … how many act together is a condition, not an act (十人以上联名), and 政党 names an organisation …
+    ("全国人民代表大会和地方各级人民代表大会选举法(2020) 第三十条 (second paragraph, abridged)",
+     "各政党、各人民团体，可以联合或者单独推荐代表候选人。选民或者代表，十人以上联名，也可以推荐代表候选人。",
+     [("政党", "permission", "联合或者单独推荐代表候选人"), ("人民团体", "permission", "联合或者单独推荐代表候选人"),
+      ("选民", "permission", "推荐代表候选人"), ("代表", "permission", "推荐代表候选人")]),
+    # … 交 hands a matter to a body or to people, ending the name before it (由选举委员会 | 交…选民小组讨论) …
+    ("全国人民代表大会和地方各级人民代表大会选举法(2020) 第三十二条 (abridged)",
+     "如果所提代表候选人的人数超过本法第三十一条规定的最高差额比例，由选举委员会交各该选区的选民小组讨论、协商，"
+     "确定正式代表候选人名单。",
+     [("选举委员会", "obligation", "交各该选区的选民小组讨论、协商"),
+      ("选举委员会", "obligation", "确定正式代表候选人名单")]),
+    # … and the subject of a condition that bore nothing is not carried into the next sentence (convention 28)
+    ("期货交易管理条例(2017) 第七十六条",
+     "会计师事务所、律师事务所、资产评估机构等中介服务机构未勤勉尽责，所出具的文件有虚假记载、误导性陈述或者重大遗漏的，"
+     "责令改正，没收业务收入，暂停或者撤销相关业务许可，并处业务收入1倍以上5倍以下的罚款。"
+     "对直接负责的主管人员和其他直接责任人员给予警告，并处3万元以上10万元以下的罚款。", []),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -268,7 +268,9 @@ class BearerGrammar(ListGrammar):
         """The shortest name before a verb that takes a body as its object (组织, 委托, 指定…), inside a longer
         reading that swallowed the verb and its object."""
         for end in ends:
-            verb = next((v for v in self.body_verbs if text.startswith(v, end)), None)
+            # (a verb of one character as a word of its own: 交 | 各该选区的选民…, not 交通运输主管部门)
+            verb = next((v for v in self.body_verbs if text.startswith(v, end)
+                         and (len(v) > 1 or opening(text[end:end + 4], 1)[0][0] == v)), None)
             if end < longest and verb and not text.startswith("的", end + len(verb)) \
                     and (names := self.parse(text[start:end])):  # (not X指定的部门: a relative clause)
                 return names, end

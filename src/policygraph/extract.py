@@ -208,7 +208,9 @@ class Extractor:
                 state.bearers, state.modality, state.conditional = [], None, False
                 continue
             if unit.item is None:  # the state is the caller's: a lead-in hands it on to its items
-                carried: list[str | None] = [b for b in state.bearers if b] if self._continues(text, s_start) else []
+                carried: list[str | None] = [b for b in state.bearers if b] \
+                    if self._continues(text, s_start) and not state.conditional else []  # (a condition's subject
+                # that bore nothing, X未…的，责令改正。对…给予警告: the sanctioned party, convention 28)
                 state.bearers, state.modality, state.conditional, state.topic = carried, None, False, False
                 state.carried = bool(carried)
             yield from self._sentence(document, unit, text, cues, s_start, s_end, state)

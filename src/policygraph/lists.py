@@ -60,6 +60,8 @@ class ListGrammar(NameGrammar):
             return name.split("、")  # 省、自治区、直辖市 as a subject: three bearers (convention 3)
         if name in self.named or name in self.universal or name in self.regions or _UNIVERSAL.fullmatch(name):
             return [name]
+        if opening(name, 1)[0][0] in self.fused_modals:
+            return None  # 须经 | 人民代表大会过半数的代表通过: a modal and its verb, no name
         if (opening(name, 1)[0][0] in NOT_IN_NAME and not PASSIVE_PARTY.match(name) and not PASSIVE_OPENING.match(name)
                 and not name.startswith(LAWFUL_STANDING)) or \
                 (name[0] in _PREPOSITIONS and self._opens_with_preposition(name)):

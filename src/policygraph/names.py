@@ -128,12 +128,14 @@ class NameGrammar:
     is_verbal_noun: Callable[[str], bool] = lambda text: False
     is_idiom: Callable[[str], bool] = lambda text: False
     words: Callable[[str], list[str]] = list
+    fused_modals: frozenset[str] = frozenset()  # 须经, 应由…: a modal and a verb as one word (cues.toml's [fused])
 
     @classmethod
     def load(cls, *, named: Collection[str] = ()) -> Self:
         """The grammar in ``resources/bearers.toml``; ``named`` adds whole names (from the lexicon)."""
         raw = tomllib.loads(resources.files("policygraph").joinpath("resources/bearers.toml").read_text("utf-8"))
         mined = tomllib.loads(resources.files("policygraph").joinpath("resources/heads.toml").read_text("utf-8"))
+        cues = tomllib.loads(resources.files("policygraph").joinpath("resources/cues.toml").read_text("utf-8"))
         return cls(
             agent_suffixes=frozenset(mined["agent_suffixes"]),
             agent_nouns=frozenset((*mined["agent_nouns"], *mined["agent_words"])),
@@ -154,7 +156,7 @@ class NameGrammar:
             is_verb=first_word_tagged(("v", "vd")),
             is_noun=first_word_tagged(("n", "vn", "an", "nt", "nz", "ns", "s")),
             is_adverb=first_word_tagged(("d", "ad")), is_verbal_noun=first_word_tagged(("vn",)),
-            is_idiom=first_word_tagged(("i",)), words=words_of(),
+            is_idiom=first_word_tagged(("i",)), words=words_of(), fused_modals=frozenset(cues["fused"]),
         )
 
     def __post_init__(self) -> None:
@@ -455,7 +457,8 @@ class NameGrammar:
         if not relative or QUANTITY.search(relative):
             return False
         words = self.words(relative)
-        return words[0] not in NOT_IN_NAME and not self.is_adverb(relative) and "是" not in words \
+        return words[0] not in NOT_IN_NAME and words[0] not in self.fused_modals and not self.is_adverb(relative) \
+            and "是" not in words \
             and not relative.startswith(("依法", "及时", "立即", "应当", "必须", "可以", "不得")) \
             and not self._subject_then(words)
 
