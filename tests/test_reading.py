@@ -234,6 +234,13 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     # 中心 heads the name of a public institution (住房公积金管理中心, 疾病预防控制中心…)
     ("住房公积金管理条例(2019) 第十三条 (first paragraph)", "住房公积金管理中心应当在受委托银行设立住房公积金专户。",
      [("住房公积金管理中心", "obligation", "在受委托银行设立住房公积金专户")]),
+    # a thing that is one noun of the dictionary, no name (城乡规划), is the subject (convention 21), and its
+    # clauses go on with no bearer
+    ("突发事件应对法(2007) 第十九条",
+     "城乡规划应当符合预防、处置突发事件的需要，统筹安排应对突发事件所必需的设备和基础设施建设，合理确定应急避难场所。",
+     [(None, "obligation", "符合预防、处置突发事件的需要"),
+      (None, "obligation", "统筹安排应对突发事件所必需的设备和基础设施建设"),
+      (None, "obligation", "合理确定应急避难场所")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -259,7 +259,8 @@ class Extractor:
             founded = None
             if reading.bearers is None and reading.cue and unit.item is None \
                     and self.roles.thing_subject(text[c_start:reading.cue[0]]):
-                restore, state.bearers, state.conditional = list(state.bearers), [None], False  # …，审计结果应当…
+                # …，审计结果应当…: the thing's clause is its own, the bearer before it goes on after it (if any)
+                restore, state.bearers, state.conditional = list(state.bearers) or None, [None], False
             aside, condition = self._aside(clause, reading, state, condition)
             if aside:
                 continue
