@@ -241,6 +241,14 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      [(None, "obligation", "符合预防、处置突发事件的需要"),
       (None, "obligation", "统筹安排应对突发事件所必需的设备和基础设施建设"),
       (None, "obligation", "合理确定应急避难场所")]),
+    # a lead-in ends at a verb after its basis noun (按照…的规定 | 确定…): the clause has an act of its own
+    ("保守国家秘密法实施条例(2014) 第十三条 (first paragraph, abridged)",
+     "机关、单位对所产生的国家秘密，应当按照保密事项范围的规定确定具体的保密期限；"
+     "保密事项范围没有规定具体保密期限的，可以根据工作需要，在保密法规定的保密期限内确定。",
+     [("机关", "obligation", "按照保密事项范围的规定确定具体的保密期限"),
+      ("单位", "obligation", "按照保密事项范围的规定确定具体的保密期限"),
+      ("机关", "permission", "根据工作需要，在保密法规定的保密期限内确定"),
+      ("单位", "permission", "根据工作需要，在保密法规定的保密期限内确定")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

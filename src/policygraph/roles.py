@@ -129,6 +129,14 @@ class ClauseRoles:
         at = self.reader.skip_leading(text, start)  # a modal cue or a right, not 负责 (…，负责制定… goes on)
         return any(c[0] == at and (text[c[0]:c[1]] not in self.cues.predicates or c[2] == "right") for c in cues)
 
+    def _acts_after_basis(self, clause: str) -> bool:
+        """Whether a verb follows a basis noun after 的 (…的规定 | 确定…, …的要求 | 制定…): the lead-in ends there."""
+        for m in re.finditer("的(?:" + "|".join(self.cues.basis_nouns) + ")", clause):
+            rest = clause[m.end():]
+            if rest and not rest.startswith(("和", "及", "、", "等", "的", "以及", "或者")) and self.grammar.acts(rest):
+                return True
+        return False
+
     def leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
         clause = clause.removeprefix("分别").removeprefix("各自")  # 分别依照各自职责: an adverb before the preposition
@@ -141,6 +149,8 @@ class ClauseRoles:
             return False
         if any(p.search(clause) for k, p in self.cues.kinds if k != "supervisory"):
             return False
+        if self._acts_after_basis(clause):
+            return False  # 按照保密事项范围的规定 | 确定具体的保密期限: the basis, then the clause's own act
         if clause.endswith(self.cues.basis_nouns):
             return True  # 根据志愿者的要求 / 结合实际: jieba tags 要求 v and 结合实际 l
         head = [w for w, t in tagged(tail) if t != "x"]
