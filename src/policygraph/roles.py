@@ -21,7 +21,7 @@ ACTED_ON = re.compile("由|责令|其|对其")
 _COORDINATORS = ("和", "及", "与", "以及")
 # Characters that end a noun naming people or bodies (经营者, 当事人, 社员, 农户, 甲方, 承运商…): such a noun
 # alone before a cue, though no head of the grammar names it, is more likely a bearer than a thing.
-AGENT_ENDS = tuple("人者员户方商家师长手所庭院局会部委办队站社")
+AGENT_ENDS = tuple("人者员户方商家师长手所庭院局会部委办队站社席组")
 _TIME_SPAN = re.compile(r"(?:自|从)[^，。；]{1,40}?起(?:[^，。；]{0,12}?(?:内|以内|前))?")
 
 
@@ -50,8 +50,8 @@ class ClauseRoles:
         if len(phrase) < 2 or phrase.startswith((*self.grammar.adverbials, *self.cues.prepositions)) \
                 or OCCASION.fullmatch(phrase) or self.grammar.parse(phrase):
             return False
-        words = tagged(phrase)  # (one noun of the dictionary that no head makes a name: 财产, 合同)
-        return (len(words) > 1 or (len(phrase) > 1 and not phrase.endswith(AGENT_ENDS))) \
+        words = tagged(phrase)  # (nouns that no head makes a name and no agent's character ends: 财产, 审计结果)
+        return len(phrase) > 1 and not phrase.endswith(AGENT_ENDS) \
             and all(tag in (*NOUNISH, "uj") for _, tag in words) \
             and words[-1][1] in ("n", "vn", "nz") \
             and not self.grammar.adverbial_at(phrase, 0)
