@@ -249,6 +249,13 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
       ("单位", "obligation", "按照保密事项范围的规定确定具体的保密期限"),
       ("机关", "permission", "根据工作需要，在保密法规定的保密期限内确定"),
       ("单位", "permission", "根据工作需要，在保密法规定的保密期限内确定")]),
+    # bodies listed with commas before their cue are all its bearers (convention 3)
+    ("全国人民代表大会常务委员会议事规则(2022) 第十八条 (second paragraph, abridged)",
+     "国务院，中央军事委员会，国家监察委员会，最高人民法院，最高人民检察院，全国人民代表大会各专门委员会，"
+     "可以向常务委员会提出属于常务委员会职权范围内的议案。",
+     [(name, "permission", "向常务委员会提出属于常务委员会职权范围内的议案")
+      for name in ("国务院", "中央军事委员会", "国家监察委员会", "最高人民法院", "最高人民检察院",
+                   "全国人民代表大会各专门委员会")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -284,6 +284,7 @@ class Extractor:
                 # …可以提出议案，由常务委员会会议审议: 由X's own force (convention 16); but a 可以 with no bearer
                 # before it reaches over the lead-in to 由X (可以根据当事人的请求，由X调解处理)
                 state.modality = "obligation"
+            listed = list(state.bearers) if state.topic and reading.cue is None else []  # a name clause before
             if not self._bear(state, reading):
                 continue
             if unit.lead_in and reading.cue and "下列" in text[c_start:c_end]:
@@ -293,6 +294,8 @@ class Extractor:
             action_start = self.grammar.after_aside(text, skip(text, reading.action_start))
             action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
+            if state.topic and listed and text[c_start - 1:c_start] in "，,":
+                state.bearers = [*listed, *state.bearers]  # 国务院，中央军事委员会，…，可以…: names listed with commas
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
             if reading.cue is None and self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"]):
