@@ -256,6 +256,11 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      [(name, "permission", "向常务委员会提出属于常务委员会职权范围内的议案")
       for name in ("国务院", "中央军事委员会", "国家监察委员会", "最高人民法院", "最高人民检察院",
                    "全国人民代表大会各专门委员会")]),
+    # the kin or unit of a party named by a passive (被盘问人的 | 家属), a condition's subject bearing its right
+    ("公安机关适用继续盘问规定(2004) 第二十五条 (second paragraph, abridged)",
+     "被盘问人的家属或者单位对鉴定结论不服的，可以在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定。",
+     [("被盘问人的家属", "permission", "在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定"),
+      ("被盘问人的单位", "permission", "在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

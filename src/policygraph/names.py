@@ -450,6 +450,8 @@ class NameGrammar:
         """A 的-clause that can modify a bearer: not opening with a preposition or an adverb (及时动员…的)."""
         if PASSIVE_RELATIVE.fullmatch(relative) and all(tag in ("v", "vn") for _, tag in tagged(relative[1:])):
             return True  # 被检查的 | 用人单位, 被调查的 | 单位: the party a verb is done to, named by it
+        if PASSIVE_PARTY.fullmatch(relative):
+            return True  # 被盘问人的 | 家属: the kin or unit of a party named by a passive
         if relative.startswith(POLICY_VERBS):
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
         if relative.startswith(LAWFUL_STANDING) or COMPETENT.fullmatch(relative):
