@@ -261,6 +261,12 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      "被盘问人的家属或者单位对鉴定结论不服的，可以在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定。",
      [("被盘问人的家属", "permission", "在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定"),
       ("被盘问人的单位", "permission", "在收到鉴定结论后的七日以内向上一级公安机关申请重新鉴定")]),
+    # an item that names, its commas inside one relative clause, is one record (convention 8, not 18)
+    ("村民委员会组织法(2018) 第十三条 (second paragraph, abridged)",
+     "应当对下列人员进行登记：\n\n（一）户籍在本村并且在本村居住的村民；\n\n"
+     "（二）户籍在本村，不在本村居住，本人表示参加选举的村民。",
+     [(None, "obligation", "户籍在本村并且在本村居住的村民"),
+      (None, "obligation", "户籍在本村，不在本村居住，本人表示参加选举的村民")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from .bearers import BearerGrammar, default_grammar
+from .bearers import NOUNISH, BearerGrammar, default_grammar
 from .clauses import ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
 from .cue_spans import CueFinder
@@ -31,7 +31,7 @@ from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
 from .structure import Article, Document
-from .words import opening
+from .words import opening, tagged
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
@@ -243,6 +243,10 @@ class Extractor:
         """A sentence clause by clause: what a clause reads (step 3), whether it is set aside as a condition, a
         topic or an occasion of what follows, and otherwise its records, lead-ins joined to the action after them."""
         clauses, skip = split_clauses(text, s_start, s_end), self.reader.skip_leading
+        if unit.item is not None and len(clauses) > 1 and _noun_phrase(text[s_start:s_end]) \
+                and not any(s_start <= c[0] < s_end for c in cues) and not self.grammar.acts(text[s_start:]) \
+                and not any(text[s:e].rstrip(" 　").endswith("的") for s, e in clauses[:-1]):
+            clauses = [(clauses[0][0], clauses[-1][1])]  # （二）户籍在本村，不在本村居住，…的村民: one item, one noun
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         founded: str | None = None  # a body the clause before set up (X设立Y，负责…: Y bears what follows)
@@ -491,6 +495,13 @@ class Extractor:
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
+
+
+def _noun_phrase(text: str) -> bool:
+    """An item that ends in a noun after its last 的 and nothing else (户籍在本村，…，本人表示参加选举的村民): with
+    no verb opening it and no condition (…的，) before, it names, and its commas are inside one relative clause."""
+    head = text.rstrip("；;。.，, 　").rpartition("的")[2]
+    return bool(head) and len(head) <= 6 and all(tag in NOUNISH for _, tag in tagged(head))
 
 
 def _condition_item(text: str) -> bool:
