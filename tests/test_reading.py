@@ -267,6 +267,14 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
      "（二）户籍在本村，不在本村居住，本人表示参加选举的村民。",
      [(None, "obligation", "户籍在本村并且在本村居住的村民"),
       (None, "obligation", "户籍在本村，不在本村居住，本人表示参加选举的村民")]),
+    # a share of a body's people acting together is a bearer (…五分之一以上…的村民), and what they have is a
+    # relative clause (有选举权的), not a number
+    ("村民委员会组织法(2018) 第十六条 (first paragraph, abridged)",
+     "本村五分之一以上有选举权的村民或者三分之一以上的村民代表联名，可以提出罢免村民委员会成员的要求，并说明要求罢免的理由。",
+     [("本村五分之一以上有选举权的村民", "permission", "提出罢免村民委员会成员的要求"),
+      ("三分之一以上的村民代表", "permission", "提出罢免村民委员会成员的要求"),
+      ("本村五分之一以上有选举权的村民", "permission", "说明要求罢免的理由"),
+      ("三分之一以上的村民代表", "permission", "说明要求罢免的理由")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

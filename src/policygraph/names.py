@@ -24,6 +24,7 @@ from .name_words import (
     CUE_WORDS,
     DEPUTIES,
     DETERMINERS,
+    HAVING,
     IN_RELATIVE,
     LAWFUL_STANDING,
     LIGHT_VERBS,
@@ -41,6 +42,7 @@ from .name_words import (
     PLACE_ENDS,
     POLICY_VERBS,
     QUANTITY,
+    SHARE_OF,
     SHORT_AND,
     SUB_BODY,
     clean_name,
@@ -223,6 +225,12 @@ class NameGrammar:
         if name.startswith(DETERMINERS) and not name.startswith(NOT_DETERMINERS) \
                 and (inner := self.one(name.removeprefix("原").removeprefix("另一方").removeprefix("对方"))) \
                 and inner.name != name:
+            return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
+        if (share := SHARE_OF.fullmatch(name)) and (inner := self.one(share.group("people")) or (
+                Parsed(share.group("people"), "", share.group("people")) if share.group("people") in self.members
+                else None)) is not None \
+                and (not (whole := share.group("whole")) or whole.startswith("本") or self.one(whole)):
+            # 三分之一以上的村民代表, 常务委员会五分之一以上组成人员: a share of a body's people acting together
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
         if name.startswith("原") and name.endswith("部门") and len(name) == 5 and self.is_verb(name[1:3]):
             return Parsed(name, name[:3], "部门")  # 原发证部门, 原注册部门: the department that did it before
@@ -456,8 +464,8 @@ class NameGrammar:
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
         if relative.startswith(LAWFUL_STANDING) or COMPETENT.fullmatch(relative):
             return "是" not in self.words(relative)
-        if not relative or QUANTITY.search(relative):
-            return False
+        if not relative or (QUANTITY.search(relative) and not HAVING.match(relative)):
+            return False  # (有五分之一以上…: a number of people; 有选举权的 | 村民: what they have, a relative clause)
         words = self.words(relative)
         return words[0] not in NOT_IN_NAME and words[0] not in self.fused_modals and not self.is_adverb(relative) \
             and "是" not in words \
