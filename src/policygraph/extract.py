@@ -20,7 +20,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from .bearers import NOUNISH, BearerGrammar, default_grammar
+from .bearers import BearerGrammar, default_grammar
 from .clauses import ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
 from .cue_spans import CueFinder
@@ -31,7 +31,7 @@ from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
 from .structure import Article, Document
-from .words import opening, tagged
+from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
@@ -176,7 +176,7 @@ class Extractor:
             lead: dict[tuple[str, int], _State | None] = {}
             lead_text: dict[tuple[str, int], str] = {}
             for unit, has_cue in zip(units, cued, strict=True):
-                cues = next(found) if has_cue else []
+                cues = _unquoted(unit.text, next(found)) if has_cue else []
                 key = (unit.article.key, unit.paragraph)
                 if unit.item is not None and key in lead and (lead[key] is None or (
                         _condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
@@ -243,14 +243,11 @@ class Extractor:
         """A sentence clause by clause: what a clause reads (step 3), whether it is set aside as a condition, a
         topic or an occasion of what follows, and otherwise its records, lead-ins joined to the action after them."""
         clauses, skip = split_clauses(text, s_start, s_end), self.reader.skip_leading
-        if unit.item is not None and len(clauses) > 1 and _noun_phrase(text[s_start:s_end]) \
-                and not any(s_start <= c[0] < s_end for c in cues) and not self.grammar.acts(text[s_start:]) \
-                and not any(text[s:e].rstrip(" 　").endswith("的") for s, e in clauses[:-1]):
-            clauses = [(clauses[0][0], clauses[-1][1])]  # （二）户籍在本村，不在本村居住，…的村民: one item, one noun
         pending: tuple[int, int, int] | None = None  # a lead-in joined to the next clause: clause start, its span
         condition: str | None = None
         founded: str | None = None  # a body the clause before set up (X设立Y，负责…: Y bears what follows)
         restore: list[str | None] | None = None  # the bearers in force before a clause whose subject is a thing
+        named: set[int] = set()  # the clauses that are a name of their own (国务院，中央军事委员会，…)
         for index, (c_start, c_end) in enumerate(clauses):
             if restore is not None:
                 state.bearers, restore = restore, None  # (a thing's clause is its own: 其范围应当…，并凭…调配)
@@ -288,7 +285,8 @@ class Extractor:
                 # …可以提出议案，由常务委员会会议审议: 由X's own force (convention 16); but a 可以 with no bearer
                 # before it reaches over the lead-in to 由X (可以根据当事人的请求，由X调解处理)
                 state.modality = "obligation"
-            listed = list(state.bearers) if state.topic and reading.cue is None else []  # a name clause before
+            # names listed before (each clause a name, from the sentence's first)
+            listed = list(state.bearers) if index and named == set(range(index)) and reading.cue is None else []
             if not self._bear(state, reading):
                 continue
             if unit.lead_in and reading.cue and "下列" in text[c_start:c_end]:
@@ -298,12 +296,17 @@ class Extractor:
             action_start = self.grammar.after_aside(text, skip(text, reading.action_start))
             action = text[action_start:reading.action_end or c_end].strip(" 　")
             state.topic = not action and reading.bearers is not None
+            if state.topic:
+                named.add(index)
             if state.topic and listed and text[c_start - 1:c_start] in "，,":
                 state.bearers = [*listed, *state.bearers]  # 国务院，中央军事委员会，…，可以…: names listed with commas
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
-            if reading.cue is None and self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"]):
-                continue  # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its
+            if reading.cue is None and (self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"])
+                                        or action.startswith(("不承担", "不负"))):
+                # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its own; …不承担
+                # 保证责任: an exemption, no duty either
+                continue
             if reading.cue is None and reading.bearers and not BY.search(text, c_start, c_end) \
                     and _RELATIVE_ACTION.match(action):
                 state.bearers = []  # 用户使用的电力电量，以…为准: a thing the bearer's relative clause names, no act
@@ -497,11 +500,15 @@ class Extractor:
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
 
 
-def _noun_phrase(text: str) -> bool:
-    """An item that ends in a noun after its last 的 and nothing else (户籍在本村，…，本人表示参加选举的村民): with
-    no verb opening it and no condition (…的，) before, it names, and its commas are inside one relative clause."""
-    head = text.rstrip("；;。.，, 　").rpartition("的")[2]
-    return bool(head) and len(head) <= 6 and all(tag in NOUNISH for _, tag in tagged(head))
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
+
+
+def _unquoted(text: str, cues: list[Cue]) -> list[Cue]:
+    """The cues outside quotation marks: a cue quoted (记载“不得转让”字样, “应当知道”) is a word the text names."""
+    if "“" not in text and "「" not in text and "『" not in text:
+        return cues
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    return [c for c in cues if not any(s < c[0] < e for s, e in quoted)]
 
 
 def _condition_item(text: str) -> bool:

@@ -24,7 +24,6 @@ from .name_words import (
     CUE_WORDS,
     DEPUTIES,
     DETERMINERS,
-    HAVING,
     IN_RELATIVE,
     LAWFUL_STANDING,
     LIGHT_VERBS,
@@ -464,8 +463,8 @@ class NameGrammar:
             return False  # 国家鼓励取得…资格的人员: whom a policy addresses, not a bearer
         if relative.startswith(LAWFUL_STANDING) or COMPETENT.fullmatch(relative):
             return "是" not in self.words(relative)
-        if not relative or (QUANTITY.search(relative) and not HAVING.match(relative)):
-            return False  # (有五分之一以上…: a number of people; 有选举权的 | 村民: what they have, a relative clause)
+        if not relative or QUANTITY.search(relative):
+            return False
         words = self.words(relative)
         return words[0] not in NOT_IN_NAME and words[0] not in self.fused_modals and not self.is_adverb(relative) \
             and "是" not in words \
