@@ -271,6 +271,14 @@ def test_stop_25_rules_do_not_misfire(extractor: Extractor, source: str, text: s
     # exempts: no record
     ("票据法(2004) 第三十四条",
      "背书人在汇票上记载“不得转让”字样，其后手再背书转让的，原背书人对后手的被背书人不承担保证责任。", []),
+    # whole-stop review of stop 26: a relative clause may point back with 其 (承继其权利和义务的 | 用人单位) …
+    ("劳动合同法(2012) 第三十四条 (abridged)", "劳动合同由承继其权利和义务的用人单位继续履行。",
+     [("承继其权利和义务的用人单位", "obligation", "继续履行")]),
+    # … 商请 hands a matter to a body (由公安部 | 商请外交部…), and 犯罪嫌疑人 signs (签名 an act, though a noun of the
+    # dictionary)
+    ("公安机关办理刑事案件程序规定(2020) 第八十三条 (abridged)",
+     "取保候审决定书应当向犯罪嫌疑人宣读，由犯罪嫌疑人签名、捺指印。",
+     [(None, "obligation", "向犯罪嫌疑人宣读"), ("犯罪嫌疑人", "obligation", "签名、捺指印")]),
     # 可以由X负责: the modal's force, the action 负责
     ("保守国家秘密法实施条例(2014) 第十七条 (abridged)",
      "机关、单位被撤销的，其所确定国家秘密的变更和解除，也可以由其上级机关负责。",

@@ -501,7 +501,9 @@ class Extractor:
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
 
 
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
+# A word or phrase the text names in quotation marks (记载“不得转让”字样); not a provision quoted whole, as an amendment
+# quotes its new text (修改为：“……可以从轻或者减轻处罚”), whose cues are its own.
+_QUOTED = re.compile(r"“[^”]{1,12}”|「[^」]{1,12}」|『[^』]{1,12}』")
 
 
 def _unquoted(text: str, cues: list[Cue]) -> list[Cue]:

@@ -490,11 +490,11 @@ class NameGrammar:
             return True
         if mod in ONE_CHARACTER_PREPOSITIONS or mod == "非":
             return False  # 自 | 当事人知道…之日起: a preposition, however the dictionary cuts 自当; 非 | 银行…
-        if re.search("其(?![他它])", mod[1:]):
-            return False  # 书面通知其 | 开户银行: 其 points back from inside a clause, not from a name's modifier
-        if "的" in mod:
+        if "的" in mod:  # (a relative clause may point back: 承受其权利的 | 法人)
             relative, _, rest = mod.rpartition("的")
             return self._relative_ok(relative) and len(rest) <= 8 and not self.has_function_word(rest)
+        if re.search("其(?![他它])", mod[1:]):
+            return False  # 书面通知其 | 开户银行: 其 points back from inside a clause, not from a name's modifier
         if len(mod) > 12 or self.has_function_word(mod) or any(c in mod for c in "、和及或"):
             return False
         if QUANTITY.search(mod) or tagged(mod)[0][1] == "m":
