@@ -30,7 +30,8 @@ from .lexicon import Actor, Lexicon, default_lexicon
 from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
-from .structure import Article, Document
+from .structure import Document
+from .units import Unit, condition_item, units, unquoted
 from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
@@ -75,18 +76,6 @@ class Duty:
             data.pop(private)
         data["with"] = data.pop("with_")
         return data
-
-
-@dataclass
-class _Unit:
-    """A paragraph's own line or one item: the text the pipeline runs on."""
-
-    article: Article
-    paragraph: int
-    item: int | None
-    start: int  # offset in the normalised text
-    text: str
-    lead_in: bool = False  # a paragraph ending "：" whose items follow
 
 
 @dataclass
@@ -171,16 +160,16 @@ class Extractor:
     def iter_duties(self, documents: Iterable[Document], *, batch_size: int = 256) -> Iterator[Duty]:
         for document in documents:
             local = agents(document.norm.text, adverbs=self._adverbs)  # the document's own agents
-            units = list(_units(document))
-            cued = [self._may_cue.search(u.text) is not None for u in units]
-            found = self._cues((u.text for u, c in zip(units, cued, strict=True) if c), batch_size)
+            parts = list(units(document))
+            cued = [self._may_cue.search(u.text) is not None for u in parts]
+            found = self._cues((u.text for u, c in zip(parts, cued, strict=True) if c), batch_size)
             lead: dict[tuple[str, int], _State | None] = {}
             lead_text: dict[tuple[str, int], str] = {}
-            for unit, has_cue in zip(units, cued, strict=True):
-                cues = _unquoted(unit.text, next(found)) if has_cue else []
+            for unit, has_cue in zip(parts, cued, strict=True):
+                cues = unquoted(unit.text, next(found)) if has_cue else []
                 key = (unit.article.key, unit.paragraph)
                 if unit.item is not None and key in lead and (lead[key] is None or (
-                        _condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
+                        condition_item(unit.text) and self.cues.circumstance_items.search(lead_text[key]))):
                     continue  # items that are conditions (有下列情形之一的：; 有下列…情形，…：（一）克扣…工资的；)
                 inherited = lead.get(key) if unit.item is not None else None
                 bearers, modality = (inherited.items or (inherited.bearers, inherited.modality)) if inherited \
@@ -202,7 +191,7 @@ class Extractor:
         return ([(s.start_char, s.end_char, s.label_) for s in doc.spans["cues"]]
                 for doc in self.nlp.pipe(texts, batch_size=batch_size))
 
-    def _unit(self, document: Document, unit: _Unit, cues: list[Cue], state: _State) -> Iterator[Duty]:
+    def _unit(self, document: Document, unit: Unit, cues: list[Cue], state: _State) -> Iterator[Duty]:
         text = unit.text
         for s_start, s_end in sentences(text, 0, len(text)):
             if self.cues.describes.match(text, s_start) and not self._bearers_principles(text, s_start, s_end, cues):
@@ -239,7 +228,7 @@ class Extractor:
 
     # -- step 2: clauses -----------------------------------------------------------
 
-    def _sentence(self, document: Document, unit: _Unit, text: str, cues: list[Cue],
+    def _sentence(self, document: Document, unit: Unit, text: str, cues: list[Cue],
                   s_start: int, s_end: int, state: _State) -> Iterator[Duty]:
         """A sentence clause by clause: what a clause reads (step 3), whether it is set aside as a condition, a
         topic or an occasion of what follows, and otherwise its records, lead-ins joined to the action after them."""
@@ -466,7 +455,7 @@ class Extractor:
 
     # -- step 4: records -----------------------------------------------------------
 
-    def _records(self, document: Document, unit: _Unit, state: _State, action: str, condition: str | None,
+    def _records(self, document: Document, unit: Unit, state: _State, action: str, condition: str | None,
                  with_: str | None, c_start: int, c_end: int) -> Iterator[Duty]:
         norm = document.norm
         n_start, n_end = unit.start + c_start, unit.start + c_end
@@ -499,33 +488,3 @@ class Extractor:
 
 
 _CONJUNCTIONS = ("和", "及", "与", "或", "、", "以及", "或者")
-
-
-# A word or phrase the text names in quotation marks (记载“不得转让”字样); not a provision quoted whole, as an amendment
-# quotes its new text (修改为：“……可以从轻或者减轻处罚”), whose cues are its own.
-_QUOTED = re.compile(r"“[^”]{1,12}”|「[^」]{1,12}」|『[^』]{1,12}』")
-
-
-def _unquoted(text: str, cues: list[Cue]) -> list[Cue]:
-    """The cues outside quotation marks: a cue quoted (记载“不得转让”字样, “应当知道”) is a word the text names."""
-    if "“" not in text and "「" not in text and "『" not in text:
-        return cues
-    quoted = [m.span() for m in _QUOTED.finditer(text)]
-    return [c for c in cues if not any(s < c[0] < e for s, e in quoted)]
-
-
-def _condition_item(text: str) -> bool:
-    """An item that is a condition of its own: …的 with nothing after it (convention 8)."""
-    return text.rstrip("；;。.，, 　\n").endswith("的")
-
-
-def _units(document: Document) -> Iterator[_Unit]:
-    text = document.norm.text
-    for art in document.provisions:
-        for para in art.paragraphs:
-            own_end = para.items[0].start if para.items else para.end
-            own = text[para.start : own_end].rstrip("\n 　")
-            yield _Unit(art, para.number, None, para.start, own, lead_in=bool(para.items))
-            for item in para.items:
-                body = item.end - len(item.text)
-                yield _Unit(art, para.number, item.number, body, item.text)
