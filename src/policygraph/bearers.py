@@ -23,9 +23,9 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache, lru_cache
 
+from .alternation import alternation
 from .lists import ListGrammar
 from .name_words import MAX_CONDITION, MAX_NAME, NAMED_FOR_WHAT_IT_DOES, RESPONSIBLE, SINGLE
-from .names import alternation
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.

@@ -20,6 +20,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from .alternation import alternation
 from .bearers import BearerGrammar, default_grammar
 from .clauses import ITS, resolve_its, sentences
 from .clauses import clauses as split_clauses
@@ -27,7 +28,6 @@ from .cue_spans import CueFinder
 from .cues import Cue, Cues, build_nlp, default_cues, default_nlp
 from .heads import agents
 from .lexicon import Actor, Lexicon, default_lexicon
-from .names import alternation
 from .reading import BY, ClauseReader, Reading
 from .roles import ACTED_ON, ClauseRoles
 from .structure import Document
