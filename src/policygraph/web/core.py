@@ -273,8 +273,10 @@ def claim_cpus(settings: Settings) -> tuple[socket.socket | None, frozenset[int]
     >>> claim_cpus(Settings(workers=1))
     (None, frozenset())
     """
+    if not settings.pin_cpus or settings.workers < 2 or not hasattr(os, "sched_getaffinity"):
+        return None, frozenset()  # (one process, or a system without CPU affinity: nothing to pin)
     cpus = sorted(os.sched_getaffinity(0))
-    if not settings.pin_cpus or settings.workers < 2 or len(cpus) < 2:
+    if len(cpus) < 2:
         return None, frozenset()
     for slot in range(settings.workers):
         held = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
