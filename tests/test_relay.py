@@ -156,20 +156,30 @@ def test_service_is_never_relayed(store_dir: Path) -> None:
         assert relayed(base) == start
 
 
-def test_updates_need_the_token_and_are_seen_through_the_relay(store_dir: Path, tmp_path: Path) -> None:
+def writable_copy(store_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the shared store that a test may update."""
     copy = tmp_path / "store"
     shutil.copytree(store_dir, copy)
+    return copy
+
+
+def post_update(base: str, update: str, **headers: str) -> httpx.Response:
+    """An update posted to /sparql, with ``headers`` (the token) besides its content type."""
+    return httpx.post(base + "/sparql", content=update,
+                      headers={"Content-Type": "application/sparql-update", **headers})
+
+
+def test_updates_need_the_token_and_are_seen_through_the_relay(store_dir: Path, tmp_path: Path) -> None:
+    copy = writable_copy(store_dir, tmp_path)
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:relay> { ?s ?p ?o } }"
     update = "INSERT DATA { GRAPH <urn:relay> { <urn:a> <urn:b> 1 } }"
     with policygraph_server(copy, update_token=TOKEN) as base:
         assert ask(base, count).json()["results"]["bindings"][0]["n"]["value"] == "0"
         for headers in ({}, {"Authorization": "Bearer wrong"}):
-            refused = httpx.post(base + "/sparql", content=update,
-                                 headers={"Content-Type": "application/sparql-update", **headers})
+            refused = post_update(base, update, **headers)
             assert refused.status_code == 403
         assert ask(base, "INSERT DATA { <urn:a> <urn:b> 2 }").status_code == 400  # not a query
-        done = httpx.post(base + "/sparql", content=update, headers={"Content-Type": "application/sparql-update",
-                                                                     "Authorization": f"Bearer {TOKEN}"})
+        done = post_update(base, update, Authorization=f"Bearer {TOKEN}")
         assert done.status_code == 204, done.text
         start = relayed(base)
         for i in range(20):  # the server moves to the new view (the first queries meanwhile go to the workers)
@@ -181,10 +191,8 @@ def test_updates_need_the_token_and_are_seen_through_the_relay(store_dir: Path, 
         assert relayed(base) == taken + 1  # the Oxigraph server, on the new view
 
 
-
 def test_an_update_drops_answers_cached_on_their_second_sighting(store_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store_dir, copy)
+    copy = writable_copy(store_dir, tmp_path)
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:seen> { ?s ?p ?o } } # twice"
     update = "INSERT DATA { GRAPH <urn:seen> { <urn:a> <urn:b> 1 } }"
     with policygraph_server(copy, update_token=TOKEN) as base:
@@ -193,8 +201,7 @@ def test_an_update_drops_answers_cached_on_their_second_sighting(store_dir: Path
             old = ask(base, count)
             assert old.json()["results"]["bindings"][0]["n"]["value"] == "0"
         assert cached(base) >= 1  # seen twice: kept
-        done = httpx.post(base + "/sparql", content=update, headers={"Content-Type": "application/sparql-update",
-                                                                     "Authorization": f"Bearer {TOKEN}"})
+        done = post_update(base, update, Authorization=f"Bearer {TOKEN}")
         assert done.status_code == 204, done.text
         assert cached(base) == 0  # the update emptied the caches
         for _ in range(20):  # the same query string, through the workers and then the relay on the new view
