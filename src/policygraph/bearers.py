@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 
 from .alternation import alternation
 from .lists import ListGrammar
-from .name_words import MAX_CONDITION, MAX_NAME, NAMED_FOR_WHAT_IT_DOES, RESPONSIBLE, SINGLE
+from .name_words import HOW_MANY, MAX_CONDITION, MAX_NAME, NAMED_FOR_WHAT_IT_DOES, RESPONSIBLE, SINGLE
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
@@ -37,7 +37,6 @@ _COORDINATED = re.compile("或者|以及|、|和|及")
 # Words that point at a list or a provision, never part of a name of what someone does (下列单位, 上述人员).
 _POINTING = ("下列", "上述", "前款", "本条", "以下")
 # Adverbs that may stand between a name and its verb or cue and say nothing of who acts.
-_HOW_MANY = re.compile("[一二三四五六七八九十百0-9０-９]+(?:名|人)以上")  # 十人以上联名: a number acting together
 _PLAIN_ADVERBS = ("共同", "分别", "单独", "依法", "也", "都", "均", "还")
 # Tags of words that end a noun phrase.
 NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
@@ -262,7 +261,7 @@ class BearerGrammar(ListGrammar):
 
     def _acts_or_counted(self, rest: str) -> bool:
         """An action, or how many of the name act together (常务委员会组成人员 | 十人以上联名，可以…)."""
-        return self.acts(rest) or _HOW_MANY.match(rest) is not None
+        return self.acts(rest) or HOW_MANY.match(rest) is not None
 
     def _before_body_verb(self, text: str, start: int, ends: list[int], longest: int) -> tuple[list[str], int] | None:
         """The shortest name before a verb that takes a body as its object (组织, 委托, 指定…), inside a longer

@@ -32,6 +32,8 @@ ONE_CHARACTER_PREPOSITIONS = frozenset("自从对向由与同在将把给于")
 # A modal cue before a head that is also a verb (建设单位负责 | 组织…): the clause's cue and verb, not a name.
 CUE_WORDS = ("负责", "应当", "可以", "必须", "不得", "有权")
 MAX_CONDITION = 8
+# How many of a name act together (常务委员会组成人员 | 十人以上联名): a number, not part of the name.
+HOW_MANY = re.compile("[一二三四五六七八九十百0-9０-９]+(?:名|人)以上")
 QUANTITY = re.compile(r"^有(?!关|条件|限)|分之|[0-9０-９]+(?:名|人)|[一二三四五六七八九十]+(?:名|人)以上|若干")
 # A share of a body's people (三分之一以上的村民代表, 常务委员会五分之一以上组成人员): the share is part of the name.
 SHARE_OF = re.compile(r"(?P<whole>[^的]*?)[一二三四五六七八九十]+分之[一二三四五六七八九十]+以上的?(?P<people>.+)")
