@@ -30,6 +30,7 @@ class ClauseRoles:
 
     def __init__(self, reader: ClauseReader) -> None:
         self.reader, self.grammar, self.cues = reader, reader.grammar, reader.cues
+        self._basis = re.compile("的(?:" + "|".join(map(re.escape, self.cues.basis_nouns)) + ")")  # …的规定
 
     def founded(self, action: str) -> str | None:
         """The body an action sets up (设立法官遴选委员会 → 法官遴选委员会), or None."""
@@ -51,7 +52,7 @@ class ClauseRoles:
                 or OCCASION.fullmatch(phrase) or self.grammar.parse(phrase):
             return False
         words = tagged(phrase)  # (nouns that no head makes a name and no agent's character ends: 财产, 审计结果)
-        return len(phrase) > 1 and not phrase.endswith(AGENT_ENDS) \
+        return not phrase.endswith(AGENT_ENDS) \
             and all(tag in (*NOUNISH, "uj") for _, tag in words) \
             and words[-1][1] in ("n", "vn", "nz") \
             and not self.grammar.adverbial_at(phrase, 0)
@@ -131,7 +132,7 @@ class ClauseRoles:
 
     def _acts_after_basis(self, clause: str) -> bool:
         """Whether a verb follows a basis noun after 的 (…的规定 | 确定…, …的要求 | 制定…): the lead-in ends there."""
-        for m in re.finditer("的(?:" + "|".join(self.cues.basis_nouns) + ")", clause):
+        for m in self._basis.finditer(clause):
             rest = clause[m.end():]
             if rest and not rest.startswith(("和", "及", "、", "等", "的", "以及", "或者")) and self.grammar.acts(rest):
                 return True
