@@ -194,12 +194,8 @@ class NameGrammar:
                 and (inner := self.one(name.removeprefix("原").removeprefix("另一方").removeprefix("对方"))) \
                 and inner.name != name:
             return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
-        if (share := SHARE_OF.fullmatch(name)) and (inner := self.one(share.group("people")) or (
-                Parsed(share.group("people"), "", share.group("people")) if share.group("people") in self.members
-                else None)) is not None \
-                and (not (whole := share.group("whole")) or whole.startswith("本") or self.one(whole)):
-            # 三分之一以上的村民代表, 常务委员会五分之一以上组成人员: a share of a body's people acting together
-            return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
+        if share := self._share_of(name):
+            return share
         if name.startswith("原") and name.endswith("部门") and len(name) == 5 and self.is_verb(name[1:3]):
             return Parsed(name, name[:3], "部门")  # 原发证部门, 原注册部门: the department that did it before
         if (m := self._gov.fullmatch(name)) and self._rel_ok(m):
@@ -233,6 +229,16 @@ class NameGrammar:
         if head := self._mined_head(name):
             return Parsed(name, name[:-len(head)], head)  # 电子签名人, 收件人: who does what the word before 人 names
         return None
+
+    def _share_of(self, name: str) -> Parsed | None:
+        """A share of a body's people acting together (三分之一以上的村民代表, 常务委员会五分之一以上组成人员)."""
+        if not (share := SHARE_OF.fullmatch(name)):
+            return None
+        people, whole = share.group("people"), share.group("whole")
+        inner = self.one(people) or (Parsed(people, "", people) if people in self.members else None)
+        if inner is None or (whole and not whole.startswith("本") and self.one(whole) is None):
+            return None
+        return Parsed(name, name[:len(name) - len(inner.name)] + inner.prefix, inner.head, inner.rel)
 
     def _body_reading(self, name: str) -> Parsed | None:
         """A public body, its relative clause ending at any 的 (…授权的 | 设区的市一级以上派出机构: 设区的 is
