@@ -59,3 +59,20 @@ def test_bodies_named_for_their_function_after_by(grammar: BearerGrammar) -> Non
     found = grammar.before_verb(text, 1, len(text), longest=True)
     assert found is not None and found[0] == ["任免机关", "监察机关"]
     assert grammar.before_verb("由组织实施", 1, 5, longest=True) is None
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("国家可以决定实行戒严", "可以"),  # 戒严法(1996-03-01) 第二条
+    ("国家在必要时可以设立支持基础研究的基金", "可以"),  # 科学技术进步法(2021-12-24), abridged
+])
+def test_the_state_with_a_cue_of_its_own_bears_it(grammar: BearerGrammar, text: str, cue: str) -> None:
+    """CONVENTIONS.md, "Not records": 国家 with an explicit cue is a record with bearer 国家."""
+    assert grammar.before_cue(text, 0, text.index(cue)) == (["国家"], 2)
+
+
+@pytest.mark.parametrize("text", [
+    "国家机关应当依法公开政府信息",  # 国家 opens a name
+    "国家和地方应当加大投入",  # a coordination: 国家 is not read alone before a list
+])
+def test_the_state_is_no_bearer_inside_a_name_or_a_list(grammar: BearerGrammar, text: str) -> None:
+    assert grammar.before_cue(text, 0, text.index("应当")) != (["国家"], 2)

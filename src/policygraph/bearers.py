@@ -170,6 +170,20 @@ class BearerGrammar(ListGrammar):
                 names = self.parse(text[start:end]) or self._named_by_function(text[start:end], before_cue=True)
                 if names:
                     return names, end
+        return self._state_before_cue(text, start, cue)
+
+    def _state_before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
+        """国家 with a cue of its own (国家应当…, 国家在必要时可以…) is a bearer (conventions, "Not records"); 国家 and
+        a declarative verb states a policy (``assigns``), and 国家 before a noun opens a name (国家机关)."""
+        for state in self.policy_subjects:
+            end = start + len(state)
+            if not text.startswith(state, start) or end > cue or is_word(text[start:end + 1]) \
+                    or is_word(text[start:end + 2]):
+                continue
+            between = text[end:cue]
+            if not between or self._adverb(between) or OCCASION.fullmatch(between) \
+                    or (self.adverbial_at(text, end) and not _COORDINATED.search(between)):
+                return [state], end
         return None
 
     def _named_by_function(self, span: str, *, before_cue: bool = False) -> list[str] | None:
