@@ -76,3 +76,36 @@ def test_the_state_with_a_cue_of_its_own_bears_it(grammar: BearerGrammar, text: 
 ])
 def test_the_state_is_no_bearer_inside_a_name_or_a_list(grammar: BearerGrammar, text: str) -> None:
     assert grammar.before_cue(text, 0, text.index("应当")) != (["国家"], 2)
+
+
+def test_a_bare_head_after_a_modified_name_shares_its_modifier(grammar: BearerGrammar) -> None:
+    """无障碍环境建设法(2023-06-28) 第二十六条 (abridged): convention 23, the modifier repeated."""
+    text = "无障碍设施所有权人或者管理人应当对无障碍设施履行以下维护和管理责任"
+    assert grammar.before_cue(text, 0, text.index("应当")) == (["无障碍设施所有权人", "无障碍设施管理人"], 14)
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    # 海洋环境保护法(2023-10-24) 第五条: a place's modifier the grammar has no rule for, before a body it reads
+    ("沿海县级以上地方人民政府应当将海洋环境保护工作纳入国民经济和社会发展规划", ["沿海县级以上地方人民政府"]),
+    # 大气污染防治法(2018-10-26) 第八十一条: a 的-phrase before an agent
+    ("排放油烟的餐饮服务业经营者应当安装油烟净化设施", ["排放油烟的餐饮服务业经营者"]),
+    # 特种设备安全监察条例(2009-01-24) 第五条: verbs coordinated before the head they share
+    ("特种设备生产、使用单位应当建立健全特种设备安全、节能管理制度", ["特种设备生产、使用单位"]),
+])
+def test_a_modified_name_right_before_its_cue(grammar: BearerGrammar, text: str, names: list[str]) -> None:
+    found = grammar.before_cue(text, 0, text.index("应当"))
+    assert found is not None and found[0] == names
+
+
+@pytest.mark.parametrize("text", [
+    "担任法官应当具备下列条件",  # an activity (convention 21): a verb and its object
+    "有专门的机构或者人员负责保密工作",  # what there is, not who
+    "必要时有关部门应当协助",  # an occasion before the name is no modifier
+    "副院长、审判委员会委员应当从法官中产生",  # two names, not verbs sharing a head: never one bearer
+    # 国内水路运输管理条例(2017-03-01) 第八条, the dictionary cutting 经国 | 务院: a preposition and its object
+    "经国务院交通运输主管部门或者设区的市级以上地方人民政府负责水路运输管理的部门批准",
+])
+def test_what_is_no_modified_name(grammar: BearerGrammar, text: str) -> None:
+    cue = next(c for c in ("应当", "负责") if c in text)  # (the first cue the text has)
+    found = grammar.before_cue(text, 0, text.index(cue))
+    assert found is None or all(len(name) < len(text[:text.index(cue)]) for name in found[0])

@@ -25,7 +25,17 @@ from functools import cache, lru_cache
 
 from .alternation import alternation
 from .lists import ListGrammar
-from .name_words import HOW_MANY, MAX_CONDITION, MAX_NAME, NAMED_FOR_WHAT_IT_DOES, RESPONSIBLE, SINGLE
+from .name_words import (
+    HOW_MANY,
+    IN_RELATIVE,
+    MAX_CONDITION,
+    MAX_NAME,
+    NAMED_FOR_WHAT_IT_DOES,
+    NOT_IN_NAME,
+    QUANTITY,
+    RESPONSIBLE,
+    SINGLE,
+)
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
 # An occasion between a bearer and its cue (就职时, 离任后): a condition, not part of the name.
@@ -37,6 +47,8 @@ _COORDINATED = re.compile("或者|以及|、|和|及")
 # Words that point at a list or a provision, never part of a name of what someone does (下列单位, 上述人员).
 _POINTING = ("下列", "上述", "前款", "本条", "以下")
 # Adverbs that may stand between a name and its verb or cue and say nothing of who acts.
+# A provision cited (第四十一条): a clause about a law, never a name's modifier.
+CITED = re.compile(r"第[一二三四五六七八九十百零〇0-9]+条")
 _PLAIN_ADVERBS = ("共同", "分别", "单独", "依法", "也", "都", "均", "还")
 # Tags of words that end a noun phrase.
 NOUNISH = ("n", "vn", "r", "j", "nr", "ns", "nt", "nz", "an", "ng")
@@ -64,6 +76,7 @@ class BearerGrammar(ListGrammar):
         self._heads_in = lambda text: heads_in(text, self.local)  # type: ignore[method-assign]
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == SINGLE)
+        self._levels_with_de = tuple(level for level in self.levels if "的" in level)
 
     def ends(self, text: str, start: int, stop: int) -> list[int]:
         """Candidate ends of a bearer that starts at ``start``, longest first."""
@@ -170,7 +183,84 @@ class BearerGrammar(ListGrammar):
                 names = self.parse(text[start:end]) or self._named_by_function(text[start:end], before_cue=True)
                 if names:
                     return names, end
-        return self._state_before_cue(text, start, cue)
+        return self._state_before_cue(text, start, cue) or self._modified_before_cue(text, start, cue)
+
+    def _modified_before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
+        """A name the grammar reads only in part, when nothing but it stands between the clause's opening and
+        its cue: a modifier the grammar has no rule for before a head it reads (公开募集基金的 | 基金管理人, 沿海 |
+        地方各级人民政府, 特种设备生产、经营、使用 | 单位). Before a cue a verb and its object cannot be the subject,
+        so what precedes the head modifies it; a list of such names gives one bearer each, a bare head after the
+        first taking its modifier (进口医疗器械 | 注册人、备案人: convention 23)."""
+        span = text[start:cue]
+        if whole := self._modified_name(span):
+            return [whole[0]], cue
+        parts = _COORDINATED.split(span)
+        names: list[str] = []
+        modified = ""  # the first modified name, whose modifier a bare head after it shares
+        for part in parts if len(parts) > 1 else ():
+            if (found := self._modified_name(part)) is not None:
+                names.append(found[0])
+                modified = modified or found[0]
+            elif self.parse(part) == [part] and (p := self.one(part)) is not None \
+                    and (p.head or part in self.named or not self._level.fullmatch(part)):
+                bare = modified and not (p.prefix or p.rel)
+                names.append(self._shared_modifier(modified) + part if bare else part)
+            else:
+                return None  # (设区的市 | 或者相当于同级的…: a place, a modifier of what follows, not a bearer)
+        if not modified:
+            return None
+        return (names, cue) if len(names) == len(set(names)) else None
+
+    def _modified_name(self, span: str) -> tuple[str, str] | None:
+        """``span`` read as a modifier and a head the grammar reads as one name: (the name, the modifier)."""
+        if not 2 < len(span) <= MAX_NAME or any(c in span for c in "，,；;：:。（）()") or span.startswith(_POINTING) \
+                or CITED.search(span):
+            return None
+        plain = span
+        for level in self._levels_with_de:
+            plain = plain.replace(level, "")
+        if span.startswith(tuple(NOT_IN_NAME)) and "的" not in plain:
+            return None  # 经 | 国务院…批准: a preposition and its object (the dictionary cuts 经国), not 经批准设立的
+        words = self.words(span)
+        for i in range(1, len(words)):
+            head, mod = "".join(words[i:]), "".join(words[:i])
+            if self.parse(head) == [head] and self._loose_modifier(mod, words[:i]):
+                return span, mod
+        return None
+
+    def _shared_modifier(self, name: str) -> str:
+        """What a bare head coordinated after ``name`` shares of it: all before its last word that is a name of its
+        own (无障碍设施 | 所有权人或者管理人 → 无障碍设施管理人)."""
+        words = self.words(name)
+        return next(("".join(words[:i]) for i in range(len(words) - 1, 0, -1)
+                     if self.parse("".join(words[i:])) == ["".join(words[i:])]), "")
+
+    def _loose_modifier(self, mod: str, words: list[str]) -> bool:
+        """What may modify a head right before a cue: no preposition, modal or adverb of the clause (outside a
+        的-phrase), no occasion (必要时), no coordination with a name of its own (国务院和沿海…: a list), no 其, and
+        not whom a policy addresses (国家鼓励…)."""
+        relative, _, rest = mod.rpartition("的")
+        if relative and any(level in mod and mod.index(level) <= len(relative) < mod.index(level) + len(level)
+                            for level in self._levels_with_de):
+            relative, rest = "", mod  # 设区的市: a level, not a relative clause
+        if mod.endswith(("、", "和", "及", "与", "或者", "或", "以及")) or mod.startswith(tuple(self.policy_subjects)) \
+                or re.search("其(?![他它])", mod) or OCCASION.fullmatch(mod) or mod.endswith(OCCASION_ENDS):
+            return False
+        own = self.words(rest) if relative else words
+        if any(w in NOT_IN_NAME for w in own) or (relative and self.words(relative)[0] in NOT_IN_NAME - IN_RELATIVE):
+            return False
+        if (not relative and (self.is_adverb(mod) or self.is_verb(mod))) or tagged(mod)[0][1] in ("p", "c", "m", "r") \
+                or QUANTITY.search(mod):
+            return False  # 担任 | 法官, 辞退 | 法官: an activity (convention 21); 有专门的 | 机构: what there is; but a
+            # 的-phrase may open with a verb or an adverb of its own (公开募集基金的 | 基金管理人)
+        return self._verbs_coordinated(rest if relative else mod)
+
+    def _verbs_coordinated(self, mod: str) -> bool:
+        """A coordination inside a modifier joins verbs that share the head (特种设备生产、经营、使用 | 单位): every
+        item but the first is one verb. Items of any other kind are names of their own (副院长、审判委员会 | 委员)."""
+        items = _COORDINATED.split(mod)
+        return all(len(words := tagged(item)) == 1 and words[0][1] in ("v", "vn") for item in items[1:]) \
+            and (len(items) == 1 or tagged(items[0])[-1][1] in ("v", "vn"))
 
     def _state_before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
         """国家 with a cue of its own (国家应当…, 国家在必要时可以…) is a bearer (conventions, "Not records"); 国家 and
