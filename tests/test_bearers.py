@@ -104,8 +104,20 @@ def test_a_modified_name_right_before_its_cue(grammar: BearerGrammar, text: str,
     "副院长、审判委员会委员应当从法官中产生",  # two names, not verbs sharing a head: never one bearer
     # 国内水路运输管理条例(2017-03-01) 第八条, the dictionary cutting 经国 | 务院: a preposition and its object
     "经国务院交通运输主管部门或者设区的市级以上地方人民政府负责水路运输管理的部门批准",
+    # 劳动保险条例(1953-01-02) 第三十一条 (abridged): a name, 为 and what it is — a description
+    "中央人民政府劳动部为全国劳动保险业务的最高监督机关负责贯彻劳动保险条例的实施",
+    # 证券公司风险处置条例(2016-02-06) 第五十六条 (abridged): names listed before a relative clause, not one relative
+    "托管组、接管组、行政清理组以及被责令停业整顿、托管和行政重组的证券公司应当报告工作情况",
 ])
 def test_what_is_no_modified_name(grammar: BearerGrammar, text: str) -> None:
     cue = next(c for c in ("应当", "负责") if c in text)  # (the first cue the text has)
     found = grammar.before_cue(text, 0, text.index(cue))
     assert found is None or all(len(name) < len(text[:text.index(cue)]) for name in found[0])
+
+
+def test_an_organisation_is_whoever_has_a_board(grammar: BearerGrammar) -> None:
+    """证券法(2019-12-28) 第八十二条: 董事 belong to a company or an association, so the owner before 的 is one whatever
+    its name ends in (发行人), and the staff listed after it are its staff too (convention 23)."""
+    text = "发行人的董事、监事和高级管理人员应当保证发行人及时、公平地披露信息"
+    assert grammar.before_cue(text, 0, text.index("应当")) == (
+        ["发行人的董事", "发行人的监事", "发行人的高级管理人员"], text.index("应当"))

@@ -20,6 +20,13 @@ def _read(extractor: Extractor, text: str) -> list[tuple[str | None, str, str]]:
 
 
 @pytest.mark.parametrize(("source", "text", "expected"), [
+    # a clause that is only names the grammar reads in part (a 的-phrase before the head), a cue opening the next:
+    # its subject (ninth half's 证券投资基金法, now development)
+    ("证券投资基金法(2015) 第十六条 (abridged)",
+     "公开募集基金的基金管理人的董事、监事和高级管理人员，应当熟悉证券投资方面的法律、行政法规。",
+     [("公开募集基金的基金管理人的董事", "obligation", "熟悉证券投资方面的法律、行政法规"),
+      ("公开募集基金的基金管理人的监事", "obligation", "熟悉证券投资方面的法律、行政法规"),
+      ("公开募集基金的基金管理人的高级管理人员", "obligation", "熟悉证券投资方面的法律、行政法规")]),
     # a predicate cue (负责) inside the relative clause of a name that opens the clause is the name's: the bearer is
     # the department, not the government that names it
     ("防震减灾法(2008) 第二十三条 (abridged)",

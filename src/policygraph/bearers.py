@@ -186,30 +186,37 @@ class BearerGrammar(ListGrammar):
         return self._state_before_cue(text, start, cue) or self._modified_before_cue(text, start, cue)
 
     def _modified_before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
-        """A name the grammar reads only in part, when nothing but it stands between the clause's opening and
-        its cue: a modifier the grammar has no rule for before a head it reads (公开募集基金的 | 基金管理人, 沿海 |
-        地方各级人民政府, 特种设备生产、经营、使用 | 单位). Before a cue a verb and its object cannot be the subject,
-        so what precedes the head modifies it; a list of such names gives one bearer each, a bare head after the
-        first taking its modifier (进口医疗器械 | 注册人、备案人: convention 23)."""
-        span = text[start:cue]
+        """Nothing but a name between the clause's opening and its cue, read by ``modified``: before a cue a verb
+        and its object cannot be the subject, so what precedes a head modifies it."""
+        names = self.modified(text[start:cue])
+        return (names, cue) if names else None
+
+    def modified(self, span: str) -> list[str] | None:
+        """``span`` read as names the grammar reads only in part: a modifier it has no rule for before a head it
+        reads (公开募集基金的 | 基金管理人, 沿海 | 地方各级人民政府, 特种设备生产、经营、使用 | 单位), for a span that
+        can be nothing but names (right before a cue, or a whole clause before one); a list of such names gives one
+        bearer each, a bare head after the first taking its modifier (进口医疗器械 | 注册人、备案人: convention 23)."""
         if whole := self._modified_name(span):
-            return [whole[0]], cue
+            return [whole[0]]
         parts = _COORDINATED.split(span)
         names: list[str] = []
         modified = ""  # the first modified name, whose modifier a bare head after it shares
         for part in parts if len(parts) > 1 else ():
-            if (found := self._modified_name(part)) is not None:
+            if self.parse(part) == [part] and (p := self.one(part)) is not None \
+                    and (p.head or part in self.named or not self._level.fullmatch(part)):
+                shared = self._shared_modifier(modified) if modified else ""
+                # a bare head, or people after a possessive owner (…的董事、监事和高级管理人员: convention 23)
+                if shared and (not (p.prefix or p.rel) or (shared.endswith("的") and p.head.endswith("人员"))):
+                    part = shared + part
+                names.append(part)
+            elif (found := self._modified_name(part)) is not None:
                 names.append(found[0])
                 modified = modified or found[0]
-            elif self.parse(part) == [part] and (p := self.one(part)) is not None \
-                    and (p.head or part in self.named or not self._level.fullmatch(part)):
-                bare = modified and not (p.prefix or p.rel)
-                names.append(self._shared_modifier(modified) + part if bare else part)
             else:
                 return None  # (设区的市 | 或者相当于同级的…: a place, a modifier of what follows, not a bearer)
         if not modified:
             return None
-        return (names, cue) if len(names) == len(set(names)) else None
+        return names if len(names) == len(set(names)) else None
 
     def _modified_name(self, span: str) -> tuple[str, str] | None:
         """``span`` read as a modifier and a head the grammar reads as one name: (the name, the modifier)."""
@@ -247,6 +254,10 @@ class BearerGrammar(ListGrammar):
                 or re.search("其(?![他它])", mod) or OCCASION.fullmatch(mod) or mod.endswith(OCCASION_ENDS):
             return False
         own = self.words(rest) if relative else words
+        if "是" in self.words(mod) or self._subject_and_verb(mod, verbs=not relative):
+            return False  # X是…的工作机构, X为…的机关, X共同成立 | Y: a clause with its own subject, not a modifier
+        if relative and any(self.one(piece) for piece in _COORDINATED.split(relative)[:-1] if piece):
+            return False  # 托管组、…、行政清理组以及被责令…的 | 证券公司: names listed, not one relative clause
         if any(w in NOT_IN_NAME for w in own) or (relative and self.words(relative)[0] in NOT_IN_NAME - IN_RELATIVE):
             return False
         if (not relative and (self.is_adverb(mod) or self.is_verb(mod))) or tagged(mod)[0][1] in ("p", "c", "m", "r") \
@@ -254,6 +265,19 @@ class BearerGrammar(ListGrammar):
             return False  # 担任 | 法官, 辞退 | 法官: an activity (convention 21); 有专门的 | 机构: what there is; but a
             # 的-phrase may open with a verb or an adverb of its own (公开募集基金的 | 基金管理人)
         return self._verbs_coordinated(rest if relative else mod)
+
+    def _subject_and_verb(self, mod: str, *, verbs: bool) -> bool:
+        """Whether a name ends the words before 为 (or, with ``verbs``, before a verb) inside ``mod``:
+        中央人民政府劳动部 | 为…, 驻地有关军事机关 | 共同成立: a subject and its predicate. (Inside a relative clause
+        a subject and its verb are the relative's own: 上级人民法院 | 遴选的 | 法官.)"""
+        at = 0
+        for word, tag in tagged(mod):
+            before = mod[:at].rstrip("".join(_PLAIN_ADVERBS))
+            at += len(word)
+            if ((verbs and tag == "v") or word == "为") and len(before) > 1 \
+                    and any(self.one(before[k:]) is not None for k in range(len(before) - 1)):
+                return True
+        return False
 
     def _verbs_coordinated(self, mod: str) -> bool:
         """A coordination inside a modifier joins verbs that share the head (特种设备生产、经营、使用 | 单位): every

@@ -338,8 +338,8 @@ class ListGrammar(NameGrammar):
         if "的" in first.name:  # 中外合作办学机构的理事会、董事会…: the organisation before 的, if one
             owner = first.name.rsplit("的", 1)[0]
             p = self.one(owner)
-            return owner + "的" if p is not None and p.head.endswith(self.organisations) \
-                and first.head not in ("人员", "负责人") else ""  # (its staff are _share_owner's)
+            organisation = p is not None and (p.head.endswith(self.organisations) or first.head in self.corporate)
+            return owner + "的" if organisation and first.head not in ("人员", "负责人") else ""  # (staff: below)
         for end in range(len(first.name) - len(first.head), 1, -1):
             if (p := self.one(first.name[:end])) is not None and p.head.endswith(self.organisations):
                 return first.name[:end]

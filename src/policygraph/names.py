@@ -89,6 +89,7 @@ class NameGrammar:
     kin: frozenset[str] = frozenset()
     organisations: tuple[str, ...] = ()
     members: frozenset[str] = frozenset()
+    corporate: frozenset[str] = frozenset()  # members only an organisation has (董事): their owner is one
     persons: frozenset[str] = frozenset()
     function_heads: frozenset[str] = frozenset()
     local: frozenset[str] = frozenset()  # the nouns the document at hand shows to be agents (heads.agents)
@@ -110,7 +111,7 @@ class NameGrammar:
             agent_suffixes=frozenset(mined["agent_suffixes"]),
             agent_nouns=frozenset((*mined["agent_nouns"], *mined["agent_words"])),
             organisations=tuple(raw["organisations"]),
-            members=frozenset(raw["members"]), persons=frozenset(raw["persons"]),
+            members=frozenset(raw["members"]), corporate=frozenset(raw["corporate"]), persons=frozenset(raw["persons"]),
             function_heads=frozenset(raw["function_heads"]),
             jurisdictions=tuple(raw["jurisdictions"]), places=tuple(raw["places"]), levels=tuple(raw["levels"]),
             systems=tuple(raw["systems"]),

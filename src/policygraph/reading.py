@@ -88,12 +88,19 @@ class ClauseReader:
                 if phrase := self._duty_phrase(text, found[1], end):
                     return Reading(found[0], *phrase)  # 新闻、出版…等单位有进行…的义务 (convention 5)
                 return self._with(text, found[0], None, found[1], end)
-            if whole := self.grammar.parse(text[pos:end]):
+            if whole := self.grammar.parse(text[pos:end]) or self._names_before_cue(text, pos, end):
                 return Reading(whole, None, end)  # 村民委员会、居民委员会以及…等社会组织，依法协助…
             if topic := self.grammar.described(text, pos, end):
                 return Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self.first_cue(text, own)
         return Reading(None, cue, self.action_start(text, cue, pos) if cue else pos)
+
+    def _names_before_cue(self, text: str, pos: int, end: int) -> list[str] | None:
+        """A clause that is only names the grammar reads in part, a cue opening the next (公开募集基金的基金管理人的
+        董事、监事和高级管理人员，应当…): the names are its subject, as right before a cue."""
+        after = text[end + 1:end + 4]
+        return self.grammar.modified(text[pos:end]) if text[end:end + 1] == "，" and after.startswith(
+            tuple(self.cues.modal)) else None
 
     def _in_name(self, text: str, pos: int, cue: Cue, end: int) -> bool:
         """A predicate cue inside the relative clause of a name that opens the clause (国务院负责报废机动车回收
