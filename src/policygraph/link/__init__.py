@@ -2,8 +2,9 @@
 
 ``basis`` finds the measure a rule implements and the version in force at its date; ``citations``
 reads explicit citations of the measure's articles; ``similarity`` measures text and duties (and holds
-the character-bigram TF-IDF baseline); ``scoring`` combines text, hubs and position; ``novelty`` decides
-new content; ``align`` decides each article's link, evidence first;
+the character-bigram TF-IDF baseline); ``scoring`` combines text, hubs and kind; ``order`` is the prior that
+rules follow their measure's order (a chain over the measure's articles); ``novelty`` decides new content;
+``align`` decides each article's link, evidence first;
 ``compare`` reports what a rule changed; ``write`` puts links and version links into the store.
 """
 

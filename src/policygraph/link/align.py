@@ -6,11 +6,13 @@ penalty article that names the rule's own articles (违反本办法第十二条�
 article for the same provisions (违反本法第M条, M being where Art. 12 went). An article saying who
 interprets the rule goes to the measure's interpretation article, or is new when it has none.
 
-**Then similarity** (``scoring``): the TF-IDF cosine of character bigrams, lowered for central articles
-close to many rule articles (hubs), plus a position prior from the articles aligned with confidence. Each
-rule article takes its best central article; it is **new** instead when that candidate's text cosine
-is under a threshold calibrated on the development gold (``novelty``; see the README). Central articles
-within ``SECONDARY`` of the best are kept as secondary.
+**Then similarity in the measure's order** (``scoring``, ``order``): the TF-IDF cosine of single characters
+and bigrams, lowered for central articles close to many rule articles (hubs), with a bonus where both are
+penalty articles or neither is; then the order prior, a chain over the measure's articles in which the
+articles decided by evidence are fixed, gives each rule article's probability of each central article (the
+link's score). Each rule article takes its most probable central article; it is **new** instead when that
+article's bigram cosine is under a threshold calibrated on the development gold (``novelty``; see the
+README). Other central articles scoring within ``SECONDARY`` of it are kept as secondary.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..lexicon import Lexicon, default_lexicon
 from ..structure import Document, to_int
 from .citations import cited_articles, measure_names
 from .novelty import NEW_CONTENT, NewContent
+from .order import most_probable, posterior
 from .scoring import WEIGHTS, Weights, score_matrix
 from .similarity import Duty
 
@@ -100,9 +103,13 @@ def align(rule: Sequence[LinkArticle], central: Sequence[LinkArticle], *, measur
     text, scores = score_matrix(rule, central, lexicon or default_lexicon(), weights)
     names = measure_names(measure_title, " ".join(a.text for a in rule)) if measure_title else set()
     numbers = [c.number for c in central]
-    out = [_by_evidence(r, row, numbers, names, central, numbering_known)
-           or _by_similarity(r, row, trow, numbers, new_content)
-           for r, row, trow in zip(rule, scores, text, strict=True)]
+    decided = [_by_evidence(r, row, numbers, names, central, numbering_known) for r, row in zip(rule, scores,
+                                                                                                   strict=True)]
+    at = {n: j for j, n in enumerate(numbers)}
+    fixed = {i: at[a.central_article] for i, a in enumerate(decided) if a and a.central_article in at}
+    chain = posterior(scores, fixed, weights.order) if weights.order else scores
+    out = [a or _by_similarity(r, crow, row, trow, numbers, new_content, weights.order is not None)
+           for a, r, crow, row, trow in zip(decided, rule, chain, scores, text, strict=True)]
     _penalties(rule, out, scores, central)
     return out
 
@@ -136,18 +143,22 @@ def _by_evidence(rule: LinkArticle, row: list[float], numbers: list[str], names:
     return None
 
 
-def _by_similarity(rule: LinkArticle, row: list[float], text: list[float], numbers: list[str],
-                   new_content: NewContent) -> Alignment:
-    ranked = sorted(range(len(row)), key=lambda j: -row[j])
-    best = ranked[0]
-    candidates = _candidates(row, numbers)
+def _by_similarity(rule: LinkArticle, chain: list[float], row: list[float], text: list[float], numbers: list[str],
+                   new_content: NewContent, ordered: bool) -> Alignment:
+    """``chain``: the probabilities of the order prior (or the scores themselves without one); ``row``: the
+    scores; ``text``: the text cosines."""
+    best = most_probable(chain)
+    candidates = _candidates(chain, numbers)
     if new_content.is_new(text[best]):
-        return Alignment(rule.number, None, row[best], candidates,
+        return Alignment(rule.number, None, chain[best], candidates,
                          f"new: the best candidate, Art. {numbers[best]}, shares little text ({text[best]:.2f}, "
                          f"under {new_content.threshold})", text=text[best])
-    secondary = [numbers[j] for j in ranked[1:4] if row[j] >= SECONDARY * row[best] and text[j] >= 0.15]
-    why = f"text {text[best]:.2f}; with hubs and position {row[best]:.2f}"
-    return Alignment(rule.number, numbers[best], row[best], candidates, why, secondary, text=text[best])
+    ranked = sorted((j for j in range(len(row)) if j != best), key=lambda j: -row[j])
+    secondary = [numbers[j] for j in ranked[:3] if row[j] >= SECONDARY * row[best] and text[j] >= 0.15]
+    why = f"text {text[best]:.2f}; with hubs and kind {row[best]:.2f}"
+    if ordered:
+        why += f"; in the measure's order, probability {chain[best]:.2f}"
+    return Alignment(rule.number, numbers[best], chain[best], candidates, why, secondary, text=text[best])
 
 
 def _refs(text: str) -> list[str]:

@@ -1,9 +1,9 @@
-"""Text similarity between a rule's articles and the measure's: character bigrams weighted by TF-IDF.
+"""Text similarity between a rule's articles and the measure's: character n-grams weighted by TF-IDF.
 
 The baseline (``tfidf_argmax``) is plain: bigrams of the CJK characters, TF-IDF fitted on the two
-texts' articles, cosine, argmax. The linker adds what a reader uses beyond it: the rule's bearers
-rewritten into the measure's names for the same kind of body, the best single paragraph of a long
-article, and shared duties counted only where their actions share words.
+texts' articles, cosine, argmax. The linker scores single characters and bigrams together (``scoring``), and
+may add shared duties, counted only where their actions share words, with a bearer map that rewrites the
+rule's bearers into the measure's names for the same kind of body.
 """
 
 from __future__ import annotations
@@ -27,6 +27,17 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
 
 
+def grams(text: str, sizes: tuple[int, ...] = (2,)) -> Counter[str]:
+    """Character n-grams of the CJK characters, of each size in ``sizes`` (one bag: sizes never collide)."""
+    if sizes == (2,):
+        return bigrams(text)
+    chars = "".join(_CJK.findall(text))
+    out: Counter[str] = Counter()
+    for n in sizes:
+        out.update(chars[i : i + n] for i in range(len(chars) - n + 1))
+    return out
+
+
 @lru_cache(maxsize=1 << 16)
 def _bag(text: str) -> tuple[Counter[str], int]:
     bag = bigrams(text)
@@ -44,17 +55,19 @@ def dice(a: str, b: str) -> float:
 
 
 class TfIdf:
-    """TF-IDF over character bigrams, fitted on a list of texts (both documents' articles)."""
+    """TF-IDF over character n-grams (bigrams unless ``sizes`` says otherwise), fitted on a list of texts (both
+    documents' articles)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], sizes: tuple[int, ...] = (2,)) -> None:
+        self.sizes = sizes
         df: Counter[str] = Counter()
         for text in texts:
-            df.update(set(bigrams(text)))
+            df.update(set(grams(text, sizes)))
         self.n = max(1, len(texts))
         self.idf = {k: math.log(1 + self.n / v) for k, v in df.items()}
 
     def vector(self, text: str) -> Vector:
-        return {k: v * self.idf.get(k, math.log(1 + self.n)) for k, v in bigrams(text).items()}
+        return {k: v * self.idf.get(k, math.log(1 + self.n)) for k, v in grams(text, self.sizes).items()}
 
 
 def cosine(a: Vector, b: Vector) -> float:
