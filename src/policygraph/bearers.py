@@ -77,6 +77,9 @@ class BearerGrammar(ListGrammar):
         self._adverbial = tuple(sorted((a for a in self.adverbials if len(a) > SINGLE), key=len, reverse=True))
         self._single = frozenset(a for a in self.adverbials if len(a) == SINGLE)
         self._levels_with_de = tuple(level for level in self.levels if "的" in level)
+        # A span read in part recurs (the same subject opens many clauses of a law): read once per document's agents.
+        modified_name = lru_cache(maxsize=1 << 14)(lambda span, local: self._read_in_part(span))
+        self._modified_name = lambda span: modified_name(span, self.local)  # type: ignore[method-assign]
 
     def ends(self, text: str, start: int, stop: int) -> list[int]:
         """Candidate ends of a bearer that starts at ``start``, longest first."""
@@ -220,9 +223,12 @@ class BearerGrammar(ListGrammar):
 
     def _modified_name(self, span: str) -> tuple[str, str] | None:
         """``span`` read as a modifier and a head the grammar reads as one name: (the name, the modifier)."""
+        return self._read_in_part(span)
+
+    def _read_in_part(self, span: str) -> tuple[str, str] | None:
         if not 2 < len(span) <= MAX_NAME or any(c in span for c in "，,；;：:。（）()") or span.startswith(_POINTING) \
-                or CITED.search(span):
-            return None
+                or CITED.search(span) or tagged(span)[-1][1] not in NOUNISH:
+            return None  # (a name ends in a noun: a cheap first test, before any reading of its parts)
         plain = span
         for level in self._levels_with_de:
             plain = plain.replace(level, "")

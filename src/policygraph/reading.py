@@ -42,6 +42,7 @@ class ClauseReader:
     def __init__(self, grammar: BearerGrammar, cues: Cues) -> None:
         self.grammar, self.cues = grammar, cues
         self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True))))
+        self._modals = tuple(cues.modal)
 
     def read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> Reading:
         """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
@@ -98,9 +99,10 @@ class ClauseReader:
     def _names_before_cue(self, text: str, pos: int, end: int) -> list[str] | None:
         """A clause that is only names the grammar reads in part, a cue opening the next (公开募集基金的基金管理人的
         董事、监事和高级管理人员，应当…): the names are its subject, as right before a cue."""
+        opens = text[:pos].rstrip(" 　")[-1:] in ("", "。", "；", "：", "\n")  # (a subject opens its sentence)
         after = text[end + 1:end + 4]
-        return self.grammar.modified(text[pos:end]) if text[end:end + 1] == "，" and after.startswith(
-            tuple(self.cues.modal)) else None
+        return self.grammar.modified(text[pos:end]) if opens and text[end:end + 1] == "，" and after.startswith(
+            self._modals) else None
 
     def _in_name(self, text: str, pos: int, cue: Cue, end: int) -> bool:
         """A predicate cue inside the relative clause of a name that opens the clause (国务院负责报废机动车回收

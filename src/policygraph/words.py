@@ -52,6 +52,17 @@ def opening(text: str, count: int) -> list[tuple[str, str]]:
     >>> opening("县级以上人民政府组织编制", 2)
     [('县级', 'b'), ('以上', 'f')]
     """
+    if count == 1:  # the first word depends on the first _LONGEST_WORD characters only: read once for each
+        return list(_first_word(text[:_LONGEST_WORD]))
+    return _words(text, count)
+
+
+@lru_cache(maxsize=1 << 16)
+def _first_word(head: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_words(head, 1))
+
+
+def _words(text: str, count: int) -> list[tuple[str, str]]:
     prefixes = _prefixes()  # forward maximum matching: a candidate grows only while it is the prefix of a word
     words: list[tuple[str, str]] = []
     i, n = 0, len(text)
