@@ -138,6 +138,17 @@ class ClauseRoles:
                 return True
         return False
 
+    def _noun_phrase(self, tail: str) -> bool:
+        """Nouns and adjectives, listed with 、/和/及, ending in a noun; a verb only between an adjective or a
+        coordinator and a noun it modifies (紧急 | 信访 | 事项): the object of a preposition after its relative
+        clause, with no predicate of its own."""
+        tokens = [(w, t) for w, t in tagged(tail) if t != "x" or w == "、"]
+        return bool(tokens) and tokens[-1][1] == "n" and all(
+            t in ("n", "a", "b", "c", "nz", "j") or w == "、"
+            or (t == "v" and i + 1 < len(tokens) and tokens[i + 1][1] == "n" and w not in self.cues.light_verbs
+                and (i == 0 or tokens[i - 1][1] in ("a", "b", "c") or tokens[i - 1][0] == "、"))
+            for i, (w, t) in enumerate(tokens))  # (问题 | 提出 | 解决方案: after a noun a verb is the predicate)
+
     def leads_in(self, clause: str) -> bool:
         """按照工作职责 / 对…的部门和个人: a prepositional phrase with no predicate of its own."""
         clause = clause.removeprefix("分别").removeprefix("各自")  # 分别依照各自职责: an adverb before the preposition
@@ -158,6 +169,8 @@ class ClauseRoles:
         if clause.startswith(("对", "对于", "针对", "就")) and "的" in clause and 1 <= len(head) <= 2 \
                 and not any(v in clause for v in self.cues.light_verbs):
             return True  # 对违反本法规定的行为，…: a head noun after 的, however jieba tags it (行为 v)
+        if clause.startswith(("对", "对于", "针对", "就")) and "的" in clause and self._noun_phrase(tail):
+            return True  # 对可能造成…的重大、紧急信访事项和信访信息，…: the object a noun phrase (信访 | 事项)
         # The preposition's object runs to the end of the clause (依据地质灾害防治规划): no predicate of its own,
         # no verb after the object's first word (结合本地区实际 | 制定政策措施 has one).
         tokens = tagged(tail.removesuffix("等"))  # 通过平等协商和集体合同制度等，…
