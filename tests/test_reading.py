@@ -297,9 +297,9 @@ def test_stop_26_rules(extractor: Extractor, source: str, text: str,
 
 
 @pytest.mark.parametrize(("source", "text", "expected"), [
-    # 对 + a noun phrase after its relative clause is a lead-in of the next clause, no record of its own (convention 27:
-    # the action starts at the verb), though jieba tags a noun's modifier a verb (紧急 | 信访 | 事项); but after a noun a
-    # verb is the clause's own predicate (问题 | 提出 | 方案)
+    # 对 + a noun phrase after its relative clause is a lead-in of the next clause, no record of its own
+    # (convention 27: the action starts at the verb), though jieba tags a noun's modifier a verb (紧急 | 信访 |
+    # 事项); but after a noun a verb is the clause's own predicate (问题 | 提出 | 方案)
     ("信访工作条例(2022) 第二十五条 (abridged)",
      "各级机关对可能造成社会影响的重大、紧急信访事项和信访信息，应当及时报告本级党委和政府。",
      [("各级机关", "obligation", "及时报告本级党委和政府")]),
