@@ -307,6 +307,11 @@ def test_stop_26_rules(extractor: Extractor, source: str, text: str,
      "起草行政法规，起草部门应当对涉及有关管理体制、方针政策等需要国务院决策的重大问题提出解决方案，报国务院决定。",
      [("起草部门", "obligation", "对涉及有关管理体制、方针政策等需要国务院决策的重大问题提出解决方案"),
       ("起草部门", "obligation", "报国务院决定")]),
+    # 对/向 + an object, then a predicate of the clause's own, before a clause opening with the cue: the occasion
+    # (convention 22), its subject the bearer — not a record of its own
+    ("机关团体建设楼堂馆所管理条例(2017) 第十七条 (abridged)",
+     "监督检查机关对建设楼堂馆所活动实施监督检查，有权要求建设单位提供有关文件。",
+     [("监督检查机关", "right", "要求建设单位提供有关文件")]),
 ])
 def test_stop_27_rules(extractor: Extractor, source: str, text: str,
                        expected: list[tuple[str | None, str, str]]) -> None:

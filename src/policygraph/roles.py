@@ -119,7 +119,8 @@ class ClauseRoles:
     def occasion(self, text: str, reading: Reading, end: int) -> bool:
         """A clause with a predicate of its own that is not a lead-in (生产经营单位采用新工艺…), before a cue."""
         own = text[self.reader.skip_leading(text, reading.action_start):end].strip(" 　")
-        return bool(own) and not self.leads_in(own) and not own.startswith(self.cues.prepositions)
+        return bool(own) and not self.leads_in(own) \
+            and (not own.startswith(self.cues.prepositions) or self._acts_after_object(own))
 
     def sanction_at(self, text: str, pos: int) -> bool:
         """A verb of sanction as a whole word (处 | 罚款, not 处理) opens the action."""
@@ -137,6 +138,14 @@ class ClauseRoles:
             if rest and not rest.startswith(("和", "及", "、", "等", "的", "以及", "或者")) and self.grammar.acts(rest):
                 return True
         return False
+
+    def _acts_after_object(self, clause: str) -> bool:
+        """对/向 + an object and then a predicate of the clause's own (对经营者 | 实施监督检查)."""
+        if not clause.startswith(("对", "向")) or "，" in clause or "的" in clause:
+            return False
+        words = tagged(clause)
+        return len(words) >= 4 and words[-1][1] in ("v", "vn") and any(
+            t == "v" and len(w) > 1 for w, t in words[2:])
 
     def _noun_phrase(self, tail: str) -> bool:
         """Nouns and adjectives, listed with 、/和/及, ending in a noun; a verb only between an adjective or a
