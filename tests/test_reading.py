@@ -312,6 +312,30 @@ def test_stop_26_rules(extractor: Extractor, source: str, text: str,
     ("机关团体建设楼堂馆所管理条例(2017) 第十七条 (abridged)",
      "监督检查机关对建设楼堂馆所活动实施监督检查，有权要求建设单位提供有关文件。",
      [("监督检查机关", "right", "要求建设单位提供有关文件")]),
+    # whole-stop review of stop 27: 国家禁止… binds everyone (convention 9); 国家 opening a thing's name or a relative
+    # clause is no bearer (国家自然科学基金…, 国家对…给予的抚恤优待…)
+    ("知识产权海关保护条例(2018) 第三条", "国家禁止侵犯知识产权的货物进出口。",
+     [(None, "prohibition", "侵犯知识产权的货物进出口")]),
+    ("国家自然科学基金条例(2007) 第七条 (abridged)", "国家自然科学基金应当设立专项资金，用于培养青年科学技术人才。",
+     [(None, "obligation", "设立专项资金"), (None, "obligation", "用于培养青年科学技术人才")]),
+    ("烈士褒扬条例(2019) 第三条 (abridged)", "国家对烈士遗属给予的抚恤优待应当随经济社会的发展逐步提高。",
+     [(None, "obligation", "随经济社会的发展逐步提高")]),
+    # … setting up a body is an activity, not a name read in part (convention 21)
+    ("医疗机构管理条例(2016) 第八条", "设置医疗机构应当符合医疗机构设置规划和医疗机构基本标准。",
+     [(None, "obligation", "符合医疗机构设置规划和医疗机构基本标准")]),
+    # … names before a comma and 禁止 are what it bans (convention 9), and 其 in a list read in part points back
+    ("长江三峡水利枢纽安全保卫条例(2013) 第十五条 (abridged)",
+     "未持有效的通行证件或者拒绝接受安全检查的车辆、人员，禁止进入陆域安全保卫区。",
+     [(None, "prohibition", "进入陆域安全保卫区")]),
+    ("青藏高原生态保护法(2023) 第二十四条 (abridged)",
+     "青藏高原县级以上地方人民政府及其有关部门应当统筹协调草原生态保护和畜牧业发展。",
+     [("青藏高原县级以上地方人民政府", "obligation", "统筹协调草原生态保护和畜牧业发展"),
+      ("青藏高原县级以上地方人民政府有关部门", "obligation", "统筹协调草原生态保护和畜牧业发展")]),
+    # a universal bearer after 禁止 binds, whatever follows it; a 禁止 opening the next clause binds everyone again
+    ("报废机动车回收管理办法(2019) 第十五条 (abridged)",
+     "禁止任何单位或者个人利用报废机动车“五大总成”和其他零部件拼装机动车，禁止拼装的机动车交易。",
+     [("任何单位或者个人", "prohibition", "利用报废机动车“五大总成”和其他零部件拼装机动车"),
+      (None, "prohibition", "拼装的机动车交易")]),
 ])
 def test_stop_27_rules(extractor: Extractor, source: str, text: str,
                        expected: list[tuple[str | None, str, str]]) -> None:

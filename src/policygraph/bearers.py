@@ -35,6 +35,7 @@ from .name_words import (
     QUANTITY,
     RESPONSIBLE,
     SINGLE,
+    clean_name,
 )
 from .words import added_words, dictionary_words, is_word, opening, tagged
 
@@ -205,6 +206,8 @@ class BearerGrammar(ListGrammar):
         names: list[str] = []
         modified = ""  # the first modified name, whose modifier a bare head after it shares
         for part in parts if len(parts) > 1 else ():
+            if names and part.startswith("其") and not part.startswith(("其他", "其它")):
+                part = clean_name(names[-1]) + part[1:]  # 及其有关部门: 其 points back (convention 2)
             if self.parse(part) == [part] and (p := self.one(part)) is not None \
                     and (p.head or part in self.named or not self._level.fullmatch(part)):
                 shared = self._shared_modifier(modified) if modified else ""
@@ -235,6 +238,8 @@ class BearerGrammar(ListGrammar):
         if span.startswith(tuple(NOT_IN_NAME)) and "的" not in plain:
             return None  # 经 | 国务院…批准: a preposition and its object (the dictionary cuts 经国), not 经批准设立的
         words = self.words(span)
+        if self._sets_up(words):
+            return None
         for i in range(1, len(words)):
             head, mod = "".join(words[i:]), "".join(words[:i])
             if self.parse(head) == [head] and self._loose_modifier(mod, words[:i]):
@@ -266,11 +271,21 @@ class BearerGrammar(ListGrammar):
             return False  # 托管组、…、行政清理组以及被责令…的 | 证券公司: names listed, not one relative clause
         if any(w in NOT_IN_NAME for w in own) or (relative and self.words(relative)[0] in NOT_IN_NAME - IN_RELATIVE):
             return False
-        if (not relative and (self.is_adverb(mod) or self.is_verb(mod))) or tagged(mod)[0][1] in ("p", "c", "m", "r") \
-                or QUANTITY.search(mod):
+        if (not relative and (self.is_adverb(mod) or self.is_verb(mod))) \
+                or tagged(mod)[0][1] in ("p", "c", "m", "r") or QUANTITY.search(mod):
             return False  # 担任 | 法官, 辞退 | 法官: an activity (convention 21); 有专门的 | 机构: what there is; but a
             # 的-phrase may open with a verb or an adverb of its own (公开募集基金的 | 基金管理人)
         return self._verbs_coordinated(rest if relative else mod)
+
+    def _sets_up(self, words: list[str]) -> bool:
+        """A verb that sets up a body, its object a name of its own making (设置 | 医疗机构, 利用财政性资金设立 |
+        科学技术研究开发机构): an activity as subject (convention 21), not a bearer."""
+        for i, word in enumerate(words):
+            if word in self.founding_verbs and len(word) > 1:
+                obj = "".join(words[i + 1:])
+                if self.parse(obj) == [obj] and (parsed := self.one(obj)) is not None and parsed.name != parsed.head:
+                    return True
+        return False
 
     def _subject_and_verb(self, mod: str, *, verbs: bool) -> bool:
         """Whether a name ends the words before 为 (or, with ``verbs``, before a verb) inside ``mod``:
@@ -295,6 +310,8 @@ class BearerGrammar(ListGrammar):
     def _state_before_cue(self, text: str, start: int, cue: int) -> tuple[list[str], int] | None:
         """国家 with a cue of its own (国家应当…, 国家在必要时可以…) is a bearer (conventions, "Not records"); 国家 and
         a declarative verb states a policy (``assigns``), and 国家 before a noun opens a name (国家机关)."""
+        if text.startswith(("禁止", "严禁"), cue):
+            return None  # 国家禁止…: binds everyone (convention 9), not the state
         for state in self.policy_subjects:
             end = start + len(state)
             if not text.startswith(state, start) or end > cue or is_word(text[start:end + 1]) \
@@ -302,7 +319,8 @@ class BearerGrammar(ListGrammar):
                 continue
             between = text[end:cue]
             if not between or self._adverb(between) or OCCASION.fullmatch(between) \
-                    or (self.adverbial_at(text, end) and not _COORDINATED.search(between)):
+                    or (text.startswith(self._adverbial, end) and not _COORDINATED.search(between)
+                        and "的" not in between):  # (国家对…给予的抚恤优待: a thing the state gives, the subject)
                 return [state], end
         return None
 

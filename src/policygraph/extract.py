@@ -326,8 +326,9 @@ class Extractor:
 
 
     def _reread(self, clause: _Clause, reading: Reading, state: _State) -> Reading:
-        """A reading in the light of the bearer in force: 其 points back to it (convention 2), and a verb and its
-        object read as a name (教育职工…) is that bearer's act."""
+        """A reading in the light of the bearer in force: 其 points back to it (convention 2), a verb and its
+        object read as a name (教育职工…) is that bearer's act; and 禁止 opening a clause after everyone's
+        prohibition binds everyone again (convention 9: null), so no bearer stays in force."""
         text, (start, end) = clause.text, clause.span
         if reading.bearers and len(state.bearers) == 1 and state.bearers[0] and \
                 any(ITS.match(n) for n in reading.bearers):
@@ -336,6 +337,10 @@ class Extractor:
                 and not (clause.index == 0 and "的" in reading.bearers[0]) \
                 and self.grammar.verb_and_object(reading.bearers):
             reading = Reading(None, reading.cue, self.reader.skip_leading(text, start))  # 工会…，教育职工…
+        if reading.bearers is None and reading.cue and reading.cue[0] == self.reader.skip_leading(text, start) \
+                and text.startswith(_OPENS_NEW_SUBJECT, reading.cue[0]) and state.bearers \
+                and all(b in self.grammar.universal for b in state.bearers):
+            state.bearers = []  # 禁止任何单位…，禁止拼装的机动车交易: none in force, so convention 9's null
         return reading
 
     def _aside(self, clause: _Clause, reading: Reading, state: _State,

@@ -100,6 +100,7 @@ class NameGrammar:
     is_idiom: Callable[[str], bool] = lambda text: False
     words: Callable[[str], list[str]] = list
     fused_modals: frozenset[str] = frozenset()  # 须经, 应由…: a modal and a verb as one word (cues.toml's [fused])
+    founding_verbs: frozenset[str] = frozenset()  # verbs that set up a body (cues.toml's [clauses] founding)
 
     @classmethod
     def load(cls, *, named: Collection[str] = ()) -> Self:
@@ -128,6 +129,7 @@ class NameGrammar:
             is_noun=first_word_tagged(("n", "vn", "an", "nt", "nz", "ns", "s")),
             is_adverb=first_word_tagged(("d", "ad")), is_verbal_noun=first_word_tagged(("vn",)),
             is_idiom=first_word_tagged(("i",)), words=words_of(), fused_modals=frozenset(cues["fused"]),
+            founding_verbs=frozenset(cues["clauses"]["founding"]),
         )
 
     def __post_init__(self) -> None:

@@ -42,7 +42,8 @@ class ClauseReader:
     def __init__(self, grammar: BearerGrammar, cues: Cues) -> None:
         self.grammar, self.cues = grammar, cues
         self._leading = re.compile("|".join(map(re.escape, sorted(cues.leading, key=len, reverse=True))))
-        self._modals = tuple(cues.modal)
+        self._modals = tuple(m for m in cues.modal if m not in ("禁止", "严禁"))  # (X，禁止…: X is what it bans)
+        self._universal = sorted(grammar.universal, key=len, reverse=True)
 
     def read(self, text: str, start: int, end: int, cues: list[Cue], *, in_item: bool = False) -> Reading:
         """The bearers a clause names and its cue: 由X…, then X + cue, then X + verb (not in an item, whose
@@ -79,7 +80,7 @@ class ClauseReader:
         if own and (inside := self._name_around_cue(text, pos, end, own)):
             return inside
         if own and own[0][0] == pos and text.startswith(("禁止", "严禁"), pos) and \
-                (found := self.grammar.before_verb(text, own[0][1], end)):
+                (found := self.grammar.before_verb(text, own[0][1], end) or self._everyone(text, own[0][1])):
             return Reading(found[0], own[0], found[1])  # 禁止X单位超越…: X must not
         if not own and (phrase := self._duty_phrase(text, pos, end)):
             return Reading(None, *phrase)  # (…单位有…的义务，)有…的权利
@@ -95,6 +96,12 @@ class ClauseReader:
                 return Reading(topic, None, end)  # 村民委员会是…自治组织，实行…: the topic goes on
         cue = self.first_cue(text, own)
         return Reading(None, cue, self.action_start(text, cue, pos) if cue else pos)
+
+    def _everyone(self, text: str, pos: int) -> tuple[list[str], int] | None:
+        """A universal bearer after 禁止 (禁止任何单位或者个人以任何形式挪用…, convention 13): whatever follows it, and
+        after a comma too, it is whom the prohibition binds."""
+        name = next((u for u in self._universal if text.startswith(u, pos)), None)
+        return ([name], pos + len(name)) if name else None
 
     def _names_before_cue(self, text: str, pos: int, end: int) -> list[str] | None:
         """A clause that is only names the grammar reads in part, a cue opening the next (公开募集基金的基金管理人的
