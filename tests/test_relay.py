@@ -91,6 +91,32 @@ def test_an_answer_is_cached_from_its_second_sighting(store_dir: Path) -> None:
         assert relayed(base) == start + 5 + 6
 
 
+def test_query_strings_reach_the_server_as_the_route_reads_them(store_dir: Path) -> None:
+    """A plain query string is passed on to the Oxigraph server as it came (GET, after the base and the built-in
+    prefixes); a longer one, or one that is not plain (a stray %), is decoded here and POSTed. Each reads alike: a
+    + is a space, %2B a plus, %25 a percent sign, UTF-8 escapes a character, relative IRIs resolve against the
+    endpoint and the built-in prefixes are declared."""
+    import http.client
+
+    query = 'SELECT ?x ?i ?d WHERE { BIND("a+b %41 县" AS ?x) BIND(<rel> AS ?i) ?d a pg:Duty } LIMIT 1'
+    encoded = quote(query, safe="").replace("%20", "+")
+    with policygraph_server(store_dir) as base:
+        port = urlparse(base).port
+        assert port is not None
+        ask(base, "ASK {}")
+        start = relayed(base)
+        for tail in ("", "+%23" + "x" * 5000, "+%23+100%"):  # plain (GET), long (POST), a stray % (POST)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/sparql?query=" + encoded + tail, headers={"Host": f"127.0.0.1:{port}"})
+            answer = conn.getresponse()
+            assert answer.status == 200, answer.read()
+            (row,) = json.loads(answer.read())["results"]["bindings"]
+            conn.close()
+            assert row["x"]["value"] == "a+b %41 县" and row["i"]["value"] == f"http://127.0.0.1:{port}/rel"
+            assert row["d"]["type"] == "uri"
+        assert relayed(base) == start + 3
+
+
 def test_a_slow_query_is_503_at_the_timeout_while_others_go_on(store_dir: Path) -> None:
     with policygraph_server(store_dir, query_timeout="2") as base:
         ask(base, "ASK {}")

@@ -59,6 +59,9 @@ class TooLarge(Exception):
     """The answer grew past the bytes the pass-through may hold (it may be over the row cap)."""
 
 
+Answered = Callable[[int, bytes, "BaseException | None"], None]  # (status, body, failure): an answer, or why none
+
+
 def binary() -> str | None:
     """The ``oxigraph`` server binary: beside this Python's executable (a venv), else on PATH."""
     beside = Path(sys.executable).parent / "oxigraph"
@@ -135,16 +138,17 @@ def _vm_size(pid: int) -> int:
 
 
 class _Exchange(asyncio.Protocol):
-    """One keep-alive HTTP/1.1 connection to the server, one request at a time."""
+    """One keep-alive HTTP/1.1 connection to the server, one request at a time. ``ask`` hands the answer to a
+    callback, called once, as soon as it is parsed (the relay's path: no future, no extra turn of the event loop);
+    ``send`` wraps it in a future (the pass-through's)."""
 
     def __init__(self, sidecar: Sidecar, generation: int) -> None:
         self.sidecar, self.generation = sidecar, generation
         self.transport: Any = None  # uvloop's transports are not asyncio.Transport subclasses
-        self.parser = httptools.HttpResponseParser(self)
-        self.answer: asyncio.Future[tuple[int, bytes, bytes]] | None = None
+        self.parser = httptools.HttpResponseParser(self)  # (no on_header: the status and the body are what is read)
+        self.waiting: Answered | None = None  # the callback of the request in flight; None once nobody waits
         self.limit = 0
         self.alive = True
-        self._type = b""
         self._body: list[bytes] = []
         self._size = 0
 
@@ -153,23 +157,42 @@ class _Exchange(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.alive = False
-        if self.answer is not None and not self.answer.done():
-            self.answer.set_exception(Lost(killed=self.generation in self.sidecar.killed))
+        self._done(0, b"", Lost(killed=self.generation in self.sidecar.killed))
         self.sidecar.lost(self.generation)
 
-    def send(self, request: bytes, limit: int) -> asyncio.Future[tuple[int, bytes, bytes]]:
-        self.answer = asyncio.get_running_loop().create_future()
-        self.limit, self._size, self._body, self._type = limit, 0, [], b""
+    def ask(self, request: bytes, limit: int, answered: Answered) -> None:
+        """Send a request; ``answered(status, body, None)`` once its answer is whole, or ``answered(0, b"",
+        failure)`` (``Lost``, ``TooLarge``) — unless ``abort`` was called first (then nobody is told)."""
+        self.waiting, self.limit, self._size, self._body = answered, limit, 0, []
         if not self.alive or self.transport.is_closing():
-            self.answer.set_exception(Lost())
+            self._done(0, b"", Lost())
         else:
             self.transport.write(request)
-        return self.answer
+
+    def send(self, request: bytes, limit: int) -> asyncio.Future[tuple[int, bytes, bytes]]:
+        """``ask`` as a future of (status, b"", body), which a waiter may end first (it is then not set)."""
+        future: asyncio.Future[tuple[int, bytes, bytes]] = asyncio.get_running_loop().create_future()
+
+        def answered(status: int, body: bytes, failed: BaseException | None) -> None:
+            if future.done():
+                return
+            if failed is not None:
+                future.set_exception(failed)
+            else:
+                future.set_result((status, b"", body))
+
+        self.ask(request, limit, answered)
+        return future
+
+    def _done(self, status: int, body: bytes, failed: BaseException | None) -> None:
+        answered, self.waiting = self.waiting, None
+        if answered is not None:
+            answered(status, body, failed)
 
     def abort(self) -> None:
+        """Close the connection; whoever waits for its answer is not told (it no longer waits)."""
         self.alive = False
-        if self.answer is not None and not self.answer.done():
-            self.answer.cancel()  # nobody waits for it any more
+        self.waiting = None
         if self.transport is not None:
             self.transport.abort()
 
@@ -177,29 +200,30 @@ class _Exchange(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError:
+            self._done(0, b"", Lost())
             self.abort()
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        if name.lower() == b"content-type":
-            self._type = value
 
     def on_body(self, body: bytes) -> None:
         self._size += len(body)
         if self._size > self.limit:
-            if self.answer is not None and not self.answer.done():
-                self.answer.set_exception(TooLarge())
+            self._done(0, b"", TooLarge())
             self.abort()  # the server stops writing (and evaluating, for a streamed answer)
             return
         self._body.append(body)
 
     def on_message_complete(self) -> None:
-        if self.answer is None or self.answer.done():
+        if self.waiting is None:
             # An answer to no request: Oxigraph's server writes a 500 ("Resource temporarily unavailable") to a
             # connection idle for 60 s, and closes it. It is not lent again.
             self.abort()
             return
-        self.answer.set_result((self.parser.get_status_code(), self._type, b"".join(self._body)))
-        if not self.parser.should_keep_alive():
+        keep = self.parser.should_keep_alive()
+        if not keep:
+            self.alive = False  # not lent again (give_back drops it)
+        body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
+        self._body = []
+        self._done(self.parser.get_status_code(), body, None)
+        if not keep:
             self.abort()
 
 

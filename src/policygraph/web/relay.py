@@ -20,6 +20,11 @@ What it keeps, as the pass-through (``passthrough.py``) does, with its own code 
   within its own deadline.
 - **A departed client**: the connection's ``connection_lost`` says so; a query still running ``_QUICK`` after it
   began is stopped by killing the server, and nothing is written.
+- **The request to the server**: a plain query string (``passthrough._plain_query``: ASCII, the one field, no stray
+  ``%``; at most 4 KB, and no U+FFFD once decoded) is passed on as it came, by GET, after the ``BASE`` line and the
+  built-in prefixes the query names, percent-encoded — the server reads it as the checks here did — so nothing is
+  encoded again; any other query is decoded here and POSTed. The answer is handed back by a callback of the
+  connection's parser (``sidecar._Exchange.ask``), with no future in between.
 - **The workers**: when they must answer (the server went away by itself, the answer is over the row-cap or
   byte bound, an error, a CONSTRUCT), the request is given to uvicorn's own task with its deadline, as the
   lane hands it on (the app's pass-through passes a request with a deadline straight to the route).
@@ -33,6 +38,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import quote
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
@@ -40,11 +46,27 @@ from ..settings import Settings
 from ..sidecar import Lost, TooLarge
 from .core import CODES, DEADLINE, Service, error_body, etag, log
 from .middleware import GuardedProtocol
-from .passthrough import _QUICK, JSON_RESULTS, Passthrough, _as_route, _most_bytes, _prefixes, _query_of, _whole
+from .passthrough import (
+    _DECLARED,
+    _QUICK,
+    JSON_RESULTS,
+    Passthrough,
+    _as_route,
+    _most_bytes,
+    _passable,
+    _plain_query,
+    _prefixes,
+    _query_of,
+    _whole,
+)
 
 _JSON = JSON_RESULTS.encode()
-_ASK = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\nAccept: " + _JSON
-        + b"\r\nContent-Length: ")  # the request to the Oxigraph server, up to its length
+_POST = (b"POST /query HTTP/1.1\r\nHost: oxigraph\r\nContent-Type: application/sparql-query\r\nAccept: " + _JSON
+         + b"\r\nContent-Length: ")  # the request to the Oxigraph server, up to its length
+_GET = b"GET /query?query="  # a plain query string is passed on as it came, after the base and the prefixes
+_GET_LONGEST = 4096  # longer ones are POSTed: the server answers 400 to a request head over about 8 KB
+_GET_END = b" HTTP/1.1\r\nHost: oxigraph\r\nAccept: " + _JSON + b"\r\n\r\n"
+_DECLARED_ENCODED = [(name, quote(line, safe="").encode()) for name, line in _DECLARED]
 _NOT_TAKEN = frozenset((b"content-length", b"transfer-encoding", b"x-forwarded-for", b"x-forwarded-proto",
                         b"expect", b"upgrade"))
 
@@ -64,6 +86,70 @@ def _passthrough(app: Any) -> Passthrough | None:
     return None
 
 
+class _Relay:
+    """What every relayed request of a process reads: the pass-through, the ``Service``, the limits from its
+    settings, and the endpoint's URL (the base IRI) by what it depends on, each found once."""
+
+    def __init__(self, passthrough: Passthrough, service: Service) -> None:
+        settings = service.settings
+        self.passthrough, self.service, self.sidecar = passthrough, service, service.sidecar
+        self.timeout, self.nesting = settings.query_timeout, settings.max_nesting
+        self.limit = min(settings.max_answer_bytes, _most_bytes(settings.max_rows))  # the row-cap bound
+        self._bases: dict[tuple[Any, ...], tuple[str, bytes] | None] = {}
+
+    @staticmethod
+    def of(app: Any) -> _Relay | None:
+        passthrough = _passthrough(app)
+        service: Service | None = None if passthrough is None else getattr(passthrough.app.state, "service", None)
+        if passthrough is None or service is None or service.sidecar is None or service.settings.cors:
+            return None
+        return _relay(passthrough, service)
+
+    def asked(self, protocol: RelayProtocol, query_string: bytes, headers: dict[bytes, bytes]
+              ) -> tuple[str, str | None, str, bytes] | None:
+        """(query, Accept, base, the request to the server) of a request the server may answer, else None:
+        the pass-through's checks (``Passthrough._asked``)."""
+        plain = _plain_query(query_string)
+        query = plain if plain is not None else _query_of(query_string)
+        if query is None or not _passable(query, self.nesting):
+            return None
+        raw = headers.get(b"accept")
+        accept = None if raw is None else raw.decode("latin-1")
+        if not self.passthrough._json(accept):
+            return None
+        based = self.base(protocol, headers.get(b"host"))
+        if based is None:
+            return None
+        base, line = based
+        if plain is not None and len(query_string) <= _GET_LONGEST and "\ufffd" not in query:
+            # the server decodes the same query string alike (as form fields: + a space, %XX a byte, UTF-8)
+            prefixes = b"".join([encoded for name, encoded in _DECLARED_ENCODED if name in query])
+            return query, accept, base, b"".join((_GET, line, prefixes, query_string[6:], _GET_END))
+        text = f"BASE <{base}>\n{_prefixes(query)}{query}".encode()
+        return query, accept, base, b"%s%d\r\n\r\n%s" % (_POST, len(text), text)
+
+    def base(self, protocol: RelayProtocol, host: bytes | None) -> tuple[str, bytes] | None:
+        """The endpoint's URL, as the route's ``url_for`` makes it (``Passthrough._base``), and its ``BASE``
+        line percent-encoded; None if the engine's term parser does not take it as an IRI."""
+        key = (protocol.scheme, host, protocol.server)
+        try:
+            return self._bases[key]
+        except KeyError:
+            pass
+        scope = {"type": "http", "scheme": protocol.scheme, "server": protocol.server, "root_path": "",
+                 "path": "/sparql", "query_string": b"", "headers": [] if host is None else [(b"host", host)]}
+        base = self.passthrough._base(scope, {} if host is None else {b"host": host})
+        if len(self._bases) > 1000:
+            self._bases.clear()
+        found = self._bases[key] = None if base is None else (base, quote(f"BASE <{base}>\n", safe="").encode())
+        return found
+
+
+@functools.cache
+def _relay(passthrough: Passthrough, service: Service) -> _Relay:
+    return _Relay(passthrough, service)
+
+
 class RelayProtocol(GuardedProtocol):
     """uvicorn's protocol (with ``GuardedProtocol``'s limits) taking GET /sparql itself (the module's docstring).
     A request head is collected as it is parsed (its URL and raw headers); once whole, it is either relayed here
@@ -71,11 +157,12 @@ class RelayProtocol(GuardedProtocol):
 
     _flight: _Flight | None = None  # the request relayed on this connection, until answered
     _mine = False  # whether the message being parsed is relayed here
+    _relay: _Relay | None = None  # found on the connection's first GET /sparql
 
     def on_message_begin(self) -> None:
         self._in_head = True
         self._url = b""
-        self._raw: list[tuple[bytes, bytes]] = []
+        self._raw: list[tuple[bytes, bytes]] = []  # a new list each message: a flight keeps its own
         self._mine = False
 
     def on_url(self, url: bytes) -> None:
@@ -126,34 +213,34 @@ class RelayProtocol(GuardedProtocol):
     def _take(self) -> bool:
         """Relay this request if it is one of those the module's docstring names (else False: uvicorn's)."""
         url = self._url
-        if (not url.startswith(b"/sparql?") or b"#" in url or self.root_path or self.parser.get_method() != b"GET"
-                or self.parser.get_http_version() != "1.1" or len(url) == 8):
+        if not url.startswith(b"/sparql?") or len(url) == 8 or b"#" in url or self.root_path:
             return False
-        passthrough = _passthrough(self.app)
-        service: Service | None = None if passthrough is None else getattr(passthrough.app.state, "service", None)
-        if passthrough is None or service is None or service.sidecar is None or service.settings.cors:
+        parser = self.parser
+        if parser.get_method() != b"GET" or parser.get_http_version() != "1.1":
             return False
+        relay = self._relay
+        if relay is None:
+            relay = self._relay = _Relay.of(self.app)
+            if relay is None:
+                return False
         headers = dict(reversed(self._raw))
         if not _NOT_TAKEN.isdisjoint(headers):
             return False
-        flight = _Flight(self, service, url[8:], headers)
-        service.relayed += 1  # (undone below if it is not taken after all)
-        hit = None  # a query seen for the first time is in neither cache here (not written on a first sighting)
-        if service.sightings.again(flight.query_string):
-            flight.keep = True
-            hit = service.raw.get((service.version, flight.query_string, flight.accept, flight.host, b""))
-        if hit is not None:
-            body, content_type, tag, truncated = hit
-            flight.answer_with(body, content_type, tag, truncated)
-            return True
-        query = _query_of(flight.query_string)
-        scope = {"type": "http", "scheme": self.scheme, "server": self.server, "root_path": "", "path": "/sparql",
-                 "query_string": b"", "headers": [(b"host", headers[b"host"])] if b"host" in headers else []}
-        asked = None if query is None else passthrough._asked(query, scope, service, headers)
+        service = relay.service
+        query_string = url[8:]
+        keep = service.sightings.again(query_string)  # a query seen once is in neither cache (nor written to)
+        if keep:
+            hit = service.raw.get((service.version, query_string, _as_route(headers, b"accept"),
+                                   _as_route(headers, b"host"), b""))
+            if hit is not None:
+                service.relayed += 1
+                _Flight(self, relay, query_string, headers, keep).answer_with(*hit)
+                return True
+        asked = relay.asked(self, query_string, headers)
         if asked is None or not service.sidecar_ready():
-            service.relayed -= 1
             return False
-        self._flight = flight
+        service.relayed += 1
+        flight = self._flight = _Flight(self, relay, query_string, headers, keep)
         flight.start(*asked)
         return True
 
@@ -182,92 +269,99 @@ _BUSY: Any = _Busy()
 def _scope(protocol: RelayProtocol, flight: _Flight) -> dict[str, Any]:
     """The ASGI scope uvicorn would have made of this request (``HttpToolsProtocol.on_message_begin`` and
     ``on_headers_complete``)."""
-    query_string = flight.query_string
     return {"type": "http", "asgi": {"version": protocol.asgi_version, "spec_version": "2.3"},
             "http_version": "1.1", "server": protocol.server, "client": protocol.client, "scheme": protocol.scheme,
-            "root_path": "", "headers": list(flight.raw or ()),
-            "state": protocol.app_state.copy(), "method": "GET", "path": "/sparql", "raw_path": b"/sparql",
-            "query_string": query_string}
+            "root_path": "", "headers": list(flight.raw), "state": protocol.app_state.copy(), "method": "GET",
+            "path": "/sparql", "raw_path": b"/sparql", "query_string": flight.query_string}
+
+
+_HEADS: dict[int, bytes] = {}  # a status line and uvicorn's default headers, written before every answer's own
+_HEADS_OF: list[Any] = [None]  # of this list of default headers (uvicorn makes a new one each second: its date)
+
+
+def _head(protocol: RelayProtocol, status: int) -> bytes:
+    defaults = protocol.server_state.default_headers
+    if defaults is not _HEADS_OF[0]:
+        _HEADS.clear()
+        _HEADS_OF[0] = defaults
+    head = _HEADS.get(status)
+    if head is None:
+        head = _HEADS[status] = STATUS_LINE[status] + b"".join([b"%s: %s\r\n" % pair for pair in defaults])
+    return head
 
 
 class _Flight:
     """One relayed request: its answer from the raw cache, the answer cache or the Oxigraph server, written to
     the connection in one piece; or handed on to uvicorn's task."""
 
-    __slots__ = ("accept", "began", "deadline", "done", "exchange", "headers", "host", "keep", "keep_alive", "key",
-                 "left", "protocol", "query_string", "raw", "request", "service", "tag", "timer", "until")
+    __slots__ = ("began", "deadline", "done", "exchange", "headers", "keep", "keep_alive", "key", "left",
+                 "protocol", "query_string", "raw", "relay", "request", "tag", "timer", "until")
 
-    def __init__(self, protocol: RelayProtocol, service: Service, query_string: bytes,
-                 headers: dict[bytes, bytes]) -> None:
-        self.protocol, self.service, self.query_string, self.headers = protocol, service, query_string, headers
-        self.accept, self.host = _as_route(headers, b"accept"), _as_route(headers, b"host")  # the raw cache's key
-        self.raw: list[tuple[bytes, bytes]] | None = None
+    def __init__(self, protocol: RelayProtocol, relay: _Relay, query_string: bytes, headers: dict[bytes, bytes],
+                 keep: bool) -> None:
+        self.protocol, self.relay, self.query_string, self.headers = protocol, relay, query_string, headers
+        self.keep = keep  # whether its answer goes into the caches: from the query's second sighting on
+        self.raw = protocol._raw  # its headers, for the hand-on (the parser makes a new list for the next one)
         self.keep_alive = protocol.parser.should_keep_alive()
-        self.keep = False  # whether its answer goes into the caches: from the query's second sighting on
-        self.deadline = 0.0
-        self.until = 0.0  # asking again: the next server must be up by then
-        self.began = 0.0
+        self.deadline = self.until = self.began = 0.0  # until: asking again, the next server must be up by then
         self.key: tuple[Any, ...] = ()
-        self.tag = b""
-        self.request = b""
+        self.tag = self.request = b""
         self.exchange: Any = None
         self.timer: asyncio.TimerHandle | None = None
-        self.done = False
-        self.left = False
+        self.done = self.left = False
 
     # ------------------------------------------------------------ asking
 
-    def start(self, query: str, accept: str | None, base: str) -> None:
-        """Answer from the answer cache, or ask the server (the pass-through's keys, tags and request)."""
-        self.raw = list(self.protocol._raw)  # kept for the hand-on (the parser moves to the next message)
+    def start(self, query: str, accept: str | None, base: str, request: bytes) -> None:
+        """Answer from the answer cache, or ask the server (the pass-through's keys and tags)."""
+        service = self.relay.service
         self.key = ("sparql", query, (), (), accept, base)
-        self.tag = etag(self.key, self.service.generation).encode()
+        self.tag = etag(self.key, service.generation).encode()
         if self.headers.get(b"if-none-match") == self.tag:
-            self.write(304, [(b"etag", self.tag)], b"")
+            self.write(304, b"etag: %s\r\n" % self.tag, b"")
             return
-        hit = self.service.cached(self.key) if self.keep else None
+        hit = service.cached(self.key) if self.keep else None
         if hit is not None:
             self.answer(*hit)
             return
-        text = f"BASE <{base}>\n{_prefixes(query)}{query}".encode()
-        self.request = b"%s%d\r\n\r\n%s" % (_ASK, len(text), text)
+        self.request = request
         loop = self.protocol.loop
         self.began = loop.time()
-        self.deadline = time.monotonic() + self.service.settings.query_timeout
-        self.timer = loop.call_later(self.service.settings.query_timeout, self.stop, True)
+        self.deadline = time.monotonic() + self.relay.timeout
+        self.timer = loop.call_later(self.relay.timeout, self.stop, True)
         self.ask()
 
     def ask(self) -> None:
         """Send the request to the live server on an idle connection (or a new one)."""
-        sidecar = self.service.sidecar
+        sidecar = self.relay.sidecar
         assert sidecar is not None
         exchange = sidecar.idle()
         if exchange is None:
             connecting = asyncio.ensure_future(sidecar.exchange())
             connecting.add_done_callback(self._connected)
             return
-        self._send(exchange)
+        self.exchange = exchange
+        exchange.ask(self.request, self.relay.limit, self._answered)  # (may answer at once: a closed connection)
 
     def _connected(self, connecting: asyncio.Future[Any]) -> None:
+        sidecar = self.relay.sidecar
+        assert sidecar is not None
         if self.done:
             if not connecting.cancelled() and connecting.exception() is None:
-                self.service.sidecar.give_back(connecting.result())  # type: ignore[union-attr]
+                sidecar.give_back(connecting.result())
             return
         if connecting.cancelled() or connecting.exception() is not None:
             self.onward()  # Lost: no server to ask
             return
-        self._send(connecting.result())
+        self.exchange = connecting.result()
+        self.exchange.ask(self.request, self.relay.limit, self._answered)
 
-    def _send(self, exchange: Any) -> None:
-        self.exchange = exchange
-        limit = min(self.service.settings.max_answer_bytes, _most_bytes(self.service.settings.max_rows))
-        exchange.send(self.request, limit).add_done_callback(self._answered)
-
-    def _answered(self, answer: asyncio.Future[tuple[int, bytes, bytes]]) -> None:
-        if self.done or answer.cancelled():
-            return  # stopped meanwhile (timeout, a departed client): already dealt with
+    def _answered(self, status: int, body: bytes, failed: BaseException | None) -> None:
+        """The server's answer, or why there is none (``sidecar._Exchange.ask``); not called once the query was
+        stopped (the exchange aborted)."""
+        if self.done:
+            return
         try:
-            failed = answer.exception()
             if isinstance(failed, Lost) and failed.killed and not self.left:
                 self.until = min(self.deadline, time.monotonic() + 1.0)
                 self._again()
@@ -276,13 +370,12 @@ class _Flight:
             elif failed is not None:
                 self.fail(failed)
             else:
-                status, _, body = answer.result()
-                self.service.sidecar.give_back(self.exchange)  # type: ignore[union-attr]
+                self.relay.sidecar.give_back(self.exchange)  # type: ignore[union-attr]
                 if status != 200 or not _whole(body):
                     self.onward()  # an error, a CONSTRUCT: the workers answer it, in their words
                     return
                 if self.keep:
-                    self.service.remember(self.key, (body, JSON_RESULTS, False), len(body))
+                    self.relay.service.remember(self.key, (body, JSON_RESULTS, False), len(body))
                 self.answer(body, JSON_RESULTS, False)
         except Exception as exc:  # as the pass-through: logged, answered in the one shape
             self.fail(exc)
@@ -292,7 +385,7 @@ class _Flight:
         a second and the deadline; else the workers answer."""
         if self.done or self.left:
             return
-        if self.service.sidecar_ready():
+        if self.relay.service.sidecar_ready():
             self.ask()
         elif time.monotonic() + 0.01 < self.until:
             self.protocol.loop.call_later(0.01, self._again)
@@ -307,15 +400,14 @@ class _Flight:
             return
         self.done = True
         self._clear()
-        exchange, sidecar = self.exchange, self.service.sidecar
+        exchange, sidecar = self.exchange, self.relay.sidecar
         if exchange is not None and sidecar is not None:
             exchange.abort()
             sidecar.kill(exchange.generation)
         if timeout:
-            settings = self.service.settings
-            message = (f"the query ran longer than {settings.query_timeout:g} s and was stopped; simplify the "
+            message = (f"the query ran longer than {self.relay.timeout:g} s and was stopped; simplify the "
                        "query or add a LIMIT")
-            self.write(503, [(b"content-type", b"application/json"), (b"retry-after", b"1")],
+            self.write(503, b"content-type: application/json\r\nretry-after: 1\r\n",
                        json.dumps(error_body(503, CODES[503], message)).encode())
 
     def gone(self) -> None:
@@ -347,51 +439,47 @@ class _Flight:
         if self.left:
             return
         if not self.deadline:
-            self.deadline = time.monotonic() + self.service.settings.query_timeout
+            self.deadline = time.monotonic() + self.relay.timeout
         self.protocol._onward(self)
 
     def fail(self, exc: BaseException) -> None:
         log.error("GET /sparql: %s: %s", type(exc).__name__, exc)
-        self.write(500, [(b"content-type", b"application/json")],
+        self.write(500, b"content-type: application/json\r\n",
                    json.dumps(error_body(500, CODES[500], "the server failed to answer this request")).encode())
 
     def answer_with(self, body: bytes, content_type: bytes, tag: bytes, truncated: bool) -> None:
         """Answer with a raw cache entry (its body, content type, ETag and whether it was cut), or 304."""
         if self.headers.get(b"if-none-match") == tag:
-            self.write(304, [(b"etag", tag)], b"")
+            self.write(304, b"etag: %s\r\n" % tag, b"")
             return
-        extra = [(b"x-truncated", b"true")] if truncated else []
-        self.write(200, [(b"content-type", content_type), (b"etag", tag), (b"cache-control", b"no-cache"), *extra],
-                   body)
+        self.write(200, b"content-type: %s\r\netag: %s\r\ncache-control: no-cache\r\n%s"
+                   % (content_type, tag, b"x-truncated: true\r\n" if truncated else b""), body)
 
     def answer(self, body: bytes, content_type: str, truncated: bool) -> None:
         """Answer 200 with the server's (or the answer cache's) body, kept in the raw cache as the route does
         (from the query's second sighting on)."""
         kind = _JSON if content_type == JSON_RESULTS else content_type.encode()
         if self.keep:
-            self.service.remember_raw(self.query_string, self.accept, self.host, b"",
-                                      (body, kind, self.tag, truncated))
+            headers = self.headers
+            self.relay.service.remember_raw(self.query_string, _as_route(headers, b"accept"),
+                                            _as_route(headers, b"host"), b"", (body, kind, self.tag, truncated))
         self.answer_with(body, kind, self.tag, truncated)
 
-    def write(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-        """The answer, in one write, as uvicorn's ``send`` would make it; then the connection goes on."""
+    def write(self, status: int, headers: bytes, body: bytes) -> None:
+        """The answer, in one write, as uvicorn's ``send`` would make it (its default headers, then ``headers``,
+        each line ending in CRLF); then the connection goes on."""
         self.done = True
         self._clear()
         protocol = self.protocol
         transport = protocol.transport
         if self.left or transport.is_closing():
             return
-        out = [STATUS_LINE[status]]
-        for name, value in (*protocol.server_state.default_headers, *headers,
-                            (b"content-length", str(len(body)).encode())):
-            out += [name, b": ", value, b"\r\n"]
-        if not self.keep_alive:
-            out.append(b"connection: close\r\n")
-        out += [b"\r\n", body]
+        close = b"" if self.keep_alive else b"connection: close\r\n"
+        transport.write(b"%s%scontent-length: %d\r\n%s\r\n%s" % (_head(protocol, status), headers, len(body),
+                                                                 close, body))
         if protocol.access_log and protocol.access_logger.isEnabledFor(logging.INFO):
             protocol.access_logger.info('%s:%d - "GET /sparql?%s HTTP/1.1" %d', *(protocol.client or ("-", 0)),
                                         self.query_string.decode("latin-1"), status)
-        transport.write(b"".join(out))
         if not self.keep_alive:
             transport.close()
         protocol.on_response_complete()
