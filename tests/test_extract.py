@@ -614,3 +614,15 @@ def test_a_head_of_one_character_is_a_listed_name() -> None:
     text = "各部、各委员会根据法律和国务院的行政法规、决定、命令，在本部门的权限内，发布命令、指示和规章。"
     duties = Extractor().extract(parse(normalize_text(f"第一条　{text}")))
     assert {d.actor for d in duties} == {"部", "委员会"}
+
+
+def test_the_items_of_what_a_name_comprises_are_no_duties() -> None:
+    """兵役法(2021-08-20) 第三十四条 (abridged): 包括下列人员： lists who a name covers (a description, no record),
+    not what its bearer must do; 应当包括下列内容： stays a duty of each item."""
+    extractor = Extractor()
+    listed = parse(normalize_text("第三十四条　预备役军官包括下列人员：\n（一）确定服军官预备役的退出现役的军官；\n"
+                                  "（二）确定服军官预备役的退出现役的士兵。"))
+    assert extractor.extract(listed) == []
+    content = parse(normalize_text("第五十六条　个人信息保护影响评估应当包括下列内容：\n（一）个人信息的处理目的；\n"
+                                   "（二）对个人权益的影响。"))
+    assert [d.modality for d in extractor.extract(content)] == ["obligation", "obligation"]

@@ -336,6 +336,12 @@ def test_stop_26_rules(extractor: Extractor, source: str, text: str,
      "禁止任何单位或者个人利用报废机动车“五大总成”和其他零部件拼装机动车，禁止拼装的机动车交易。",
      [("任何单位或者个人", "prohibition", "利用报废机动车“五大总成”和其他零部件拼装机动车"),
       (None, "prohibition", "拼装的机动车交易")]),
+    # 可 in an adjective jieba cuts off (可 | 再生能源) is no permission (resources/cues.toml [unmodal])
+    ("可再生能源法(2009) 第十三条", "国家鼓励和支持可再生能源并网发电。", []),
+    # what is protected by law bears no duty
+    ("人民陪审员法(2018) 第二十八条",
+     "人民陪审员的人身和住所安全受法律保护。任何单位和个人不得对人民陪审员及其近亲属打击报复。",
+     [("任何单位和个人", "prohibition", "对人民陪审员及其近亲属打击报复")]),
 ])
 def test_stop_27_rules(extractor: Extractor, source: str, text: str,
                        expected: list[tuple[str | None, str, str]]) -> None:

@@ -31,6 +31,7 @@ class Cues:
 
     modal: dict[str, str]
     fused: dict[str, str]  # a word jieba fuses from a modal and what follows (应由) -> its modal (应)
+    unmodal: tuple[str, ...]  # a modal's character and the word jieba cuts after it, an adjective (可 再生)
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     prepositions: tuple[str, ...]
     light_verbs: tuple[str, ...]
@@ -55,7 +56,7 @@ class Cues:
         c = raw["clauses"]
         return cls(
             modal={w: mod for mod, words in raw["modal"].items() if isinstance(words, list) for w in words},
-            fused=dict(raw["fused"]),
+            fused=dict(raw["fused"]), unmodal=tuple(raw["unmodal"]["words"]),
             kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in raw["kinds"]),
             prepositions=tuple(c["prepositions"]), light_verbs=tuple(c["light_verbs"]),
             sanctions=frozenset(c["sanctions"]),
@@ -76,9 +77,10 @@ def default_cues() -> Cues:
     return Cues.load()
 
 
-@Language.factory("policygraph_cues", default_config={"modal": {}, "fused": {}})
-def _make_cues(nlp: Language, name: str, modal: dict[str, str], fused: dict[str, str]) -> CueMatcher:
-    return CueMatcher(nlp, modal, fused)
+@Language.factory("policygraph_cues", default_config={"modal": {}, "fused": {}, "unmodal": []})
+def _make_cues(nlp: Language, name: str, modal: dict[str, str], fused: dict[str, str],
+               unmodal: list[str]) -> CueMatcher:
+    return CueMatcher(nlp, modal, fused, unmodal)
 
 
 class CueMatcher:
@@ -90,10 +92,13 @@ class CueMatcher:
     [None, ('应', '由'), None, None]
     """
 
-    def __init__(self, nlp: Language | None, modal: dict[str, str], fused: dict[str, str] | None = None) -> None:
+    def __init__(self, nlp: Language | None, modal: dict[str, str], fused: dict[str, str] | None = None,
+                 unmodal: Sequence[str] = ()) -> None:
         self.single = {w: m for w, m in modal.items() if " " not in w}
         self.double = {tuple(w.split()): m for w, m in modal.items() if " " in w}
         self.fused = dict(fused or {})
+        # 可 再生: a modal's character and how the word jieba cuts after it opens (再生能源): an adjective, no cue
+        self.unmodal = tuple((w.split()[0], w.split()[1]) for w in unmodal)
 
     def __call__(self, doc: Doc) -> Doc:
         strings = doc.vocab.strings
@@ -118,9 +123,13 @@ class CueMatcher:
         """(first token, token after, modality) of each cue among ``words``, left to right."""
         found, i = [], 0
         while i < len(words):
-            if (pair := self.double.get((words[i], words[i + 1]) if i + 1 < len(words) else ("", ""))):
+            following = (words[i], words[i + 1]) if i + 1 < len(words) else ("", "")
+            if (pair := self.double.get(following)):
                 found.append((i, i + 2, pair))
                 i += 2
+                continue
+            if any(following[0] == w and following[1].startswith(rest) for w, rest in self.unmodal):
+                i += 2  # 可再生能源: jieba cuts 可 | 再生能源, an adjective of the corpus, no permission
                 continue
             if (modality := self.single.get(words[i])) is not None:
                 found.append((i, i + 1, modality))
@@ -137,7 +146,7 @@ def build_nlp(cues: Cues | None = None) -> Language:
 
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     cues = cues or default_cues()
-    nlp.add_pipe("policygraph_cues", config={"modal": cues.modal, "fused": cues.fused})
+    nlp.add_pipe("policygraph_cues", config={"modal": cues.modal, "fused": cues.fused, "unmodal": list(cues.unmodal)})
     return nlp
 
 

@@ -36,6 +36,8 @@ from .words import opening
 
 _PROSECUTION = re.compile(r"(?:并|应当)?(?:依法)?追究(?:其|有关人员的|直接责任人员的)?(?:刑事|法律)责任")
 _EXEMPTION = re.compile(r"不(?:承担|负)[^，。；]*责任")  # …对后手的被背书人不承担保证责任: exempt, no duty
+# …其权益受本法保护: protected by law, no duty either (an item of 享有下列权利 is a right: not read so there)
+_PROTECTED = re.compile(r"受(?:法律|本法|国家)[^，。；的]{0,6}保护$")
 _LIABILITY = re.compile(r"(?:还应当|应当|并)?(?:依法)?承担(?:民事|赔偿|连带|相应的?|法律)?(?:赔偿)?责任")
 # Conjunctions and prepositions that open a condition or a cause (如果适逢…，应当…), not a clause going on with an act.
 _SUBORDINATORS = ("如果", "如", "若", "假如", "因", "因为", "由于", "但", "除", "对", "在", "当", "经")
@@ -293,7 +295,8 @@ class Extractor:
             if reading.bearers is None and reading.cue is None and _PROSECUTION.fullmatch(action):
                 continue  # …；构成犯罪的，依法追究刑事责任: for the courts, not the sentence's bearer (convention 28)
             if reading.cue is None and (self.grammar.words(action[:4])[:1] in (["受"], ["不受"], ["被"])
-                                        or _EXEMPTION.search(action)):
+                                        or _EXEMPTION.search(action)
+                                        or (unit.item is None and _PROTECTED.search(action))):
                 # 法官…受法律保护，不受…干涉: the subject is acted upon (convention 28), no duty of its own; …不承担
                 # 保证责任: an exemption, no duty either
                 continue
