@@ -121,3 +121,10 @@ def test_an_organisation_is_whoever_has_a_board(grammar: BearerGrammar) -> None:
     text = "发行人的董事、监事和高级管理人员应当保证发行人及时、公平地披露信息"
     assert grammar.before_cue(text, 0, text.index("应当")) == (
         ["发行人的董事", "发行人的监事", "发行人的高级管理人员"], text.index("应当"))
+
+
+@pytest.mark.parametrize("span", ["等", "的", "各"])
+def test_what_is_left_of_no_name_is_none(grammar: BearerGrammar, span: str) -> None:
+    """A head tried while reading a name in part may be only what ends a name (…合作社等): nothing is left once it is
+    dropped, and that is no name (it once raised IndexError on 农民专业合作社法(2017-12-27))."""
+    assert grammar.parse(span) is None

@@ -54,6 +54,8 @@ class ListGrammar(NameGrammar):
         if not span or len(span) > 3 * MAX_NAME:
             return None
         name = clean_name(span)
+        if not name:
+            return None  # (等, 的: nothing left once what ends a name is dropped)
         if _DATE.search(name):
             return None  # 1985年2月8日国务院(发布…): a date opens a record of enactment, not a name
         if name in self.regions and "、" in name and "（" not in name:
