@@ -106,7 +106,10 @@ class ClauseReader:
     def _names_before_cue(self, text: str, pos: int, end: int) -> list[str] | None:
         """A clause that is only names the grammar reads in part, a cue opening the next (公开募集基金的基金管理人的
         董事、监事和高级管理人员，应当…): the names are its subject, as right before a cue."""
-        opens = text[:pos].rstrip(" 　")[-1:] in ("", "。", "；", "：", "\n")  # (a subject opens its sentence)
+        k = pos
+        while k > 0 and text[k - 1] in " 　":
+            k -= 1  # (not text[:pos].rstrip(): no copy of the text before it, on a path every clause takes)
+        opens = k == 0 or text[k - 1] in "。；：\n"  # (a subject opens its sentence)
         after = text[end + 1:end + 4]
         return self.grammar.modified(text[pos:end]) if opens and text[end:end + 1] == "，" and after.startswith(
             self._modals) else None
